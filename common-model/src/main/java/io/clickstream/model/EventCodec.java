@@ -1,0 +1,305 @@
+package io.clickstream.model;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import java.io.CharConversionException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+
+/**
+ * JSON bytes &harr; {@link ClickEvent}, with strict validation.
+ *
+ * <p>Uses Jackson's streaming parser (no tree, no reflection): it is on the consumer's hot
+ * path. Decoding never throws anything but {@link InvalidEventException}; its field and reason
+ * say exactly what is wrong. Unknown fields are skipped. Thread-safe.
+ */
+public final class EventCodec {
+    /** Payloads above this size are rejected before parsing (a click event is ~300 bytes). */
+    public static final int MAX_PAYLOAD_BYTES = 16 * 1024;
+    /** Identifiers and enrichment strings above this length are rejected. */
+    public static final int MAX_TEXT_LENGTH = 256;
+    /** Price decimals kept by the schema (Decimal(18, 2)); more is an error, not a rounding. */
+    public static final int PRICE_SCALE = 2;
+    /** Prices above this are treated as corrupt data. */
+    public static final BigDecimal MAX_PRICE = new BigDecimal("1000000000");
+    /** Events before this instant are absurd for this product (also catches epoch-0 defaults). */
+    public static final Instant EARLIEST_TIMESTAMP = Instant.parse("2000-01-01T00:00:00Z");
+    /** Allowed clock skew of a producer ahead of us. */
+    public static final Duration MAX_FUTURE_SKEW = Duration.ofDays(1);
+
+    static final DateTimeFormatter TIMESTAMP_FORMAT =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(32).maxNumberLength(64).maxStringLength(MAX_PAYLOAD_BYTES).build())
+            .build();
+
+    private final Clock clock;
+
+    public EventCodec() {
+        this(Clock.systemUTC());
+    }
+
+    /** @param clock decides what "in the future" means for timestamp validation */
+    public EventCodec(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Encodes an event as compact UTF-8 JSON; {@code null} enrichment fields are omitted. */
+    public byte[] encode(ClickEvent event) {
+        try (ByteArrayBuilder out = new ByteArrayBuilder(384);
+             JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            json.writeStartObject();
+            json.writeStringField("event_id", event.eventId().toString());
+            json.writeStringField("event_type", event.eventType().wireName());
+            json.writeStringField("user_id", event.userId());
+            json.writeStringField("product_id", event.productId());
+            json.writeFieldName("price");
+            json.writeNumber(event.price().toPlainString());
+            json.writeStringField("timestamp", TIMESTAMP_FORMAT.format(event.timestamp()));
+            writeOptional(json, "session_id", event.sessionId());
+            writeOptional(json, "category", event.category());
+            writeOptional(json, "device", event.device());
+            writeOptional(json, "browser", event.browser());
+            writeOptional(json, "os", event.os());
+            json.writeEndObject();
+            json.flush();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding to memory cannot fail", e);
+        }
+    }
+
+    private static void writeOptional(JsonGenerator json, String name, String value) throws IOException {
+        if (value != null) {
+            json.writeStringField(name, value);
+        }
+    }
+
+    /**
+     * Decodes and validates one payload.
+     *
+     * @throws InvalidEventException naming the field and the reason, for any bad input
+     */
+    public ClickEvent decode(byte[] payload) throws InvalidEventException {
+        if (payload == null || payload.length == 0) {
+            throw new InvalidEventException(null, "empty payload");
+        }
+        if (payload.length > MAX_PAYLOAD_BYTES) {
+            throw new InvalidEventException(null, "payload of " + payload.length + " bytes exceeds the limit of "
+                    + MAX_PAYLOAD_BYTES + " bytes");
+        }
+        try (JsonParser parser = JSON.createParser(payload)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new InvalidEventException(null, "payload is not a JSON object");
+            }
+            EventFields fields = new EventFields();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                fields.accept(name, value, parser);
+            }
+            if (parser.nextToken() != null) {
+                throw new InvalidEventException(null, "unexpected data after the JSON object");
+            }
+            return fields.toEvent(clock);
+        } catch (JsonEOFException e) {
+            throw new InvalidEventException(null, "truncated JSON");
+        } catch (CharConversionException e) {
+            throw new InvalidEventException(null, "payload is not valid UTF-8");
+        } catch (JsonParseException e) {
+            throw new InvalidEventException(null, malformedReason(e));
+        } catch (IOException e) {
+            throw new InvalidEventException(null, "unreadable payload: " + e.getMessage());
+        }
+    }
+
+    private static String malformedReason(JsonParseException e) {
+        String message = e.getOriginalMessage();
+        if (message.contains("UTF-8") || message.contains("UTF8")) {
+            return "payload is not valid UTF-8";
+        }
+        if (message.startsWith("Duplicate field")) {
+            return "duplicate field " + message.substring(message.indexOf('\''));
+        }
+        return "malformed JSON: " + message.lines().findFirst().orElse(message);
+    }
+
+    /** Collects field values while parsing; validation happens per field and at the end. */
+    private static final class EventFields {
+        private String eventId;
+        private String eventType;
+        private String userId;
+        private String productId;
+        private BigDecimal price;
+        private String timestamp;
+        private String sessionId;
+        private String category;
+        private String device;
+        private String browser;
+        private String os;
+
+        void accept(String name, JsonToken token, JsonParser parser) throws IOException, InvalidEventException {
+            switch (name) {
+                case "event_id" -> eventId = requiredText(name, token, parser);
+                case "event_type" -> eventType = requiredText(name, token, parser);
+                case "user_id" -> userId = requiredText(name, token, parser);
+                case "product_id" -> productId = requiredText(name, token, parser);
+                case "price" -> price = number(name, token, parser);
+                case "timestamp" -> timestamp = requiredText(name, token, parser);
+                case "session_id" -> sessionId = optionalText(name, token, parser);
+                case "category" -> category = optionalText(name, token, parser);
+                case "device" -> device = optionalText(name, token, parser);
+                case "browser" -> browser = optionalText(name, token, parser);
+                case "os" -> os = optionalText(name, token, parser);
+                default -> parser.skipChildren(); // unknown fields are ignored by contract
+            }
+        }
+
+        ClickEvent toEvent(Clock clock) throws InvalidEventException {
+            UUID id = parseUuid(require("event_id", eventId));
+            EventType type = EventType.fromWireName(require("event_type", eventType));
+            if (type == null) {
+                throw new InvalidEventException("event_type", "unknown event type '" + eventType
+                        + "' (expected page_view, add_to_cart, remove_from_cart or purchase)");
+            }
+            identifier("user_id", require("user_id", userId));
+            identifier("product_id", require("product_id", productId));
+            validatePrice(require("price", price));
+            Instant at = parseTimestamp(require("timestamp", timestamp), clock);
+            return new ClickEvent(id, type, userId, productId, price, at, sessionId, category, device, browser, os);
+        }
+
+        private static <T> T require(String field, T value) throws InvalidEventException {
+            if (value == null) {
+                throw new InvalidEventException(field, "missing required field");
+            }
+            return value;
+        }
+
+        private static String requiredText(String field, JsonToken token, JsonParser parser)
+                throws IOException, InvalidEventException {
+            if (token == JsonToken.VALUE_NULL) {
+                throw new InvalidEventException(field, "must not be null");
+            }
+            if (token != JsonToken.VALUE_STRING) {
+                throw new InvalidEventException(field, "must be a string, got " + describe(token));
+            }
+            return limited(field, parser.getText());
+        }
+
+        private static String optionalText(String field, JsonToken token, JsonParser parser)
+                throws IOException, InvalidEventException {
+            if (token == JsonToken.VALUE_NULL) {
+                return null;
+            }
+            if (token != JsonToken.VALUE_STRING) {
+                throw new InvalidEventException(field, "must be a string or null, got " + describe(token));
+            }
+            String text = limited(field, parser.getText());
+            return text.isEmpty() ? null : text;
+        }
+
+        private static String limited(String field, String text) throws InvalidEventException {
+            if (text.length() > MAX_TEXT_LENGTH) {
+                throw new InvalidEventException(field, "longer than " + MAX_TEXT_LENGTH + " characters ("
+                        + text.length() + ")");
+            }
+            return text;
+        }
+
+        private static BigDecimal number(String field, JsonToken token, JsonParser parser)
+                throws IOException, InvalidEventException {
+            if (token == JsonToken.VALUE_NULL) {
+                throw new InvalidEventException(field, "must not be null");
+            }
+            if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
+                throw new InvalidEventException(field, "must be a number, got " + describe(token));
+            }
+            return parser.getDecimalValue();
+        }
+
+        private static void identifier(String field, String value) throws InvalidEventException {
+            if (value.isBlank()) {
+                throw new InvalidEventException(field, "must not be blank");
+            }
+            for (int i = 0; i < value.length(); i++) {
+                if (Character.isISOControl(value.charAt(i))) {
+                    throw new InvalidEventException(field, "contains a control character at position " + i);
+                }
+            }
+        }
+
+        private static void validatePrice(BigDecimal value) throws InvalidEventException {
+            if (value.signum() < 0) {
+                throw new InvalidEventException("price", "must be >= 0, got " + value.toPlainString());
+            }
+            if (value.compareTo(MAX_PRICE) > 0) {
+                throw new InvalidEventException("price", "exceeds the maximum of " + MAX_PRICE.toPlainString());
+            }
+            if (value.stripTrailingZeros().scale() > PRICE_SCALE) {
+                throw new InvalidEventException("price", "has more than " + PRICE_SCALE + " decimal places: "
+                        + value.toPlainString());
+            }
+        }
+
+        private static UUID parseUuid(String value) throws InvalidEventException {
+            // UUID.fromString accepts short forms like "1-1-1-1-1"; require the canonical 36 characters.
+            if (value.length() != 36) {
+                throw new InvalidEventException("event_id", "not a UUID: '" + value + "'");
+            }
+            try {
+                return UUID.fromString(value);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidEventException("event_id", "not a UUID: '" + value + "'");
+            }
+        }
+
+        private static Instant parseTimestamp(String value, Clock clock) throws InvalidEventException {
+            Instant at;
+            try {
+                at = OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new InvalidEventException("timestamp", "not an ISO-8601 date-time with offset: '" + value + "'");
+            }
+            if (at.isBefore(EARLIEST_TIMESTAMP)) {
+                throw new InvalidEventException("timestamp", "before " + EARLIEST_TIMESTAMP + ": " + value);
+            }
+            if (at.isAfter(clock.instant().plus(MAX_FUTURE_SKEW))) {
+                throw new InvalidEventException("timestamp", "more than " + MAX_FUTURE_SKEW.toHours()
+                        + " hours in the future: " + value);
+            }
+            return at;
+        }
+
+        private static String describe(JsonToken token) {
+            return switch (token) {
+                case START_OBJECT -> "an object";
+                case START_ARRAY -> "an array";
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+                case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+                case VALUE_STRING -> "a string";
+                default -> token.asString() == null ? token.name() : token.asString();
+            };
+        }
+    }
+}
