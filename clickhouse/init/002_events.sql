@@ -1,0 +1,31 @@
+-- Raw click events, one row per Kafka record.
+--
+-- ORDER BY (event_type, timestamp): dashboard queries filter on a time range and mostly
+-- group or filter by event type; partitions are days, so old days drop cheaply.
+-- kafka_topic/kafka_partition/kafka_offset identify the source record: the consumer reads
+-- them back on partition assignment to skip records already stored (no duplicates after a
+-- crash between insert and offset commit), helped by the minmax index on kafka_offset.
+-- TTL is on ingestion time, not event time, so replayed historical data is kept too.
+CREATE TABLE IF NOT EXISTS clickstream.events
+(
+    event_id        UUID,
+    event_type      Enum8('page_view' = 1, 'add_to_cart' = 2, 'remove_from_cart' = 3, 'purchase' = 4),
+    user_id         String,
+    product_id      String,
+    price           Decimal(18, 2),
+    timestamp       DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1)),
+    session_id      String,
+    category        LowCardinality(String),
+    device          LowCardinality(String),
+    browser         LowCardinality(String),
+    os              LowCardinality(String),
+    kafka_topic     LowCardinality(String),
+    kafka_partition UInt16,
+    kafka_offset    UInt64 CODEC(Delta, ZSTD(1)),
+    ingested_at     DateTime64(3, 'UTC') DEFAULT now64(3) CODEC(Delta, ZSTD(1)),
+    INDEX kafka_offset_idx kafka_offset TYPE minmax GRANULARITY 1
+)
+ENGINE = MergeTree
+PARTITION BY toYYYYMMDD(timestamp)
+ORDER BY (event_type, timestamp)
+TTL toDateTime(ingested_at) + INTERVAL 30 DAY;

@@ -1,0 +1,211 @@
+package io.clickstream.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.clickstream.consumer.clickhouse.SchemaInstaller;
+import io.clickstream.model.ClickEvent;
+import io.clickstream.model.EventCodec;
+import io.clickstream.model.EventType;
+import io.clickstream.testsupport.ClickHouseService;
+import io.clickstream.testsupport.KafkaService;
+import io.clickstream.testsupport.RealServices;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TimeZone;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The foundation's end-to-end proof: JSON events through a real Kafka topic and clickhouse-jdbc
+ * (HikariCP pool) into a real ClickHouse table, compared exactly with what was produced.
+ */
+@ExtendWith(RealServices.class)
+class EndToEndIT {
+    private static final int EVENTS = 5_000;
+    private static final int BATCH = 1_000;
+    private static final String INSERT = "INSERT INTO events (event_id, event_type, user_id, product_id, price,"
+            + " timestamp, session_id, category, device, browser, os, kafka_topic, kafka_partition, kafka_offset)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private final EventCodec codec = new EventCodec();
+
+    @Test
+    void eventsProducedToKafkaArriveInClickHouseExactly(KafkaService kafka, ClickHouseService clickHouse) throws Exception {
+        String topic = kafka.createTopic("e2e", 3);
+        String database = clickHouse.createDatabase("e2e");
+        Map<UUID, ClickEvent> produced = produce(kafka, topic, events(new Random(42)));
+
+        try (HikariDataSource pool = pool(clickHouse, database)) {
+            SchemaInstaller.install(pool, database);
+            consumeAndInsert(kafka, topic, pool);
+
+            assertEquals(EVENTS, clickHouse.queryLong("SELECT count() FROM " + database + ".events"));
+            assertEquals(EVENTS, clickHouse.queryLong("SELECT uniqExact(event_id) FROM " + database + ".events"));
+            assertEquals(3, clickHouse.queryLong("SELECT uniqExact(kafka_partition) FROM " + database + ".events"));
+            Map<EventType, Long> expectedCounts = new EnumMap<>(EventType.class);
+            BigDecimal expectedRevenue = BigDecimal.ZERO;
+            for (ClickEvent e : produced.values()) {
+                expectedCounts.merge(e.eventType(), 1L, Long::sum);
+                if (e.eventType() == EventType.PURCHASE) {
+                    expectedRevenue = expectedRevenue.add(e.price());
+                }
+            }
+            for (EventType type : EventType.values()) {
+                assertEquals(expectedCounts.getOrDefault(type, 0L), clickHouse.queryLong("SELECT count() FROM "
+                        + database + ".events WHERE event_type = '" + type.wireName() + "'"), type.wireName());
+            }
+            assertEquals(expectedRevenue, new BigDecimal(clickHouse.query(
+                    "SELECT sum(price) FROM " + database + ".events WHERE event_type = 'purchase'")));
+            assertEquals(produced, readBack(pool), "events read back through JDBC equal the produced ones");
+        }
+    }
+
+    /** 5,000 events over all types, with sub-second timestamps, cent prices and some missing enrichment. */
+    private static List<ClickEvent> events(Random random) {
+        EventType[] types = EventType.values();
+        Instant start = Instant.parse("2026-11-20T10:00:00Z");
+        List<ClickEvent> events = new ArrayList<>(EVENTS);
+        for (int i = 0; i < EVENTS; i++) {
+            EventType type = types[random.nextInt(types.length)];
+            BigDecimal price = BigDecimal.valueOf(random.nextInt(500_000), 2);
+            boolean enriched = random.nextInt(10) > 0;
+            events.add(new ClickEvent(new UUID(random.nextLong(), random.nextLong()), type,
+                    String.format("user_%04d", random.nextInt(500)), "prod_" + random.nextInt(1_000), price,
+                    start.plusMillis(i * 37L + random.nextInt(37)),
+                    enriched ? "sess_" + random.nextInt(2_000) : null, enriched ? "electronics.audio" : null,
+                    enriched ? "mobile" : null, enriched ? "Chrome" : null, enriched ? "Android" : null));
+        }
+        return events;
+    }
+
+    private Map<UUID, ClickEvent> produce(KafkaService kafka, String topic, List<ClickEvent> events) {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        Map<UUID, ClickEvent> produced = new HashMap<>();
+        try (KafkaProducer<String, byte[]> producer =
+                     new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+            for (ClickEvent event : events) {
+                producer.send(new ProducerRecord<>(topic, event.userId(), codec.encode(event)));
+                produced.put(event.eventId(), event);
+            }
+            producer.flush();
+        }
+        return produced;
+    }
+
+    private void consumeAndInsert(KafkaService kafka, String topic, HikariDataSource pool) throws Exception {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, KafkaService.uniqueName("e2e-group"));
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        int stored = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (KafkaConsumer<String, byte[]> consumer =
+                     new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            List<ConsumerRecord<String, byte[]>> buffer = new ArrayList<>();
+            while (stored < EVENTS) {
+                assertTrue(System.nanoTime() < deadline, "consumed only " + stored + " of " + EVENTS + " events in 60 s");
+                consumer.poll(Duration.ofMillis(200)).forEach(buffer::add);
+                if (buffer.size() >= BATCH || (!buffer.isEmpty() && stored + buffer.size() == EVENTS)) {
+                    insert(pool, buffer);
+                    consumer.commitSync();  // only after ClickHouse acknowledged the insert
+                    stored += buffer.size();
+                    buffer.clear();
+                }
+            }
+        }
+    }
+
+    private void insert(HikariDataSource pool, List<ConsumerRecord<String, byte[]>> records) throws Exception {
+        Calendar utc = Calendar.getInstance(TimeZone.getTimeZone(ZoneOffset.UTC));
+        try (Connection connection = pool.getConnection(); PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            for (ConsumerRecord<String, byte[]> record : records) {
+                ClickEvent e = codec.decode(record.value());
+                insert.setObject(1, e.eventId());
+                insert.setString(2, e.eventType().wireName());
+                insert.setString(3, e.userId());
+                insert.setString(4, e.productId());
+                insert.setBigDecimal(5, e.price());
+                insert.setTimestamp(6, Timestamp.from(e.timestamp()), utc);
+                insert.setString(7, orEmpty(e.sessionId()));
+                insert.setString(8, orEmpty(e.category()));
+                insert.setString(9, orEmpty(e.device()));
+                insert.setString(10, orEmpty(e.browser()));
+                insert.setString(11, orEmpty(e.os()));
+                insert.setString(12, record.topic());
+                insert.setInt(13, record.partition());
+                insert.setLong(14, record.offset());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static Map<UUID, ClickEvent> readBack(HikariDataSource pool) throws Exception {
+        Map<UUID, ClickEvent> stored = new HashMap<>();
+        try (Connection connection = pool.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT event_id, event_type, user_id, product_id,"
+                     + " price, timestamp, session_id, category, device, browser, os FROM events");
+             ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                ClickEvent e = new ClickEvent(rows.getObject(1, UUID.class), EventType.fromWireName(rows.getString(2)),
+                        rows.getString(3), rows.getString(4), rows.getBigDecimal(5),
+                        rows.getObject(6, OffsetDateTime.class).toInstant(), nullIfEmpty(rows.getString(7)),
+                        nullIfEmpty(rows.getString(8)), nullIfEmpty(rows.getString(9)),
+                        nullIfEmpty(rows.getString(10)), nullIfEmpty(rows.getString(11)));
+                stored.put(e.eventId(), e);
+            }
+        }
+        return stored;
+    }
+
+    private static HikariDataSource pool(ClickHouseService clickHouse, String database) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(clickHouse.jdbcUrl(database));
+        config.setUsername(clickHouse.user());
+        config.setPassword(clickHouse.password());
+        config.setMaximumPoolSize(2);
+        return new HikariDataSource(config);
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static String nullIfEmpty(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

@@ -1,0 +1,133 @@
+package io.clickstream.testsupport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * A real ClickHouse for integration tests; one per test JVM, shared by all tests, which
+ * isolate themselves with {@link #createDatabase(String)}.
+ *
+ * <p>Administrative SQL ({@link #execute}, {@link #query}) goes over plain HTTP, independent
+ * of the JDBC driver the code under test uses.
+ */
+public final class ClickHouseService {
+    /** Stops and restarts the server, for outage tests. */
+    interface Outage {
+        void stop();
+
+        void start();
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final URI httpEndpoint;
+    private final String user;
+    private final String password;
+    private final String jdbcParameters;
+    private final ServiceSource source;
+    private final Outage outage;
+
+    ClickHouseService(URI httpEndpoint, String user, String password, String jdbcParameters,
+                      ServiceSource source, Outage outage) {
+        this.httpEndpoint = httpEndpoint;
+        this.user = user;
+        this.password = password;
+        this.jdbcParameters = jdbcParameters;
+        this.source = source;
+        this.outage = outage;
+    }
+
+    public ServiceSource source() {
+        return source;
+    }
+
+    /** E.g. {@code http://127.0.0.1:8123}. */
+    public URI httpEndpoint() {
+        return httpEndpoint;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    /** The clickhouse-jdbc URL of {@code database}, with the parameters this server needs. */
+    public String jdbcUrl(String database) {
+        String url = "jdbc:clickhouse:" + httpEndpoint.getScheme() + "://" + httpEndpoint.getHost() + ":"
+                + httpEndpoint.getPort() + "/" + database;
+        return jdbcParameters.isEmpty() ? url : url + "?" + jdbcParameters;
+    }
+
+    /** Creates an empty database with a unique name ({@code prefix_<random>}) and returns the name. */
+    public String createDatabase(String prefix) {
+        String database = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        execute("CREATE DATABASE " + database);
+        return database;
+    }
+
+    /** Runs one statement; fails with ClickHouse's own error text. */
+    public void execute(String sql) {
+        query(sql);
+    }
+
+    /** Runs one statement and returns its TabSeparated output, trimmed. */
+    public String query(String sql) {
+        HttpRequest request = HttpRequest.newBuilder(httpEndpoint.resolve("/"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
+                .header("X-ClickHouse-Format", "TabSeparated")
+                .POST(HttpRequest.BodyPublishers.ofString(sql))
+                .build();
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("ClickHouse rejected [" + sql + "]: " + response.body().trim());
+            }
+            return response.body().trim();
+        } catch (IOException e) {
+            throw new IllegalStateException("ClickHouse at " + httpEndpoint + " unreachable for [" + sql + "]", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** A single number from a query such as {@code SELECT count() FROM t}. */
+    public long queryLong(String sql) {
+        return Long.parseLong(query(sql));
+    }
+
+    /** Makes the server unavailable (connections refused or hanging) until {@link #start()}. */
+    public void stop() {
+        requireOutage().stop();
+    }
+
+    /** Brings the server back after {@link #stop()}, with its data. */
+    public void start() {
+        requireOutage().start();
+    }
+
+    private Outage requireOutage() {
+        if (outage == null) {
+            throw new UnsupportedOperationException("a ClickHouse from " + source
+                    + " cannot be stopped by tests; outage tests need the local or Testcontainers ClickHouse");
+        }
+        return outage;
+    }
+
+    @Override
+    public String toString() {
+        return "ClickHouse at " + httpEndpoint + " (" + source + ")";
+    }
+}

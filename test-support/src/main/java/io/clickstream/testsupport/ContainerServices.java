@@ -1,0 +1,51 @@
+package io.clickstream.testsupport;
+
+import java.net.URI;
+import org.testcontainers.clickhouse.ClickHouseContainer;
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * Services from Testcontainers, used when a Docker engine answers. Images are the ones
+ * docker-compose.yml runs, so tests and the demo exercise the same versions.
+ */
+final class ContainerServices {
+    /** Apache Kafka in KRaft mode (no ZooKeeper), same version as the in-JVM broker. */
+    static final DockerImageName KAFKA_IMAGE = DockerImageName.parse("apache/kafka:4.3.1");
+    /** ClickHouse 25.8, the current LTS line. */
+    static final DockerImageName CLICKHOUSE_IMAGE = DockerImageName.parse("clickhouse/clickhouse-server:25.8");
+
+    private ContainerServices() {
+    }
+
+    static Started<KafkaService> kafka() {
+        KafkaContainer container = new KafkaContainer(KAFKA_IMAGE);
+        container.start();
+        return new Started<>(new KafkaService(container.getBootstrapServers(), ServiceSource.TESTCONTAINERS),
+                container::stop);
+    }
+
+    static Started<ClickHouseService> clickHouse() {
+        ClickHouseContainer container = new ClickHouseContainer(CLICKHOUSE_IMAGE);
+        container.start();
+        // Pause rather than stop: a stopped container gets a new host port on restart.
+        ClickHouseService.Outage outage = new ClickHouseService.Outage() {
+            @Override
+            public void stop() {
+                container.getDockerClient().pauseContainerCmd(container.getContainerId()).exec();
+            }
+
+            @Override
+            public void start() {
+                container.getDockerClient().unpauseContainerCmd(container.getContainerId()).exec();
+            }
+        };
+        ClickHouseService service = new ClickHouseService(URI.create(container.getHttpUrl()),
+                container.getUsername(), container.getPassword(), "", ServiceSource.TESTCONTAINERS, outage);
+        return new Started<>(service, container::stop);
+    }
+
+    /** A service and how to release it at the end of the test JVM. */
+    record Started<T>(T service, AutoCloseable closer) {
+    }
+}

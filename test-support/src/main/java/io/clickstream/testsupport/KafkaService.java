@@ -1,0 +1,56 @@
+package io.clickstream.testsupport;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/** A real Kafka broker for integration tests; one per test JVM, shared by all tests. */
+public final class KafkaService {
+    private final String bootstrapServers;
+    private final ServiceSource source;
+
+    KafkaService(String bootstrapServers, ServiceSource source) {
+        this.bootstrapServers = bootstrapServers;
+        this.source = source;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public ServiceSource source() {
+        return source;
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /** A topic name no other test uses: {@code prefix-<random>}. */
+    public static String uniqueName(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Creates a fresh topic with a unique name and returns the name. */
+    public String createTopic(String prefix, int partitions) {
+        String topic = uniqueName(prefix);
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + topic, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create topic " + topic + " on " + bootstrapServers, e.getCause());
+        }
+        return topic;
+    }
+
+    @Override
+    public String toString() {
+        return "Kafka at " + bootstrapServers + " (" + source + ")";
+    }
+}
