@@ -96,6 +96,26 @@ public final class EventCodec {
     }
 
     /**
+     * Applies decode's rules to an event built in memory (e.g. mapped from a CSV row), so
+     * producers reject what the consumer would send to the dead-letter topic.
+     *
+     * @throws InvalidEventException naming the field and the reason
+     */
+    public void validate(ClickEvent event) throws InvalidEventException {
+        EventFields.identifier("user_id", EventFields.limited("user_id", event.userId()));
+        EventFields.identifier("product_id", EventFields.limited("product_id", event.productId()));
+        EventFields.validatePrice(event.price());
+        EventFields.validateTimestamp(event.timestamp(), TIMESTAMP_FORMAT.format(event.timestamp()), clock);
+        String[][] optional = {{"session_id", event.sessionId()}, {"category", event.category()},
+            {"device", event.device()}, {"browser", event.browser()}, {"os", event.os()}};
+        for (String[] field : optional) {
+            if (field[1] != null) {
+                EventFields.limited(field[0], field[1]);
+            }
+        }
+    }
+
+    /**
      * Decodes and validates one payload.
      *
      * @throws InvalidEventException naming the field and the reason, for any bad input
@@ -281,6 +301,11 @@ public final class EventCodec {
             } catch (DateTimeParseException e) {
                 throw new InvalidEventException("timestamp", "not an ISO-8601 date-time with offset: '" + value + "'");
             }
+            validateTimestamp(at, value, clock);
+            return at;
+        }
+
+        private static void validateTimestamp(Instant at, String value, Clock clock) throws InvalidEventException {
             if (at.isBefore(EARLIEST_TIMESTAMP)) {
                 throw new InvalidEventException("timestamp", "before " + EARLIEST_TIMESTAMP + ": " + value);
             }
@@ -288,7 +313,6 @@ public final class EventCodec {
                 throw new InvalidEventException("timestamp", "more than " + MAX_FUTURE_SKEW.toHours()
                         + " hours in the future: " + value);
             }
-            return at;
         }
 
         private static String describe(JsonToken token) {

@@ -1,0 +1,89 @@
+package io.clickstream.producer.config;
+
+import static io.clickstream.producer.config.ProducerSettings.*;
+
+import io.clickstream.producer.simulation.Scenario;
+import io.clickstream.producer.simulation.Segment;
+import io.clickstream.producer.simulation.SimulationOptions;
+import io.clickstream.service.ConfigException;
+import io.clickstream.service.Settings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The producer's validated configuration, built once in {@code main}.
+ *
+ * @param rate         events per second; 0 = unthrottled
+ * @param duration     stop after this long, or {@code null}
+ * @param count        stop after this many events, or {@code null}
+ * @param replayFile   replay mode only
+ * @param replaySpeed  replay at original pace times this factor, or {@code null} to use {@code rate}
+ */
+public record ProducerConfig(
+        String bootstrapServers,
+        String topic,
+        int partitions,
+        short replicationFactor,
+        Mode mode,
+        double rate,
+        Duration duration,
+        Long count,
+        SimulationOptions simulation,
+        Path replayFile,
+        Double replaySpeed,
+        boolean replayKeepsOriginalTimestamps,
+        Duration progressInterval) {
+
+    public enum Mode { SIMULATE, REPLAY }
+
+    public static ProducerConfig from(Settings s) throws ConfigException {
+        Mode mode = Mode.valueOf(s.choice(MODE, List.of("simulate", "replay")).toUpperCase());
+        Long seed = s.string(SEED) == null ? null : s.optionalLong(SEED, Long.MIN_VALUE);
+        Scenario scenario = Scenario.fromName(s.choice(SCENARIO, Scenario.names()));
+        Duration scenarioStart = s.duration(SCENARIO_START);
+        Duration scenarioEnd = s.optionalDuration(SCENARIO_END);
+        if (scenarioEnd != null && scenarioEnd.compareTo(scenarioStart) <= 0) {
+            throw Settings.invalid(SCENARIO_END, s.string(SCENARIO_END), "must be after --scenario-start ("
+                    + s.string(SCENARIO_START) + ")");
+        }
+        Segment segment;
+        try {
+            segment = Segment.parse(s.required(SEGMENT));
+        } catch (IllegalArgumentException e) {
+            throw Settings.invalid(SEGMENT, s.string(SEGMENT), e.getMessage());
+        }
+        SimulationOptions simulation = new SimulationOptions(
+                s.integer(USERS, 1, 10_000_000), s.integer(PRODUCTS, 1, 10_000_000),
+                s.decimal(CART_RATE, 0, 1), s.decimal(PURCHASE_RATE, 0, 1),
+                seed == null ? System.nanoTime() : seed, scenario, scenarioStart, scenarioEnd,
+                s.decimal(DROP_FACTOR, 0.001, 1), segment);
+
+        Path replayFile = null;
+        Double replaySpeed = null;
+        if (mode == Mode.REPLAY) {
+            if (s.string(REPLAY_FILE) == null) {
+                throw new ConfigException(REPLAY_FILE.names() + " is required in replay mode");
+            }
+            replayFile = s.readableFile(REPLAY_FILE);
+            if (s.string(REPLAY_SPEED) != null) {
+                replaySpeed = s.decimal(REPLAY_SPEED, 0.001, 1_000_000);
+            }
+        }
+        double rate = s.decimal(RATE, 0, 10_000_000);
+        if (rate == 0 && scenario != Scenario.NONE) {
+            throw Settings.invalid(SCENARIO, scenario.label(), "needs a target rate: incidents are timed on the"
+                    + " rate schedule, and --rate 0 has none");
+        }
+        Duration duration = s.optionalDuration(DURATION);
+        if (duration != null && duration.isZero()) {
+            throw Settings.invalid(DURATION, s.string(DURATION), "must be positive");
+        }
+        return new ProducerConfig(
+                s.required(BOOTSTRAP), s.required(TOPIC), s.integer(PARTITIONS, 1, 10_000),
+                (short) s.integer(REPLICATION, 1, 32), mode, rate,
+                duration, s.optionalLong(COUNT, 1), simulation, replayFile, replaySpeed,
+                s.choice(REPLAY_TIMESTAMPS, List.of("now", "original")).equals("original"),
+                s.duration(PROGRESS));
+    }
+}

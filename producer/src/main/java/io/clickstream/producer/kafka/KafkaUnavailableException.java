@@ -1,0 +1,10 @@
+package io.clickstream.producer.kafka;
+
+/** Kafka could not be reached or refused a setup request; the producer cannot start. */
+public final class KafkaUnavailableException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public KafkaUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,82 @@
+package io.clickstream.producer.kafka;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Makes sure the events topic exists with the wanted number of partitions. */
+public final class TopicInitializer {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicInitializer.class);
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private TopicInitializer() {
+    }
+
+    /**
+     * Creates {@code topic} if missing. An existing topic is left alone; if it has fewer
+     * partitions than asked, a warning says what that means and how to add partitions.
+     *
+     * @return the topic's partition count
+     */
+    public static int ensureTopic(String bootstrapServers, String topic, int partitions, short replicationFactor)
+            throws KafkaUnavailableException {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS)))) {
+            Optional<TopicDescription> existing = describe(admin, topic);
+            if (existing.isEmpty()) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor)))
+                            .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    LOG.info("created topic {} with {} partitions (replication factor {})", topic, partitions, replicationFactor);
+                    return partitions;
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                    existing = describe(admin, topic);  // created concurrently by someone else
+                }
+            }
+            int actual = existing.map(d -> d.partitions().size()).orElse(partitions);
+            if (actual < partitions) {
+                LOG.warn("topic {} exists with {} partitions, fewer than the {} requested: per-user order is kept, but at most {}"
+                        + " consumers can share the load. To add partitions: kafka-topics.sh --alter --topic {} --partitions {}"
+                        + " (existing users then move to other partitions)", topic, actual, partitions, actual, topic, partitions);
+            } else {
+                LOG.info("topic {} exists with {} partitions", topic, actual);
+            }
+            return actual;
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new KafkaUnavailableException("cannot create or describe topic " + topic + " at " + bootstrapServers
+                    + ": " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailableException("interrupted while preparing topic " + topic, e);
+        }
+    }
+
+    private static Optional<TopicDescription> describe(Admin admin, String topic)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        try {
+            return Optional.of(admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+}

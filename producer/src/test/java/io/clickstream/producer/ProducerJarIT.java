@@ -1,0 +1,68 @@
+package io.clickstream.producer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clickstream.testsupport.KafkaService;
+import io.clickstream.testsupport.RealServices;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shaded jar as users run it: a separate process, stopped by count or by SIGTERM. */
+@ExtendWith(RealServices.class)
+class ProducerJarIT {
+    private static final Path JAR = Path.of("target/clickstream-producer.jar");
+    private static final Pattern SUMMARY = Pattern.compile("done: sent ([\\d,]+), acknowledged ([\\d,]+), failed 0");
+
+    private static Process start(Path log, String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static long number(String text) {
+        return Long.parseLong(text.replace(",", ""));
+    }
+
+    @Test
+    void jarSendsTheRequestedCountAndExitsZero(KafkaService kafka, @TempDir Path dir) throws Exception {
+        String topic = KafkaService.uniqueName("jar");
+        Path log = dir.resolve("producer.log");
+        Process producer = start(log, "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
+                "--count", "700", "--rate", "500");
+        assertTrue(producer.waitFor(60, TimeUnit.SECONDS), "producer finished");
+        assertEquals(0, producer.exitValue(), Files.readString(log));
+        assertTrue(SUMMARY.matcher(Files.readString(log)).find(), Files.readString(log));
+        assertEquals(700, TopicContents.readAll(kafka, topic).size());
+    }
+
+    @Test
+    void sigtermFlushesAndReportsEverySentEvent(KafkaService kafka, @TempDir Path dir) throws Exception {
+        String topic = KafkaService.uniqueName("sigterm");
+        Path log = dir.resolve("producer.log");
+        Process producer = start(log, "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--rate", "300");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(log).contains("created topic") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(2_000);
+        producer.destroy();  // SIGTERM
+        assertTrue(producer.waitFor(60, TimeUnit.SECONDS), "producer stopped after SIGTERM");
+        String output = Files.readString(log);
+        Matcher summary = SUMMARY.matcher(output);
+        assertTrue(summary.find(), output);
+        long sent = number(summary.group(1));
+        assertEquals(sent, number(summary.group(2)), "every sent event acknowledged");
+        assertTrue(sent > 300, "ran for about 2 s at 300/s: " + sent);
+        assertEquals(sent, TopicContents.readAll(kafka, topic).size(), "the topic holds exactly what was reported");
+    }
+}
