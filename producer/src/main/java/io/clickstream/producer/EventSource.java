@@ -12,6 +12,11 @@ public interface EventSource extends AutoCloseable {
     /** The event announced by {@link #nextDueNanos()}, stamped {@code now} unless the source keeps original times. */
     ClickEvent take(Instant now);
 
+    /** True when events are due immediately, one after another (rate 0): there is no schedule to fall behind. */
+    default boolean unthrottled() {
+        return false;
+    }
+
     /** Source-specific counts for the progress and summary lines, e.g. rejected rows; may be empty. */
     default String counters() {
         return "";

@@ -81,7 +81,7 @@ public final class ProducerRunner {
                 break;
             }
             long behind = now - sendAt;
-            if (behind > MAX_CATCH_UP.toNanos()) {
+            if (behind > MAX_CATCH_UP.toNanos() && !source.unthrottled()) {
                 skew += behind;
                 log.accept(String.format("fell %d ms behind schedule; continuing from now instead of bursting", behind / 1_000_000));
             }

@@ -31,6 +31,7 @@ public final class CsvReplaySource implements EventSource {
     private final ReplayRowMapper mapper = new ReplayRowMapper(new EventCodec());
     private final RateSchedule schedule;  // null when pacing by the recording's times
     private final double speed;
+    private final double rate;
     private final boolean keepOriginalTimestamps;
     private final String file;
     private long lineNumber;
@@ -44,6 +45,7 @@ public final class CsvReplaySource implements EventSource {
         this.file = file;
         this.schedule = speed == null ? RateSchedule.fixed(rate) : null;
         this.speed = speed == null ? 0 : speed;
+        this.rate = rate;
         this.keepOriginalTimestamps = keepOriginalTimestamps;
     }
 
@@ -117,6 +119,11 @@ public final class CsvReplaySource implements EventSource {
         }
         long recorded = pending.timestamp().toEpochMilli() - firstEventTime.toEpochMilli();
         return Math.max(0, (long) (recorded * 1e6 / speed));
+    }
+
+    @Override
+    public boolean unthrottled() {
+        return schedule != null && rate <= 0;
     }
 
     @Override

@@ -9,10 +9,12 @@ import java.time.Instant;
 public final class SimulatedSource implements EventSource {
     private final UserSessionSimulator simulator;
     private final RateSchedule schedule;
+    private final boolean unthrottled;
     private long due;
 
     public SimulatedSource(SimulationOptions options, double rate) {
         this.simulator = new UserSessionSimulator(options);
+        this.unthrottled = rate <= 0;
         this.schedule = new RateSchedule(offset ->
                 options.scenarioActive(Scenario.TRAFFIC_DROP, offset) ? rate * options.dropFactor() : rate);
     }
@@ -21,6 +23,11 @@ public final class SimulatedSource implements EventSource {
     public long nextDueNanos() {
         due = schedule.nextDueNanos();
         return due;
+    }
+
+    @Override
+    public boolean unthrottled() {
+        return unthrottled;
     }
 
     @Override
