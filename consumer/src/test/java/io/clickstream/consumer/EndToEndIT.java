@@ -65,7 +65,9 @@ class EndToEndIT {
         Map<UUID, ClickEvent> produced = produce(kafka, topic, events(new Random(42)));
 
         try (HikariDataSource pool = pool(clickHouse, database)) {
-            SchemaInstaller.install(pool, database);
+            try (Connection connection = pool.getConnection()) {
+                SchemaInstaller.install(connection, database);
+            }
             consumeAndInsert(kafka, topic, pool);
 
             assertEquals(EVENTS, clickHouse.queryLong("SELECT count() FROM " + database + ".events"));

@@ -52,14 +52,81 @@ public final class SchemaInstaller {
         return statements;
     }
 
-    /** Creates whatever is missing. */
-    public static void install(DataSource dataSource, String database) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+    /**
+     * Creates whatever is missing. The connection must not depend on {@code database} existing
+     * (connect to {@code default}): the first statement creates it.
+     */
+    public static void install(Connection connection, String database) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
             for (String sql : statements(database)) {
                 statement.execute(sql);
             }
         }
         LOG.info("schema applied to database {}", database);
+    }
+
+    /** Column → a type pattern the consumer can write (other columns may exist and are ignored). */
+    private static final Map<String, Pattern> REQUIRED_COLUMNS = Map.ofEntries(
+            Map.entry("event_id", Pattern.compile("UUID")),
+            Map.entry("event_type", Pattern.compile("Enum(8|16)\\((?=.*'page_view')(?=.*'add_to_cart')"
+                    + "(?=.*'remove_from_cart')(?=.*'purchase').*\\)")),
+            Map.entry("user_id", text()),
+            Map.entry("product_id", text()),
+            Map.entry("price", Pattern.compile("Decimal(\\(\\d+, [2-9]\\)|(32|64|128)\\([2-9]\\))")),
+            Map.entry("timestamp", Pattern.compile("DateTime64\\([3-9](, '[^']+')?\\)")),
+            Map.entry("session_id", text()),
+            Map.entry("category", text()),
+            Map.entry("device", text()),
+            Map.entry("browser", text()),
+            Map.entry("os", text()),
+            Map.entry("kafka_topic", text()),
+            Map.entry("kafka_partition", Pattern.compile("U?Int(16|32|64)")),
+            Map.entry("kafka_offset", Pattern.compile("U?Int64")));
+
+    private static Pattern text() {
+        return Pattern.compile("(LowCardinality\\()?String\\)?");
+    }
+
+    /**
+     * Checks that {@code database.events} exists with columns the consumer can write.
+     *
+     * @throws IncompatibleSchemaException listing every missing or mistyped column
+     */
+    public static void check(DataSource dataSource, String database) throws SQLException, IncompatibleSchemaException {
+        Map<String, String> columns = new java.util.HashMap<>();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             java.sql.ResultSet rows = statement.executeQuery("SELECT name, type FROM system.columns WHERE database = '"
+                     + database + "' AND table = '" + Names.EVENTS_TABLE + "'")) {
+            while (rows.next()) {
+                columns.put(rows.getString(1), rows.getString(2));
+            }
+        }
+        if (columns.isEmpty()) {
+            throw new IncompatibleSchemaException("table " + database + "." + Names.EVENTS_TABLE
+                    + " does not exist: start with --schema apply, or apply clickhouse/init/*.sql");
+        }
+        List<String> problems = new ArrayList<>();
+        REQUIRED_COLUMNS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(required -> {
+            String type = columns.get(required.getKey());
+            if (type == null) {
+                problems.add("missing column " + required.getKey());
+            } else if (!required.getValue().matcher(type).matches()) {
+                problems.add("column " + required.getKey() + " has type " + type + ", expected " + required.getValue());
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new IncompatibleSchemaException("table " + database + "." + Names.EVENTS_TABLE
+                    + " is incompatible with this consumer: " + String.join("; ", problems));
+        }
+    }
+
+    /** The events table exists but cannot take what the consumer writes. */
+    public static final class IncompatibleSchemaException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        IncompatibleSchemaException(String message) {
+            super(message);
+        }
     }
 
     private static List<Map.Entry<String, String>> bundledFiles() {

@@ -1,4 +1,4 @@
-package io.clickstream.producer.kafka;
+package io.clickstream.service.kafka;
 
 /** Kafka could not be reached or refused a setup request; the producer cannot start. */
 public final class KafkaUnavailableException extends Exception {

@@ -1,4 +1,4 @@
-package io.clickstream.producer.kafka;
+package io.clickstream.service.kafka;
 
 import java.util.List;
 import java.util.Map;

@@ -1,0 +1,214 @@
+package io.clickstream.consumer;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.clickstream.consumer.clickhouse.ClickHouseEventWriter;
+import io.clickstream.consumer.clickhouse.ErrorClassifier;
+import io.clickstream.consumer.clickhouse.SchemaInstaller;
+import io.clickstream.consumer.clickhouse.WriteException;
+import io.clickstream.consumer.config.ConsumerConfig;
+import io.clickstream.consumer.config.ConsumerSettings;
+import io.clickstream.consumer.dlq.KafkaDeadLetterPublisher;
+import io.clickstream.consumer.kafka.ConsumerClients;
+import io.clickstream.consumer.metrics.HealthServer;
+import io.clickstream.consumer.metrics.IngestMetrics;
+import io.clickstream.consumer.processing.Backoff;
+import io.clickstream.consumer.processing.MicroBatcher;
+import io.clickstream.model.EventCodec;
+import io.clickstream.service.ConfigException;
+import io.clickstream.service.Settings;
+import io.clickstream.service.kafka.KafkaUnavailableException;
+import io.clickstream.service.kafka.TopicInitializer;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar clickstream-consumer.jar [options]}: Kafka → micro-batches → ClickHouse.
+ * Exit codes: 0 stopped cleanly; 1 ClickHouse or Kafka refused in a way retrying cannot fix
+ * (credentials, incompatible schema); 2 bad configuration.
+ */
+public final class ConsumerMain {
+    static final int EXIT_OK = 0;
+    static final int EXIT_FATAL = 1;
+    static final int EXIT_BAD_CONFIG = 2;
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerMain.class);
+    /** Partitions of the topics when the consumer has to create them. */
+    private static final int DEFAULT_PARTITIONS = 3;
+
+    private ConsumerMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv()));
+    }
+
+    static int run(String[] args, Map<String, String> environment) {
+        ConsumerConfig config;
+        try {
+            Settings settings = Settings.parse(args, environment, ConsumerSettings.ALL);
+            if (settings.helpRequested()) {
+                System.out.print(Settings.help("java -jar clickstream-consumer.jar [options]",
+                        "Ingests click events from Kafka into ClickHouse in micro-batches; offsets are committed only\n"
+                        + "after ClickHouse stored the records, and records already stored are never stored twice.\n"
+                        + "Every option can also be set by its environment variable; the flag wins.\n"
+                        + "Exit codes: 0 stopped cleanly, 1 unrecoverable ClickHouse/Kafka error, 2 bad configuration.",
+                        ConsumerSettings.ALL));
+                return EXIT_OK;
+            }
+            config = ConsumerConfig.from(settings);
+            LOG.info("configuration: {}", settings.describe());
+        } catch (ConfigException e) {
+            System.err.println("error: " + e.getMessage());
+            return EXIT_BAD_CONFIG;
+        }
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        try (HikariDataSource pool = pool(config)) {
+            if (!prepareSchema(config, pool, stopRequested)) {
+                return stopRequested.getCount() == 0 ? EXIT_OK : EXIT_FATAL;
+            }
+            TopicInitializer.ensureTopic(config.bootstrapServers(), config.topic(), DEFAULT_PARTITIONS, (short) 1);
+            TopicInitializer.ensureTopic(config.bootstrapServers(), config.deadLetterTopic(), 1, (short) 1);
+            return consume(config, pool);
+        } catch (KafkaUnavailableException e) {
+            LOG.error("{}", e.getMessage());
+            return EXIT_FATAL;
+        }
+    }
+
+    private static HikariDataSource pool(ConsumerConfig config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("clickhouse");
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setUsername(config.user());
+        hikari.setPassword(config.password());
+        hikari.setMaximumPoolSize(config.poolSize());
+        // Start even while ClickHouse is down: the ingest loop waits for it with backoff.
+        hikari.setInitializationFailTimeout(-1);
+        // Fail a borrow after 10 s instead of Hikari's 30 s: the loop retries anyway.
+        hikari.setConnectionTimeout(10_000);
+        // Batching client-side: ClickHouse must not buffer inserts asynchronously (default on 26.2+).
+        hikari.addDataSourceProperty("clickhouse_setting_async_insert", "0");
+        return new HikariDataSource(hikari);
+    }
+
+    /** Applies and/or checks the schema, waiting (with backoff) while ClickHouse is unreachable. */
+    private static boolean prepareSchema(ConsumerConfig config, HikariDataSource pool, CountDownLatch stopRequested) {
+        Backoff backoff = new Backoff(config.maxRetryBackoff());
+        Thread waiting = new Thread(stopRequested::countDown, "consumer-startup-shutdown");
+        Runtime.getRuntime().addShutdownHook(waiting);
+        try {
+            while (true) {
+                try {
+                    if (config.applySchema()) {
+                        try (Connection bootstrap = DriverManager.getConnection(config.jdbcUrlOf("default"),
+                                config.user(), config.password())) {
+                            SchemaInstaller.install(bootstrap, config.database());
+                        }
+                    }
+                    SchemaInstaller.check(pool, config.database());
+                    return true;
+                } catch (SchemaInstaller.IncompatibleSchemaException e) {
+                    LOG.error("{}", e.getMessage());
+                    return false;
+                } catch (SQLException | RuntimeException e) {
+                    WriteException classified = ErrorClassifier.classify("schema set-up on " + config.jdbcUrl(), e);
+                    if (classified.kind() == WriteException.Kind.FATAL) {
+                        LOG.error("{}", classified.getMessage());
+                        return false;
+                    }
+                    Duration wait = backoff.next();
+                    LOG.warn("ClickHouse not ready, retrying in {} ms: {}", wait.toMillis(), classified.getMessage());
+                    if (stopRequested.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                        return false;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(waiting);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook already ran
+            }
+        }
+    }
+
+    private static int consume(ConsumerConfig config, HikariDataSource pool) {
+        CountDownLatch finished = new CountDownLatch(1);
+        AtomicReference<IngestLoop> running = new AtomicReference<>();
+        AtomicBoolean stopRequested = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            // SIGTERM: stop polling; the main thread then flushes, commits and closes the clients
+            // (the flush bounded by --shutdown-timeout). The JVM waits here until that is done.
+            LOG.info("stopping: flushing buffered rows");
+            stopRequested.set(true);
+            IngestLoop loop = running.get();
+            if (loop != null) {
+                loop.shutdown();
+            }
+            try {
+                finished.await(config.shutdownTimeout().toMillis() + 15_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "consumer-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return consumeUntilStopped(config, pool, running, stopRequested);
+        } finally {
+            finished.countDown();  // after the clients are closed: the consumer left its group cleanly
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running and waits for `finished`, released above
+            }
+        }
+    }
+
+    private static int consumeUntilStopped(ConsumerConfig config, HikariDataSource pool,
+                                           AtomicReference<IngestLoop> running, AtomicBoolean stopRequested) {
+        IngestMetrics metrics = new IngestMetrics();
+        try (KafkaConsumer<byte[], byte[]> consumer = ConsumerClients.eventsConsumer(config);
+             KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(config.bootstrapServers(), config.deadLetterTopic());
+             HealthServer health = config.httpPort() < 0 ? null
+                     : HealthServer.start(config.httpPort(), metrics, Duration.ofSeconds(60))) {
+            if (health != null) {
+                LOG.info("health and metrics on http://0.0.0.0:{}/health and /metrics", health.port());
+            }
+            IngestLoop loop = new IngestLoop(consumer, config.topic(), new ClickHouseEventWriter(pool), deadLetters,
+                    new EventCodec(), new MicroBatcher(config.batchMaxRows(), config.batchMaxWait(), System::nanoTime),
+                    new Backoff(config.maxRetryBackoff()), metrics, System::nanoTime, config.lagInterval());
+            running.set(loop);
+            if (stopRequested.get()) {
+                loop.shutdown();  // SIGTERM arrived before the loop existed
+            }
+            try {
+                loop.run();
+            } catch (IngestLoop.FatalIngestException e) {
+                LOG.error("stopping without committing the current batch: {}", e.getMessage());
+                return EXIT_FATAL;
+            }
+            boolean drained = loop.drain(config.shutdownTimeout());
+            LOG.info("stopped: consumed {}, inserted {}, dead-lettered {}, duplicates skipped {}{}",
+                    metrics.consumed.sum(), metrics.inserted.sum(), metrics.deadLettered.sum(),
+                    metrics.duplicatesSkipped.sum(), drained ? "" : " (last batch left uncommitted, re-read on restart)");
+            return EXIT_OK;
+        } catch (IOException e) {
+            LOG.error("cannot open the health endpoint on port {}: {}", config.httpPort(), e.getMessage());
+            return EXIT_BAD_CONFIG;
+        }
+    }
+}

@@ -1,0 +1,431 @@
+package io.clickstream.consumer;
+
+import io.clickstream.consumer.clickhouse.EventWriter;
+import io.clickstream.consumer.clickhouse.WriteException;
+import io.clickstream.consumer.dlq.DeadLetter;
+import io.clickstream.consumer.dlq.DeadLetterPublisher;
+import io.clickstream.consumer.dlq.DeadLetterPublisher.DeadLetterException;
+import io.clickstream.consumer.metrics.IngestMetrics;
+import io.clickstream.consumer.processing.Backoff;
+import io.clickstream.consumer.processing.EventRow;
+import io.clickstream.consumer.processing.MicroBatcher;
+import io.clickstream.consumer.processing.OffsetTracker;
+import io.clickstream.model.ClickEvent;
+import io.clickstream.model.EventCodec;
+import io.clickstream.model.InvalidEventException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer: poll, decode, buffer, insert, then commit. Invariants (see docs/consumer.md):
+ * <ol>
+ *   <li>An offset is committed only after every record before it is durable: inserted into
+ *       ClickHouse, acknowledged by the dead-letter topic, or found already stored.</li>
+ *   <li>A record is stored at most once: on assignment, and before retrying a failed insert,
+ *       the offsets already in ClickHouse are looked up and skipped.</li>
+ *   <li>While ClickHouse fails, the assigned partitions are paused and polling goes on, so the
+ *       consumer keeps its group membership; the batch is retried with capped backoff.</li>
+ * </ol>
+ * Runs on one thread; {@link #shutdown()} may be called from any thread.
+ */
+public final class IngestLoop implements ConsumerRebalanceListener {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestLoop.class);
+    /** Longest poll, so lag lines, retries and shutdown are prompt. */
+    private static final long MAX_POLL_NANOS = 1_000_000_000L;
+    private static final long MIN_POLL_NANOS = 5_000_000L;
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final String topic;
+    private final EventWriter writer;
+    private final DeadLetterPublisher deadLetters;
+    private final EventCodec codec;
+    private final MicroBatcher batcher;
+    private final Backoff backoff;
+    private final IngestMetrics metrics;
+    private final LongSupplier nanoClock;
+    private final long lagIntervalNanos;
+
+    private final OffsetTracker offsets = new OffsetTracker();
+    /** Offsets found already stored, per partition, to skip when they arrive. */
+    private final Map<TopicPartition, Set<Long>> alreadyStored = new HashMap<>();
+    /** Partitions paused until we know which of their offsets are already stored. */
+    private final Set<TopicPartition> awaitingLookup = new LinkedHashSet<>();
+    private volatile boolean running = true;
+    private boolean outage;            // inserts failing: every partition paused
+    private boolean retryingBatch;     // the buffered batch failed once: it may be partly stored
+    private boolean closing;
+    private long retryAt;
+    private long nextLagLog;
+
+    public IngestLoop(Consumer<byte[], byte[]> consumer, String topic, EventWriter writer,
+                      DeadLetterPublisher deadLetters, EventCodec codec, MicroBatcher batcher, Backoff backoff,
+                      IngestMetrics metrics, LongSupplier nanoClock, Duration lagInterval) {
+        this.consumer = consumer;
+        this.topic = topic;
+        this.writer = writer;
+        this.deadLetters = deadLetters;
+        this.codec = codec;
+        this.batcher = batcher;
+        this.backoff = backoff;
+        this.metrics = metrics;
+        this.nanoClock = nanoClock;
+        this.lagIntervalNanos = lagInterval.toNanos();
+        this.nextLagLog = nanoClock.getAsLong() + lagIntervalNanos;
+    }
+
+    /** Thrown when ClickHouse refuses in a way retrying cannot fix (auth, schema). */
+    public static final class FatalIngestException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        FatalIngestException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Polls until {@link #shutdown()}; returns with possibly buffered rows, see {@link #drain(Duration)}. */
+    public void run() throws FatalIngestException {
+        consumer.subscribe(List.of(topic), this);
+        try {
+            while (running) {
+                pollOnce();
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        }
+    }
+
+    /** Stops {@link #run()} at its next poll; safe from any thread (e.g. a shutdown hook). */
+    public void shutdown() {
+        running = false;
+        consumer.wakeup();
+    }
+
+    /** One iteration: poll, handle the records, flush or retry if due, look up pending partitions. */
+    void pollOnce() throws FatalIngestException {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofNanos(pollTimeoutNanos()));
+        metrics.lastPollAt.set(System.currentTimeMillis());
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            handle(record);
+        }
+        long now = nanoClock.getAsLong();
+        boolean retryDue = now >= retryAt;
+        if (!awaitingLookup.isEmpty() && retryDue && !outage) {
+            lookUpStoredOffsets();
+        }
+        if (outage ? retryDue : batcher.flushDue()) {
+            flush();
+        }
+        if (now >= nextLagLog) {
+            logLag();
+            nextLagLog = now + lagIntervalNanos;
+        }
+        metrics.buffered.set(batcher.size());
+    }
+
+    private long pollTimeoutNanos() {
+        long now = nanoClock.getAsLong();
+        long until = outage || !awaitingLookup.isEmpty() ? retryAt - now : batcher.nanosUntilDue();
+        return Math.max(MIN_POLL_NANOS, Math.min(MAX_POLL_NANOS, until));
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record) {
+        metrics.consumed.increment();
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        Set<Long> stored = alreadyStored.get(partition);
+        if (stored != null && stored.remove(record.offset())) {
+            metrics.duplicatesSkipped.increment();
+            batcher.touch();
+        } else {
+            try {
+                ClickEvent event = codec.decode(record.value());
+                batcher.add(new EventRow(event, record.topic(), record.partition(), record.offset()));
+            } catch (InvalidEventException e) {
+                deadLetters.publish(DeadLetter.of(record, e.getMessage()));
+                metrics.deadLettered.increment();
+                batcher.touch();
+            }
+        }
+        offsets.handled(partition, record.offset());
+    }
+
+    /**
+     * Inserts the batch, waits for dead letters, commits. On a retriable failure nothing is
+     * committed, every partition is paused and a retry is scheduled.
+     *
+     * @return whether the batch is now durable and committed
+     */
+    boolean flush() throws FatalIngestException {
+        if (batcher.started()) {
+            int rows = batcher.size();
+            long started = nanoClock.getAsLong();
+            try {
+                if (retryingBatch) {
+                    dropRowsAlreadyStored(batcher.rows());  // an earlier attempt may have stored some
+                }
+                if (!batcher.isEmpty()) {
+                    insertIsolatingBadRows(new ArrayList<>(batcher.rows()));
+                }
+                deadLetters.flush();
+            } catch (WriteException e) {
+                if (e.kind() == WriteException.Kind.FATAL) {
+                    throw new FatalIngestException(e.getMessage(), e);
+                }
+                failed(e.getMessage());
+                return false;
+            } catch (DeadLetterException e) {
+                failed(e.getMessage());
+                return false;
+            }
+            logFlush(rows, nanoClock.getAsLong() - started);
+            batcher.clear();
+            retryingBatch = false;
+        }
+        commit();
+        if (outage) {
+            outage = false;
+            backoff.reset();
+            metrics.clickHouseUp.set(1);
+            resumeAll();
+            LOG.info("ClickHouse accepts inserts again: partitions resumed");
+        }
+        return true;
+    }
+
+    private void insertIsolatingBadRows(List<EventRow> rows) throws WriteException {
+        try {
+            writer.write(rows);
+            metrics.inserted.add(rows.size());
+        } catch (WriteException e) {
+            if (e.kind() != WriteException.Kind.DATA) {
+                metrics.insertFailures.increment();
+                throw e;
+            }
+            if (rows.size() == 1) {
+                // The event passed validation yet ClickHouse refuses it: it goes to the dead-letter
+                // topic (as its canonical JSON) rather than blocking its partition.
+                EventRow row = rows.get(0);
+                deadLetters.publish(new DeadLetter(row.topic(), row.partition(), row.offset(), -1,
+                        row.event().userId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        codec.encode(row.event()), "rejected by ClickHouse: " + e.getMessage()));
+                metrics.deadLettered.increment();
+                LOG.warn("offset {} of {}-{} dead-lettered: {}", row.offset(), row.topic(), row.partition(), e.getMessage());
+                return;
+            }
+            int half = rows.size() / 2;  // bisect: the good rows are stored, the bad ones isolated
+            insertIsolatingBadRows(rows.subList(0, half));
+            insertIsolatingBadRows(rows.subList(half, rows.size()));
+        }
+    }
+
+    private void dropRowsAlreadyStored(List<EventRow> rows) throws WriteException {
+        Map<TopicPartition, Long> firstOffset = new HashMap<>();
+        for (EventRow row : rows) {
+            firstOffset.merge(new TopicPartition(row.topic(), row.partition()), row.offset(), Math::min);
+        }
+        Map<TopicPartition, Set<Long>> stored = new HashMap<>();
+        for (Map.Entry<TopicPartition, Long> e : firstOffset.entrySet()) {
+            stored.put(e.getKey(), writer.storedOffsets(e.getKey().topic(), e.getKey().partition(), e.getValue()));
+        }
+        int before = rows.size();
+        rows.removeIf(r -> stored.get(new TopicPartition(r.topic(), r.partition())).contains(r.offset()));
+        if (rows.size() < before) {
+            metrics.duplicatesSkipped.add(before - rows.size());
+            LOG.info("{} of {} rows were stored by the failed attempt; inserting the other {}",
+                    before - rows.size(), before, rows.size());
+        }
+    }
+
+    private void failed(String reason) {
+        retryingBatch = true;
+        Duration wait = backoff.next();
+        retryAt = nanoClock.getAsLong() + wait.toNanos();
+        if (!outage) {
+            outage = true;
+            metrics.clickHouseUp.set(0);
+            consumer.pause(consumer.assignment());
+            LOG.warn("{} rows not stored, nothing committed; partitions paused: {}", batcher.size(), reason);
+        }
+        LOG.warn("retrying in {} ms: {}", wait.toMillis(), reason);
+    }
+
+    private void commit() {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(offsets.pending());
+            metrics.commits.increment();
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            // The partitions moved to another consumer meanwhile. What we inserted is stored; the
+            // new owner re-reads from the last commit and skips these offsets (found stored).
+            LOG.warn("commit rejected by the group ({}); the next owner will skip the stored records", e.getMessage());
+        }
+        offsets.committed();
+    }
+
+    private void resumeAll() {
+        Set<TopicPartition> resumable = new HashSet<>(consumer.assignment());
+        resumable.removeAll(awaitingLookup);
+        consumer.resume(resumable);
+    }
+
+    private void lookUpStoredOffsets() throws FatalIngestException {
+        for (TopicPartition partition : new ArrayList<>(awaitingLookup)) {
+            long from = consumer.position(partition);
+            Set<Long> stored;
+            try {
+                stored = writer.storedOffsets(partition.topic(), partition.partition(), from);
+            } catch (WriteException e) {
+                if (e.kind() == WriteException.Kind.FATAL) {
+                    throw new FatalIngestException(e.getMessage(), e);
+                }
+                Duration wait = backoff.next();
+                retryAt = nanoClock.getAsLong() + wait.toNanos();
+                LOG.warn("cannot tell which records of {} are already stored; {} stays paused, retrying in {} ms: {}",
+                        partition, partition, wait.toMillis(), e.getMessage());
+                return;
+            }
+            awaitingLookup.remove(partition);
+            alreadyStored.put(partition, new HashSet<>(stored));
+            if (!stored.isEmpty()) {
+                LOG.info("{}: {} records after the committed offset {} are already stored (stored before a crash or"
+                        + " rebalance, not committed); they will be skipped", partition, stored.size(), from);
+            }
+            backoff.reset();
+            if (!outage) {
+                consumer.resume(List.of(partition));
+            }
+        }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        LOG.info("assigned {}", partitions);
+        consumer.pause(partitions);  // until we know which of their offsets are already stored
+        awaitingLookup.addAll(partitions);
+        retryAt = 0;
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        LOG.info("revoked {}", partitions);
+        boolean flushed = false;
+        if (!closing && batcher.started()) {
+            try {
+                flushed = flush();  // one attempt: commit what belongs to the partitions while we still own them
+            } catch (FatalIngestException e) {
+                LOG.error("flush on revocation failed: {}", e.getMessage());
+            }
+        }
+        if (!flushed) {
+            forget(partitions);
+        }
+        alreadyStored.keySet().removeAll(partitions);
+        awaitingLookup.removeAll(partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        LOG.warn("lost {} (session expired): their buffered rows are dropped, the next owner re-reads them", partitions);
+        forget(partitions);
+        alreadyStored.keySet().removeAll(partitions);
+        awaitingLookup.removeAll(partitions);
+    }
+
+    /** Drops buffered rows and pending offsets: uncommitted, so the next owner re-reads them. */
+    private void forget(Collection<TopicPartition> partitions) {
+        int before = batcher.size();
+        batcher.removePartitions(partitions);
+        offsets.forget(partitions);
+        if (batcher.isEmpty() && offsets.isEmpty()) {
+            batcher.clear();
+        }
+        if (before > batcher.size()) {
+            LOG.info("dropped {} uncommitted rows of {}; their next owner re-reads them", before - batcher.size(), partitions);
+        }
+    }
+
+    /**
+     * After {@link #run()} returned: tries to store and commit what is buffered until
+     * {@code timeout} passes. What cannot be stored in time stays uncommitted: it is re-read
+     * on restart, so nothing is lost either way.
+     *
+     * @return whether everything buffered was stored and committed
+     */
+    public boolean drain(Duration timeout) {
+        long deadline = nanoClock.getAsLong() + timeout.toNanos();
+        closing = true;
+        while (true) {
+            try {
+                if (flush()) {
+                    return true;
+                }
+            } catch (FatalIngestException e) {
+                LOG.error("final flush failed: {}", e.getMessage());
+                return false;
+            }
+            long wait = Math.min(retryAt, deadline) - nanoClock.getAsLong();
+            if (nanoClock.getAsLong() >= deadline) {
+                LOG.warn("shutdown timeout: {} buffered rows not stored and not committed; they are re-read on restart",
+                        batcher.size());
+                return false;
+            }
+            try {
+                Thread.sleep(Math.max(1, wait / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    private void logFlush(int rows, long insertNanos) {
+        metrics.batches.increment();
+        metrics.lastInsertMillis.set(insertNanos / 1_000_000);
+        if (rows == 0) {
+            return;
+        }
+        Instant oldest = batcher.rows().stream().map(r -> r.event().timestamp()).min(Instant::compareTo).orElse(null);
+        LOG.info("flushed {} rows in {} ms ({} rows/s), oldest event {} ms old", rows, insertNanos / 1_000_000,
+                insertNanos == 0 ? rows : Math.round(rows * 1e9 / insertNanos),
+                oldest == null ? 0 : Duration.between(oldest, Instant.now()).toMillis());
+    }
+
+    private void logLag() {
+        long lag = 0;
+        for (TopicPartition partition : consumer.assignment()) {
+            lag += consumer.currentLag(partition).orElse(0);
+        }
+        metrics.lag.set(lag);
+        LOG.info("lag {} records on {} partitions; consumed {}, inserted {}, dead-lettered {}, duplicates skipped {}{}",
+                lag, consumer.assignment().size(), metrics.consumed.sum(), metrics.inserted.sum(),
+                metrics.deadLettered.sum(), metrics.duplicatesSkipped.sum(), outage ? "; ClickHouse unavailable" : "");
+    }
+}

@@ -1,0 +1,96 @@
+package io.clickstream.consumer.config;
+
+import static io.clickstream.consumer.config.ConsumerSettings.*;
+
+import io.clickstream.service.ConfigException;
+import io.clickstream.service.Settings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** The consumer's validated configuration, built once in {@code main}. The password never appears in {@link #toString()}. */
+public record ConsumerConfig(
+        String bootstrapServers,
+        String topic,
+        String groupId,
+        String deadLetterTopic,
+        String jdbcUrl,
+        String database,
+        String user,
+        String password,
+        int poolSize,
+        int batchMaxRows,
+        Duration batchMaxWait,
+        boolean applySchema,
+        Duration maxRetryBackoff,
+        Duration shutdownTimeout,
+        int httpPort,
+        Duration lagInterval) {
+
+    private static final Pattern DATABASE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    public static ConsumerConfig from(Settings s) throws ConfigException {
+        String url = s.required(JDBC_URL);
+        String database = databaseOf(url);
+        String topic = s.required(TOPIC);
+        String dlq = s.required(DLQ_TOPIC);
+        if (dlq.equals(topic)) {
+            throw Settings.invalid(DLQ_TOPIC, dlq, "must differ from --topic: dead letters would be consumed again");
+        }
+        Duration wait = s.duration(BATCH_WAIT);
+        if (wait.toMillis() < 10) {
+            throw Settings.invalid(BATCH_WAIT, s.string(BATCH_WAIT), "must be at least 10ms");
+        }
+        Duration backoff = s.duration(MAX_BACKOFF);
+        if (backoff.toMillis() < 100) {
+            throw Settings.invalid(MAX_BACKOFF, s.string(MAX_BACKOFF), "must be at least 100ms");
+        }
+        return new ConsumerConfig(s.required(BOOTSTRAP), topic, s.required(GROUP), dlq, url, database,
+                s.required(USER), s.string(PASSWORD) == null ? "" : s.string(PASSWORD),
+                s.integer(POOL_SIZE, 1, 64), s.integer(BATCH_ROWS, 1, 1_000_000), wait,
+                s.choice(SCHEMA, List.of("apply", "check")).equals("apply"), backoff,
+                s.duration(SHUTDOWN_TIMEOUT), s.integer(HTTP_PORT, -1, 65_535), s.duration(LAG_INTERVAL));
+    }
+
+    /** The database named by the URL's path: {@code jdbc:clickhouse://host:8123/clickstream?...} → clickstream. */
+    static String databaseOf(String url) throws ConfigException {
+        if (!url.startsWith("jdbc:clickhouse:") && !url.startsWith("jdbc:ch:")) {
+            throw Settings.invalid(JDBC_URL, url, "is not a ClickHouse JDBC URL (jdbc:clickhouse://host:8123/database)");
+        }
+        String rest = url.substring(url.indexOf(':', 5) + 1);
+        URI uri;
+        try {
+            uri = URI.create(rest.startsWith("//") ? "http:" + rest : rest);
+        } catch (IllegalArgumentException e) {
+            throw Settings.invalid(JDBC_URL, url, "is malformed: " + e.getMessage());
+        }
+        if (uri.getHost() == null) {
+            throw Settings.invalid(JDBC_URL, url, "has no host");
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+        if (path.isEmpty()) {
+            throw Settings.invalid(JDBC_URL, url, "names no database (…:8123/clickstream)");
+        }
+        if (!DATABASE.matcher(path).matches()) {
+            throw Settings.invalid(JDBC_URL, url, "database '" + path + "' is not a plain identifier");
+        }
+        return path;
+    }
+
+    /** The same URL naming another database, e.g. {@code default} to create ours. */
+    public String jdbcUrlOf(String otherDatabase) {
+        int start = jdbcUrl.indexOf("//") + 2;
+        int slash = jdbcUrl.indexOf('/', start);
+        int end = jdbcUrl.indexOf('?', slash);
+        return jdbcUrl.substring(0, slash + 1) + otherDatabase + (end < 0 ? "" : jdbcUrl.substring(end));
+    }
+
+    @Override
+    public String toString() {
+        return "ConsumerConfig[bootstrapServers=" + bootstrapServers + ", topic=" + topic + ", groupId=" + groupId
+                + ", deadLetterTopic=" + deadLetterTopic + ", jdbcUrl=" + jdbcUrl + ", user=" + user
+                + ", password=" + (password.isEmpty() ? "(empty)" : "****") + ", poolSize=" + poolSize
+                + ", batchMaxRows=" + batchMaxRows + ", batchMaxWait=" + batchMaxWait + "]";
+    }
+}

@@ -1,0 +1,105 @@
+package io.clickstream.consumer.dlq;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Publishes dead letters to Kafka: the original key and value untouched, the reason and
+ * source coordinates in headers ({@value #REASON}, {@value #SOURCE_TOPIC}, ...). Letters whose
+ * send failed are re-sent by the next {@link #flush()}, so none is dropped.
+ */
+public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private record Pending(DeadLetter letter, Future<RecordMetadata> result) {
+    }
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+    private final List<Pending> pending = new ArrayList<>();
+    private long published;
+
+    public KafkaDeadLetterPublisher(String bootstrapServers, String topic) {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "clickstream-consumer-dlq");
+        // A dead letter replaces the record whose offset we commit: it must be durable.
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        this.topic = topic;
+    }
+
+    @Override
+    public void publish(DeadLetter letter) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(REASON, utf8(letter.reason()));
+        headers.add(SOURCE_TOPIC, utf8(letter.sourceTopic()));
+        headers.add(SOURCE_PARTITION, utf8(Integer.toString(letter.sourcePartition())));
+        headers.add(SOURCE_OFFSET, utf8(Long.toString(letter.sourceOffset())));
+        headers.add(SOURCE_TIMESTAMP, utf8(Long.toString(letter.sourceTimestamp())));
+        headers.add(FAILED_AT, utf8(Instant.now().toString()));
+        Future<RecordMetadata> result;
+        try {
+            result = producer.send(new ProducerRecord<>(topic, null, letter.key(), letter.value(), headers));
+        } catch (KafkaException e) {
+            result = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        pending.add(new Pending(letter, result));
+    }
+
+    @Override
+    public void flush() throws DeadLetterException {
+        if (pending.isEmpty()) {
+            return;
+        }
+        producer.flush();
+        List<DeadLetter> failed = new ArrayList<>();
+        Throwable firstError = null;
+        for (Pending p : pending) {
+            try {
+                p.result().get();
+                published++;
+            } catch (ExecutionException e) {
+                failed.add(p.letter());
+                firstError = firstError == null ? e.getCause() : firstError;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed.add(p.letter());
+            }
+        }
+        pending.clear();
+        if (!failed.isEmpty()) {
+            failed.forEach(this::publish);  // re-sent; the next flush reports them
+            throw new DeadLetterException(failed.size() + " dead letters not acknowledged by " + topic
+                    + (firstError == null ? "" : ": " + firstError), firstError);
+        }
+    }
+
+    @Override
+    public long published() {
+        return published;
+    }
+
+    @Override
+    public void close() {
+        producer.close(CLOSE_TIMEOUT);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

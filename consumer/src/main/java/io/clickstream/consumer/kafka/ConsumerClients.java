@@ -1,0 +1,27 @@
+package io.clickstream.consumer.kafka;
+
+import io.clickstream.consumer.config.ConsumerConfig;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Builds the Kafka consumer; one line per setting says why. */
+public final class ConsumerClients {
+    private ConsumerClients() {
+    }
+
+    public static KafkaConsumer<byte[], byte[]> eventsConsumer(ConsumerConfig config) {
+        Properties p = new Properties();
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, "clickstream-consumer");
+        // Offsets are committed by the ingest loop, only after ClickHouse stored the records.
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // A new group starts from the oldest retained event: nothing produced before it started is skipped.
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // A poll can fill a whole batch.
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, config.batchMaxRows()));
+        // Bytes in, decoded by our codec: a malformed payload is a dead letter, not a poll failure.
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+}

@@ -1,0 +1,87 @@
+package io.clickstream.consumer.processing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Buffers rows until a flush is due: {@code maxRows} buffered, or {@code maxWait} elapsed since
+ * the batch started, whichever comes first. A batch starts with its first row, or with the
+ * first record that needs only an offset commit ({@link #touch()}: dead-lettered or skipped).
+ */
+public final class MicroBatcher {
+    private final int maxRows;
+    private final long maxWaitNanos;
+    private final LongSupplier nanoClock;
+    private final List<EventRow> rows;
+    private long startedAt;
+    private boolean started;
+
+    public MicroBatcher(int maxRows, Duration maxWait, LongSupplier nanoClock) {
+        this.maxRows = maxRows;
+        this.maxWaitNanos = maxWait.toNanos();
+        this.nanoClock = nanoClock;
+        this.rows = new ArrayList<>(Math.min(maxRows, 65_536));
+    }
+
+    public void add(EventRow row) {
+        touch();
+        rows.add(row);
+    }
+
+    /** Starts the batch's clock if not started: something handled awaits a flush and commit. */
+    public void touch() {
+        if (!started) {
+            started = true;
+            startedAt = nanoClock.getAsLong();
+        }
+    }
+
+    /** Whether anything (rows or offsets only) awaits a flush. */
+    public boolean started() {
+        return started;
+    }
+
+    /** Size or time trigger reached. */
+    public boolean flushDue() {
+        return rows.size() >= maxRows || (started && nanosUntilDue() == 0);
+    }
+
+    public boolean isFull() {
+        return rows.size() >= maxRows;
+    }
+
+    /** Nanoseconds until the time trigger fires; {@code Long.MAX_VALUE} while empty. */
+    public long nanosUntilDue() {
+        if (!started) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(0, startedAt + maxWaitNanos - nanoClock.getAsLong());
+    }
+
+    /** The buffered rows, oldest first (a live view: do not keep it across {@link #clear()}). */
+    public List<EventRow> rows() {
+        return rows;
+    }
+
+    public int size() {
+        return rows.size();
+    }
+
+    public boolean isEmpty() {
+        return rows.isEmpty();
+    }
+
+    public void clear() {
+        rows.clear();
+        started = false;
+    }
+
+    /** Drops the rows of revoked partitions; they will be re-read by the partitions' next owner. */
+    public void removePartitions(Collection<TopicPartition> partitions) {
+        rows.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
+    }
+}
