@@ -103,7 +103,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
 
     /** Polls until {@link #shutdown()}; returns with possibly buffered rows, see {@link #drain(Duration)}. */
     public void run() throws FatalIngestException {
-        consumer.subscribe(List.of(topic), this);
+        subscribe();
         try {
             while (running) {
                 pollOnce();
@@ -113,6 +113,10 @@ public final class IngestLoop implements ConsumerRebalanceListener {
                 throw e;
             }
         }
+    }
+
+    void subscribe() {
+        consumer.subscribe(List.of(topic), this);
     }
 
     /** Stops {@link #run()} at its next poll; safe from any thread (e.g. a shutdown hook). */
@@ -414,7 +418,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         }
         Instant oldest = batcher.rows().stream().map(r -> r.event().timestamp()).min(Instant::compareTo).orElse(null);
         LOG.info("flushed {} rows in {} ms ({} rows/s), oldest event {} ms old", rows, insertNanos / 1_000_000,
-                insertNanos == 0 ? rows : Math.round(rows * 1e9 / insertNanos),
+                insertNanos == 0 ? "-" : Math.round(rows * 1e9 / insertNanos),
                 oldest == null ? 0 : Duration.between(oldest, Instant.now()).toMillis());
     }
 

@@ -1,0 +1,265 @@
+package io.clickstream.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clickstream.consumer.clickhouse.WriteException;
+import io.clickstream.consumer.metrics.IngestMetrics;
+import io.clickstream.consumer.processing.Backoff;
+import io.clickstream.consumer.processing.MicroBatcher;
+import io.clickstream.model.ClickEvent;
+import io.clickstream.model.EventCodec;
+import io.clickstream.model.EventType;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The ingest loop against Kafka's MockConsumer and an in-memory ClickHouse twin. */
+class IngestLoopTest {
+    private static final String TOPIC = "events";
+    private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+    private static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
+    private static final long SECOND = 1_000_000_000L;
+
+    private final EventCodec codec = new EventCodec();
+    private final List<String> calls = new ArrayList<>();
+    private MockConsumer<byte[], byte[]> consumer;
+    private InMemoryEventWriter writer;
+    private RecordingDeadLetters deadLetters;
+    private IngestMetrics metrics;
+    private long now;
+    private IngestLoop loop;
+
+    @BeforeEach
+    void setUp() {
+        consumer = new MockConsumer<>("earliest") {
+            @Override
+            public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+                calls.add("commit " + offsets.entrySet().stream().sorted(Map.Entry.comparingByKey(
+                        java.util.Comparator.comparing(TopicPartition::partition)))
+                        .map(e -> e.getKey().partition() + "=" + e.getValue().offset()).toList());
+                super.commitSync(offsets);
+            }
+        };
+        writer = new InMemoryEventWriter(calls);
+        deadLetters = new RecordingDeadLetters();
+        metrics = new IngestMetrics();
+        loop = new IngestLoop(consumer, TOPIC, writer, deadLetters, codec,
+                new MicroBatcher(1000, Duration.ofSeconds(5), () -> now), new Backoff(Duration.ofSeconds(30)),
+                metrics, () -> now, Duration.ofDays(1));
+        loop.subscribe();
+        consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
+        consumer.rebalance(List.of(P0, P1));
+    }
+
+    private byte[] event(int i) {
+        return codec.encode(ClickEvent.of(new UUID(7, i), EventType.PAGE_VIEW, "user_" + (i % 50), "prod_" + i,
+                new BigDecimal("9.99"), Instant.parse("2026-11-25T12:00:00Z").plusMillis(i)));
+    }
+
+    private void add(TopicPartition partition, long offset, byte[] value) {
+        consumer.addRecord(new ConsumerRecord<>(TOPIC, partition.partition(), offset, null, value));
+    }
+
+    private void addEvents(TopicPartition partition, long from, int count) {
+        for (int i = 0; i < count; i++) {
+            add(partition, from + i, event((int) (partition.partition() * 1_000_000 + from + i)));
+        }
+    }
+
+    private Long committed(TopicPartition partition) {
+        OffsetAndMetadata offset = consumer.committed(Set.of(partition)).get(partition);
+        return offset == null ? null : offset.offset();
+    }
+
+    /** The first poll after assignment looks up stored offsets and resumes the partitions. */
+    private void pollUntilResumed() throws Exception {
+        loop.pollOnce();
+        assertTrue(consumer.paused().isEmpty(), "resumed after the stored-offset lookup");
+    }
+
+    @Test
+    void flushesAtBatchSizeAndCommitsOnlyAfterTheInsert() throws Exception {
+        pollUntilResumed();
+        addEvents(P0, 0, 600);
+        addEvents(P1, 0, 400);
+        loop.pollOnce();
+        assertEquals(1000, writer.stored.size());
+        assertEquals(List.of("write 1000", "commit [0=600, 1=400]"), calls.subList(calls.size() - 2, calls.size()),
+                "one insert, then the commit of exactly what it stored");
+    }
+
+    @Test
+    void flushesWhenTheOldestRowHasWaitedTheMaximum() throws Exception {
+        pollUntilResumed();
+        addEvents(P0, 0, 10);
+        loop.pollOnce();
+        now += 4 * SECOND;
+        loop.pollOnce();
+        assertEquals(0, writer.stored.size(), "not yet: 4 s < 5 s");
+        now += SECOND;
+        loop.pollOnce();
+        assertEquals(10, writer.stored.size());
+        assertEquals(10L, committed(P0));
+    }
+
+    @Test
+    void failedInsertCommitsNothingPausesAndRetriesUntilClickHouseIsBack() throws Exception {
+        pollUntilResumed();
+        writer.failNext(3, WriteException.Kind.RETRIABLE, false);
+        addEvents(P0, 0, 1000);
+        loop.pollOnce();
+        assertNull(committed(P0));
+        assertEquals(Set.of(P0, P1), consumer.paused(), "paused: poll keeps the membership, fetches nothing");
+        assertEquals(0, metrics.clickHouseUp.get());
+        addEvents(P0, 1000, 5);  // arrives meanwhile, must wait
+        for (int attempt = 0; attempt < 3; attempt++) {
+            now += 31 * SECOND;
+            loop.pollOnce();
+        }
+        assertEquals(1000, writer.stored.size(), "stored on the attempt after the third failure");
+        assertEquals(1000L, committed(P0));
+        assertTrue(consumer.paused().isEmpty(), "resumed");
+        assertEquals(1, metrics.clickHouseUp.get());
+        assertTrue(calls.indexOf("commit [0=1000]") > calls.lastIndexOf("write 1000"));
+    }
+
+    @Test
+    void retryAfterAnAmbiguousFailureStoresNothingTwice() throws Exception {
+        pollUntilResumed();
+        writer.failNext(1, WriteException.Kind.RETRIABLE, true);  // stored, but the client saw a timeout
+        addEvents(P0, 0, 1000);
+        loop.pollOnce();
+        now += SECOND;
+        loop.pollOnce();
+        assertEquals(1000, writer.stored.size());
+        assertEquals(List.of(), writer.duplicates);
+        assertEquals(1000L, committed(P0));
+        assertEquals(1000, metrics.duplicatesSkipped.sum());
+    }
+
+    @Test
+    void offsetsStoredButNotCommittedAreSkippedAfterAssignment() throws Exception {
+        // A previous owner inserted offsets 0..599 of P0 and died before committing.
+        List<io.clickstream.consumer.processing.EventRow> previous = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            previous.add(new io.clickstream.consumer.processing.EventRow(codec.decode(event(i)), TOPIC, 0, i));
+        }
+        writer.write(previous);
+        calls.clear();
+        pollUntilResumed();
+        assertTrue(calls.contains("lookup events-0 from 0"));
+        addEvents(P0, 0, 1000);
+        loop.pollOnce();
+        now += 5 * SECOND;
+        loop.pollOnce();
+        assertEquals(1000, writer.stored.size());
+        assertEquals(List.of(), writer.duplicates);
+        assertEquals(600, metrics.duplicatesSkipped.sum());
+        assertEquals(1000L, committed(P0));
+    }
+
+    @Test
+    void partitionsStayPausedWhileStoredOffsetsCannotBeLookedUp() throws Exception {
+        writer.failNext(2, WriteException.Kind.RETRIABLE, false);
+        loop.pollOnce();
+        assertEquals(Set.of(P0, P1), consumer.paused());
+        now += 31 * SECOND;
+        loop.pollOnce();
+        assertTrue(!consumer.paused().isEmpty(), "second lookup failed too");
+        now += 31 * SECOND;
+        loop.pollOnce();
+        assertTrue(consumer.paused().isEmpty());
+    }
+
+    @Test
+    void poisonRecordsGoToTheDeadLetterTopicAndDoNotBlockThePartition() throws Exception {
+        pollUntilResumed();
+        addEvents(P0, 0, 5);
+        add(P0, 5, "{not json".getBytes(StandardCharsets.UTF_8));
+        add(P0, 6, null);
+        add(P0, 7, new String(event(7), StandardCharsets.UTF_8).replace("9.99", "-1").getBytes(StandardCharsets.UTF_8));
+        addEvents(P0, 8, 2);
+        loop.pollOnce();
+        now += 5 * SECOND;
+        loop.pollOnce();
+        assertEquals(7, writer.stored.size());
+        assertEquals(3, deadLetters.letters.size());
+        assertEquals("malformed JSON: Unexpected character ('n' (code 110)): was expecting double-quote to start field name", deadLetters.letters.get(0).reason());
+        assertEquals("empty payload", deadLetters.letters.get(1).reason());
+        assertEquals("price: must be >= 0, got -1", deadLetters.letters.get(2).reason());
+        assertEquals(List.of(5L, 6L, 7L), deadLetters.letters.stream().map(l -> l.sourceOffset()).toList());
+        assertEquals(10L, committed(P0), "committed past the poison records");
+    }
+
+    @Test
+    void rowsClickHouseRejectsAreIsolatedAndDeadLettered() throws Exception {
+        pollUntilResumed();
+        writer.rejectRows(row -> row.offset() == 3 || row.offset() == 700);
+        addEvents(P0, 0, 1000);
+        loop.pollOnce();
+        assertEquals(998, writer.stored.size());
+        assertEquals(List.of(3L, 700L), deadLetters.letters.stream().map(l -> l.sourceOffset()).sorted().toList());
+        assertTrue(deadLetters.letters.get(0).reason().startsWith("rejected by ClickHouse: scripted TYPE_MISMATCH"));
+        assertEquals(1000L, committed(P0));
+    }
+
+    @Test
+    void fatalErrorStopsWithoutCommitting() throws Exception {
+        pollUntilResumed();
+        writer.failNext(1, WriteException.Kind.FATAL, false);
+        addEvents(P0, 0, 1000);
+        assertThrows(IngestLoop.FatalIngestException.class, loop::pollOnce);
+        assertNull(committed(P0));
+    }
+
+    @Test
+    void revocationFlushesAndCommitsWhatBelongsToTheRevokedPartitions() throws Exception {
+        pollUntilResumed();
+        addEvents(P0, 0, 30);
+        addEvents(P1, 0, 20);
+        loop.pollOnce();
+        consumer.rebalance(List.of(P1));
+        assertEquals(50, writer.stored.size());
+        assertEquals(List.of("write 50", "commit [0=30, 1=20]"), calls.subList(calls.size() - 2, calls.size()),
+                "stored and committed while the partition was still ours");
+    }
+
+    @Test
+    void revocationWhileClickHouseIsDownDropsTheRowsUncommitted() throws Exception {
+        pollUntilResumed();
+        writer.failNext(100, WriteException.Kind.RETRIABLE, false);
+        addEvents(P0, 0, 30);
+        loop.pollOnce();
+        consumer.rebalance(List.of(P1));
+        assertNull(committed(P0), "not committed: the next owner re-reads offsets 0..29");
+        writer.failNext(0, WriteException.Kind.RETRIABLE, false);
+        now += 31 * SECOND;
+        loop.pollOnce();
+        assertEquals(0, writer.stored.size(), "the dropped rows are not inserted by the old owner");
+    }
+
+    @Test
+    void drainOnShutdownStoresAndCommitsTheLastPartialBatch() throws Exception {
+        pollUntilResumed();
+        addEvents(P0, 0, 123);
+        loop.pollOnce();
+        assertTrue(loop.drain(Duration.ofSeconds(5)));
+        assertEquals(123, writer.stored.size());
+        assertEquals(123L, committed(P0));
+    }
+}

@@ -1,0 +1,45 @@
+package io.clickstream.consumer.clickhouse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.ConnectException;
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+
+class ErrorClassifierTest {
+    private static WriteException classify(Throwable error) {
+        return ErrorClassifier.classify("insert", error);
+    }
+
+    @Test
+    void connectionFailuresAreRetriable() {
+        WriteException e = classify(new SQLException("Failed to connect", new ConnectException("Connection refused")));
+        assertEquals(WriteException.Kind.RETRIABLE, e.kind());
+        assertEquals(0, e.code());
+    }
+
+    @Test
+    void clickHouseCodesAreReadFromTheErrorCodeOrTheMessage() {
+        assertEquals(60, classify(new SQLException("Table x does not exist", "HY000", 60)).code());
+        assertEquals(81, classify(new SQLException("Code: 81. DB::Exception: Database nope does not exist. (UNKNOWN_DATABASE)")).code());
+        assertEquals(252, classify(new RuntimeException("wrapped", new SQLException("Code: 252. DB::Exception: Too many parts"))).code());
+    }
+
+    @Test
+    void classifiesByCode() {
+        assertEquals(WriteException.Kind.FATAL, classify(new SQLException("x", "HY000", 516)).kind());   // AUTHENTICATION_FAILED
+        assertEquals(WriteException.Kind.FATAL, classify(new SQLException("x", "HY000", 60)).kind());    // UNKNOWN_TABLE
+        assertEquals(WriteException.Kind.FATAL, classify(new SQLException("x", "HY000", 16)).kind());    // NO_SUCH_COLUMN_IN_TABLE
+        assertEquals(WriteException.Kind.DATA, classify(new SQLException("x", "HY000", 53)).kind());     // TYPE_MISMATCH
+        assertEquals(WriteException.Kind.DATA, classify(new SQLException("x", "HY000", 407)).kind());    // DECIMAL_OVERFLOW
+        assertEquals(WriteException.Kind.RETRIABLE, classify(new SQLException("x", "HY000", 252)).kind()); // TOO_MANY_PARTS
+        assertEquals(WriteException.Kind.RETRIABLE, classify(new SQLException("x", "HY000", 241)).kind()); // MEMORY_LIMIT_EXCEEDED
+        assertEquals(WriteException.Kind.RETRIABLE, classify(new SQLException("x", "HY000", 4242)).kind(), "unknown codes are retried");
+    }
+
+    @Test
+    void messageNamesKindAndCode() {
+        assertEquals("insert failed (FATAL, ClickHouse code 516): Code: 516. DB::Exception: default: Authentication failed",
+                classify(new SQLException("Code: 516. DB::Exception: default: Authentication failed\nmore")).getMessage());
+    }
+}

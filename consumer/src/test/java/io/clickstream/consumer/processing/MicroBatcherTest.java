@@ -1,0 +1,67 @@
+package io.clickstream.consumer.processing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clickstream.model.ClickEvent;
+import io.clickstream.model.EventType;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+class MicroBatcherTest {
+    private long now;
+    private final MicroBatcher batcher = new MicroBatcher(3, Duration.ofSeconds(5), () -> now);
+
+    private static EventRow row(int partition, long offset) {
+        return new EventRow(ClickEvent.of(UUID.randomUUID(), EventType.PAGE_VIEW, "u", "p", BigDecimal.ONE,
+                Instant.parse("2026-11-25T12:00:00Z")), "t", partition, offset);
+    }
+
+    @Test
+    void sizeTriggerFiresAtMaxRows() {
+        batcher.add(row(0, 0));
+        batcher.add(row(0, 1));
+        assertFalse(batcher.flushDue());
+        batcher.add(row(0, 2));
+        assertTrue(batcher.flushDue());
+    }
+
+    @Test
+    void timeTriggerCountsFromTheFirstRow() {
+        assertEquals(Long.MAX_VALUE, batcher.nanosUntilDue());
+        now = 1_000;
+        batcher.add(row(0, 0));
+        now += 4_000_000_000L;
+        batcher.add(row(0, 1));
+        assertFalse(batcher.flushDue());
+        assertEquals(1_000_000_000L, batcher.nanosUntilDue());
+        now += 1_000_000_000L;
+        assertTrue(batcher.flushDue());
+    }
+
+    @Test
+    void offsetOnlyRecordsStartTheClockTooAndClearResets() {
+        batcher.touch();
+        assertTrue(batcher.started());
+        now += 5_000_000_000L;
+        assertTrue(batcher.flushDue(), "a dead-lettered record's offset is committed within the max wait");
+        batcher.clear();
+        assertFalse(batcher.started());
+        assertFalse(batcher.flushDue());
+    }
+
+    @Test
+    void removesRowsOfRevokedPartitions() {
+        batcher.add(row(0, 0));
+        batcher.add(row(1, 0));
+        batcher.removePartitions(List.of(new TopicPartition("t", 0)));
+        assertEquals(1, batcher.size());
+        assertEquals(1, batcher.rows().get(0).partition());
+    }
+}
