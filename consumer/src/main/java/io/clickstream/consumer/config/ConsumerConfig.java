@@ -14,6 +14,7 @@ public record ConsumerConfig(
         String bootstrapServers,
         String topic,
         String groupId,
+        String instanceId,
         String deadLetterTopic,
         String jdbcUrl,
         String database,
@@ -46,7 +47,9 @@ public record ConsumerConfig(
         if (backoff.toMillis() < 100) {
             throw Settings.invalid(MAX_BACKOFF, s.string(MAX_BACKOFF), "must be at least 100ms");
         }
-        return new ConsumerConfig(s.required(BOOTSTRAP), topic, s.required(GROUP), dlq, url, database,
+        String instanceId = s.string(INSTANCE_ID);
+        return new ConsumerConfig(s.required(BOOTSTRAP), topic, s.required(GROUP),
+                instanceId == null || instanceId.isBlank() ? null : instanceId, dlq, url, database,
                 s.required(USER), s.string(PASSWORD) == null ? "" : s.string(PASSWORD),
                 s.integer(POOL_SIZE, 1, 64), s.integer(BATCH_ROWS, 1, 1_000_000), wait,
                 s.choice(SCHEMA, List.of("apply", "check")).equals("apply"), backoff,
@@ -88,7 +91,7 @@ public record ConsumerConfig(
 
     @Override
     public String toString() {
-        return "ConsumerConfig[bootstrapServers=" + bootstrapServers + ", topic=" + topic + ", groupId=" + groupId
+        return "ConsumerConfig[bootstrapServers=" + bootstrapServers + ", topic=" + topic + ", groupId=" + groupId + ", instanceId=" + instanceId
                 + ", deadLetterTopic=" + deadLetterTopic + ", jdbcUrl=" + jdbcUrl + ", user=" + user
                 + ", password=" + (password.isEmpty() ? "(empty)" : "****") + ", poolSize=" + poolSize
                 + ", batchMaxRows=" + batchMaxRows + ", batchMaxWait=" + batchMaxWait + "]";

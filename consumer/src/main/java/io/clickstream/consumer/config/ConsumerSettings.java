@@ -11,6 +11,9 @@ public final class ConsumerSettings {
     public static final Setting TOPIC = Setting.of("--topic", "KAFKA_TOPIC", Names.EVENTS_TOPIC, "topic to consume");
     public static final Setting GROUP = Setting.of("--group-id", "CONSUMER_GROUP_ID", "clickstream-clickhouse",
             "consumer group; run more consumers with the same id to share the partitions");
+    public static final Setting INSTANCE_ID = Setting.of("--instance-id", "CONSUMER_INSTANCE_ID", null,
+            "static group membership id (e.g. the host name): a restarted consumer gets its partitions back at once"
+            + " instead of after the session timeout (default: dynamic membership)");
     public static final Setting DLQ_TOPIC = Setting.of("--dlq-topic", "DLQ_TOPIC", Names.DEAD_LETTER_TOPIC,
             "dead-letter topic for records that are not valid events");
     public static final Setting JDBC_URL = Setting.of("--clickhouse-url", "CLICKHOUSE_JDBC_URL",
@@ -35,7 +38,7 @@ public final class ConsumerSettings {
     public static final Setting LAG_INTERVAL = Setting.of("--lag-interval", "CONSUMER_LAG_INTERVAL", "10s",
             "how often to log consumer lag");
 
-    public static final List<Setting> ALL = List.of(BOOTSTRAP, TOPIC, GROUP, DLQ_TOPIC, JDBC_URL, USER, PASSWORD,
+    public static final List<Setting> ALL = List.of(BOOTSTRAP, TOPIC, GROUP, INSTANCE_ID, DLQ_TOPIC, JDBC_URL, USER, PASSWORD,
             POOL_SIZE, BATCH_ROWS, BATCH_WAIT, SCHEMA, MAX_BACKOFF, SHUTDOWN_TIMEOUT, HTTP_PORT, LAG_INTERVAL);
 
     private ConsumerSettings() {

@@ -15,6 +15,10 @@ public final class ConsumerClients {
         p.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         p.put(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, "clickstream-consumer");
+        if (config.instanceId() != null) {
+            // Static membership: a restart (crash, deploy) reclaims the same partitions without a rebalance.
+            p.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
+        }
         // Offsets are committed by the ingest loop, only after ClickHouse stored the records.
         p.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // A new group starts from the oldest retained event: nothing produced before it started is skipped.

@@ -1,0 +1,273 @@
+package io.clickstream.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clickstream.consumer.dlq.DeadLetterPublisher;
+import io.clickstream.model.EventType;
+import io.clickstream.testsupport.ClickHouseService;
+import io.clickstream.testsupport.KafkaService;
+import io.clickstream.testsupport.RealServices;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The consumer jar against a real broker and a real ClickHouse, under the failures it promises
+ * to survive: exact counts, zero lost and zero duplicated, every time.
+ */
+@ExtendWith(RealServices.class)
+class ConsumerIT {
+    private static final Logger LOG = new Logger();
+
+    /** Tiny stdout logger: the test's own timeline, next to the consumer's log on failure. */
+    private static final class Logger {
+        void info(String message) {
+            System.out.println("[ConsumerIT] " + message);
+        }
+    }
+
+    private static long count(ClickHouseService ch, String database, String where) {
+        return ch.queryLong("SELECT count() FROM " + database + ".events" + (where.isEmpty() ? "" : " WHERE " + where));
+    }
+
+    /** Waits until the table holds {@code expected} rows (or fails with the consumer's log). */
+    private static void awaitRows(ClickHouseService ch, String database, long expected, Duration timeout,
+                                  ConsumerProcess consumer) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long rows = -1;
+        while (System.nanoTime() < deadline) {
+            try {
+                rows = count(ch, database, "");
+                if (rows >= expected) {
+                    return;
+                }
+            } catch (IllegalStateException notYet) {
+                // table not created yet, or ClickHouse restarting
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("expected " + expected + " rows, found " + rows + " after " + timeout.toSeconds()
+                + " s\n" + (consumer == null ? "" : consumer.output()));
+    }
+
+    /** Zero lost, zero duplicated: rows = distinct event ids = distinct source offsets = produced. */
+    private static void assertExactlyOnce(ClickHouseService ch, String database, long produced) {
+        String table = database + ".events";
+        assertEquals(produced, count(ch, database, ""), "rows = produced (nothing lost, nothing extra)");
+        assertEquals(produced, ch.queryLong("SELECT uniqExact(event_id) FROM " + table), "no event stored twice");
+        assertEquals(produced, ch.queryLong("SELECT uniqExact(kafka_partition, kafka_offset) FROM " + table),
+                "no Kafka record stored twice");
+    }
+
+    @Test
+    void storesExactCountsAndSumsAndDeadLettersEveryPoisonRecord(KafkaService kafka, ClickHouseService ch,
+                                                                 @TempDir Path dir) throws Exception {
+        String topic = kafka.createTopic("ingest", 3);
+        String database = "it_" + topic.replace('-', '_').replace('.', '_');
+        List<String> poisonReasons = new ArrayList<>();
+        try (TestEvents events = new TestEvents(kafka, topic, 1)) {
+            Random random = new Random(2);
+            String[] poison = {"{\"event_id\":", "not json at all", "{}", "[1,2,3]",
+                "{\"event_id\":\"3f1c1f0e-6a43-4a8e-9d52-0c5b0f6e8a11\",\"event_type\":\"refund\",\"user_id\":\"u\","
+                    + "\"product_id\":\"p\",\"price\":1,\"timestamp\":\"2026-01-01T00:00:00Z\"}"};
+            for (int i = 0; i < 10_000; i++) {
+                if (i % 333 == 100 && poisonReasons.size() < 30) {
+                    String bad = poison[random.nextInt(poison.length)];
+                    events.sendRaw("user_poison", bad.getBytes(StandardCharsets.UTF_8));
+                    poisonReasons.add(bad);
+                }
+                events.send(events.next());
+            }
+            events.flush();
+            assertEquals(30, poisonReasons.size());
+
+            try (ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"),
+                    ConsumerProcess.arguments(kafka, ch, topic, database))) {
+                awaitRows(ch, database, 10_000, Duration.ofSeconds(90), consumer);
+                Thread.sleep(1_000);  // anything extra would show up now
+                assertExactlyOnce(ch, database, 10_000);
+                for (EventType type : EventType.values()) {
+                    assertEquals(events.countByType.getOrDefault(type, 0L),
+                            count(ch, database, "event_type = '" + type.wireName() + "'"), type.wireName());
+                }
+                assertEquals(events.revenue, new BigDecimal(ch.query(
+                        "SELECT sum(price) FROM " + database + ".events WHERE event_type = 'purchase'")));
+                assertCleanStop(consumer);
+            }
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> letters = readAll(kafka, topic + ".dlq", 30);
+        assertEquals(30, letters.size(), "every poison record is in the dead-letter topic");
+        Map<String, Integer> reasons = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> letter : letters) {
+            String reason = header(letter, DeadLetterPublisher.REASON);
+            reasons.merge(reason, 1, Integer::sum);
+            assertEquals(topic, header(letter, DeadLetterPublisher.SOURCE_TOPIC));
+            assertTrue(Long.parseLong(header(letter, DeadLetterPublisher.SOURCE_OFFSET)) >= 0);
+            assertTrue(poisonReasons.contains(new String(letter.value(), StandardCharsets.UTF_8)), "original payload kept");
+        }
+        LOG.info("dead-letter reasons: " + reasons);
+        assertTrue(reasons.keySet().stream().allMatch(r -> r.equals("truncated JSON") || r.startsWith("malformed JSON")
+                || r.equals("payload is not a JSON object") || r.equals("event_id: missing required field")
+                || r.startsWith("event_type: unknown event type 'refund'")), reasons.toString());
+    }
+
+    @Test
+    void clickHouseOutageOfTwelveSecondsLosesAndDuplicatesNothing(KafkaService kafka, ClickHouseService ch,
+                                                                  @TempDir Path dir) throws Exception {
+        String topic = kafka.createTopic("outage", 3);
+        String database = "it_" + topic.replace('-', '_');
+        try (TestEvents events = new TestEvents(kafka, topic, 3);
+             ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"),
+                     ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "1s"))) {
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread producer = new Thread(() -> {
+                try {
+                    events.sendPaced(6_000, 250, stop::get);  // 24 s of traffic
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            producer.start();
+            awaitRows(ch, database, 500, Duration.ofSeconds(60), consumer);
+            LOG.info("stopping ClickHouse for 12 s with " + count(ch, database, "") + " rows stored");
+            ch.stop();
+            Thread.sleep(12_000);
+            ch.start();
+            LOG.info("ClickHouse restarted");
+            producer.join();
+            awaitRows(ch, database, events.produced, Duration.ofSeconds(90), consumer);
+            Thread.sleep(2_000);
+            assertExactlyOnce(ch, database, events.produced);
+            String log = consumer.output();
+            assertTrue(log.contains("partitions paused"), "the consumer noticed the outage:\n" + log);
+            assertTrue(log.contains("ClickHouse accepts inserts again"), log);
+            assertCleanStop(consumer);
+        }
+    }
+
+    @Test
+    void killMinusNineAtRandomMomentsLosesAndDuplicatesNothing(KafkaService kafka, ClickHouseService ch,
+                                                              @TempDir Path dir) throws Exception {
+        String topic = kafka.createTopic("kill9", 3);
+        String database = "it_" + topic.replace('-', '_');
+        Random random = new Random();
+        // Static membership: the restarted consumer reclaims the partitions at once, instead of
+        // waiting for the killed member's session to expire.
+        List<String> args = ConsumerProcess.arguments(kafka, ch, topic, database,
+                "--batch-max-rows", "300", "--batch-max-wait", "500ms", "--instance-id", "consumer-1");
+        int kills = 0;
+        try (TestEvents events = new TestEvents(kafka, topic, 4)) {
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread producer = new Thread(() -> {
+                try {
+                    events.sendPaced(12_000, 600, stop::get);  // 20 s of traffic
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            producer.start();
+            ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"), args);
+            try {
+                while (producer.isAlive()) {
+                    Thread.sleep(2_500 + random.nextInt(2_500));
+                    long rows = count(ch, database, "");
+                    consumer.kill();
+                    kills++;
+                    LOG.info("kill -9 #" + kills + " with " + rows + " rows stored");
+                    consumer = ConsumerProcess.start(dir.resolve("consumer.log"), args);
+                }
+                producer.join();
+                awaitRows(ch, database, events.produced, Duration.ofSeconds(90), consumer);
+                Thread.sleep(2_000);
+                assertExactlyOnce(ch, database, events.produced);
+                assertCleanStop(consumer);
+            } finally {
+                consumer.close();
+            }
+            String log = consumer.output();
+            int recovered = log.split("are already stored", -1).length - 1;
+            LOG.info(kills + " kills survived; " + events.produced + " events stored exactly once; partitions found with"
+                    + " stored-but-uncommitted records after a kill: " + recovered);
+        }
+        assertTrue(kills >= 3, "killed at least three times, was " + kills);
+    }
+
+    @Test
+    void sigtermMidBatchStoresAndCommitsTheBufferedRows(KafkaService kafka, ClickHouseService ch,
+                                                        @TempDir Path dir) throws Exception {
+        String topic = kafka.createTopic("sigterm", 3);
+        String database = "it_" + topic.replace('-', '_');
+        try (TestEvents events = new TestEvents(kafka, topic, 5)) {
+            events.send(2_500);
+            // Batches of 1,000 and a 10-minute wait: 500 rows stay buffered until the SIGTERM.
+            List<String> args = ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "10m");
+            try (ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"), args)) {
+                awaitRows(ch, database, 2_000, Duration.ofSeconds(60), consumer);
+                Thread.sleep(1_000);
+                assertEquals(2_000, count(ch, database, ""), "the last 500 wait in the buffer");
+                assertCleanStop(consumer);
+            }
+            assertExactlyOnce(ch, database, 2_500);
+            // A second run must find everything committed: nothing re-read, nothing re-inserted.
+            try (ConsumerProcess again = ConsumerProcess.start(dir.resolve("again.log"), args)) {
+                Thread.sleep(6_000);
+                assertCleanStop(again);
+                assertTrue(again.output().contains("consumed 0,"), again.output());
+            }
+            assertExactlyOnce(ch, database, 2_500);
+        }
+    }
+
+    /** SIGTERM: the JVM exits with 143 (128 + SIGTERM) after the consumer stopped cleanly. */
+    private static void assertCleanStop(ConsumerProcess consumer) throws InterruptedException {
+        int exit = consumer.terminate();
+        String log = consumer.output();
+        assertEquals(ConsumerProcess.SIGTERM_EXIT, exit, log);
+        assertTrue(log.contains("stopped: consumed"), log);
+        assertTrue(!log.contains("left uncommitted"), log);
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(KafkaService kafka, String topic, int expected) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (records.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            consumer.poll(Duration.ofMillis(500)).forEach(records::add);  // and nothing more
+        }
+        return records;
+    }
+}

@@ -1,0 +1,94 @@
+package io.clickstream.consumer;
+
+import io.clickstream.model.ClickEvent;
+import io.clickstream.model.EventCodec;
+import io.clickstream.model.EventType;
+import io.clickstream.testsupport.KafkaService;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Produces known events to a topic and remembers what it produced: per-type counts and revenue. */
+final class TestEvents implements AutoCloseable {
+    private final KafkaProducer<String, byte[]> producer;
+    private final String topic;
+    private final EventCodec codec = new EventCodec();
+    private final Random random;
+    final Map<EventType, Long> countByType = new EnumMap<>(EventType.class);
+    BigDecimal revenue = BigDecimal.ZERO;
+    long produced;
+
+    TestEvents(KafkaService kafka, String topic, long seed) {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        this.topic = topic;
+        this.random = new Random(seed);
+    }
+
+    ClickEvent next() {
+        EventType[] types = {EventType.PAGE_VIEW, EventType.PAGE_VIEW, EventType.PAGE_VIEW, EventType.ADD_TO_CART,
+            EventType.REMOVE_FROM_CART, EventType.PURCHASE};
+        EventType type = types[random.nextInt(types.length)];
+        return new ClickEvent(new UUID(random.nextLong(), random.nextLong()), type,
+                String.format("user_%04d", random.nextInt(500)), "prod_" + random.nextInt(1000),
+                BigDecimal.valueOf(random.nextInt(100_000), 2), Instant.now(), "sess_" + random.nextInt(5000),
+                "kids.toys", "mobile", "Chrome", "Android");
+    }
+
+    void send(ClickEvent event) {
+        producer.send(new ProducerRecord<>(topic, event.userId(), codec.encode(event)));
+        countByType.merge(event.eventType(), 1L, Long::sum);
+        if (event.eventType() == EventType.PURCHASE) {
+            revenue = revenue.add(event.price());
+        }
+        produced++;
+    }
+
+    void sendRaw(String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key, value));
+    }
+
+    void send(int count) {
+        for (int i = 0; i < count; i++) {
+            send(next());
+        }
+        producer.flush();
+    }
+
+    /** Sends {@code count} events at about {@code perSecond}, unless {@code stop} says otherwise. */
+    void sendPaced(int count, int perSecond, BooleanSupplier stop) throws InterruptedException {
+        long start = System.nanoTime();
+        for (int i = 0; i < count && !stop.getAsBoolean(); i++) {
+            long due = start + i * 1_000_000_000L / perSecond;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            send(next());
+        }
+        producer.flush();
+    }
+
+    void flush() {
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
