@@ -131,6 +131,9 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         metrics.lastPollAt.set(System.currentTimeMillis());
         for (ConsumerRecord<byte[], byte[]> record : records) {
             handle(record);
+            if (batcher.isFull() && !outage) {
+                flush();  // batches never exceed --batch-max-rows, whatever a poll returns
+            }
         }
         long now = nanoClock.getAsLong();
         boolean retryDue = now >= retryAt;
