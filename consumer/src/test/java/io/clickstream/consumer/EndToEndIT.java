@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.clickstream.consumer.clickhouse.ClickHouseEventWriter;
 import io.clickstream.consumer.clickhouse.SchemaInstaller;
+import io.clickstream.consumer.processing.EventRow;
 import io.clickstream.model.ClickEvent;
 import io.clickstream.model.EventCodec;
 import io.clickstream.model.EventType;
@@ -16,20 +18,16 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Calendar;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.TimeZone;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -52,9 +50,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class EndToEndIT {
     private static final int EVENTS = 5_000;
     private static final int BATCH = 1_000;
-    private static final String INSERT = "INSERT INTO events (event_id, event_type, user_id, product_id, price,"
-            + " timestamp, session_id, category, device, browser, os, kafka_topic, kafka_partition, kafka_offset)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final EventCodec codec = new EventCodec();
 
@@ -151,29 +146,13 @@ class EndToEndIT {
         }
     }
 
+    /** Inserts through the consumer's production writer (clickhouse-jdbc via the HikariCP pool). */
     private void insert(HikariDataSource pool, List<ConsumerRecord<String, byte[]>> records) throws Exception {
-        Calendar utc = Calendar.getInstance(TimeZone.getTimeZone(ZoneOffset.UTC));
-        try (Connection connection = pool.getConnection(); PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            for (ConsumerRecord<String, byte[]> record : records) {
-                ClickEvent e = codec.decode(record.value());
-                insert.setObject(1, e.eventId());
-                insert.setString(2, e.eventType().wireName());
-                insert.setString(3, e.userId());
-                insert.setString(4, e.productId());
-                insert.setBigDecimal(5, e.price());
-                insert.setTimestamp(6, Timestamp.from(e.timestamp()), utc);
-                insert.setString(7, orEmpty(e.sessionId()));
-                insert.setString(8, orEmpty(e.category()));
-                insert.setString(9, orEmpty(e.device()));
-                insert.setString(10, orEmpty(e.browser()));
-                insert.setString(11, orEmpty(e.os()));
-                insert.setString(12, record.topic());
-                insert.setInt(13, record.partition());
-                insert.setLong(14, record.offset());
-                insert.addBatch();
-            }
-            insert.executeBatch();
+        List<EventRow> rows = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            rows.add(new EventRow(codec.decode(record.value()), record.topic(), record.partition(), record.offset()));
         }
+        new ClickHouseEventWriter(pool).write(rows);
     }
 
     private static Map<UUID, ClickEvent> readBack(HikariDataSource pool) throws Exception {
@@ -201,10 +180,6 @@ class EndToEndIT {
         config.setPassword(clickHouse.password());
         config.setMaximumPoolSize(2);
         return new HikariDataSource(config);
-    }
-
-    private static String orEmpty(String value) {
-        return value == null ? "" : value;
     }
 
     private static String nullIfEmpty(String value) {
