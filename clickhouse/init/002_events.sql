@@ -5,7 +5,8 @@
 -- kafka_topic/kafka_partition/kafka_offset identify the source record: the consumer reads
 -- them back on partition assignment to skip records already stored (no duplicates after a
 -- crash between insert and offset commit), helped by the minmax index on kafka_offset.
--- TTL is on ingestion time, not event time, so replayed historical data is kept too.
+-- Raw rows are kept {{RAW_RETENTION_DAYS}} days after ingestion (time of ingestion, not of the
+-- event, so replayed historical data is kept too); the rollups in 003 are kept far longer.
 CREATE TABLE IF NOT EXISTS clickstream.events
 (
     event_id        UUID,
@@ -28,4 +29,4 @@ CREATE TABLE IF NOT EXISTS clickstream.events
 ENGINE = MergeTree
 PARTITION BY toYYYYMMDD(timestamp)
 ORDER BY (event_type, timestamp)
-TTL toDateTime(ingested_at) + INTERVAL 30 DAY;
+TTL toDateTime(ingested_at) + INTERVAL {{RAW_RETENTION_DAYS}} DAY;

@@ -113,7 +113,7 @@ public final class ConsumerMain {
                     if (config.applySchema()) {
                         try (Connection bootstrap = DriverManager.getConnection(config.jdbcUrlOf("default"),
                                 config.user(), config.password())) {
-                            SchemaInstaller.install(bootstrap, config.database());
+                            SchemaInstaller.install(bootstrap, config.database(), config.schemaVariables());
                         }
                     }
                     SchemaInstaller.check(pool, config.database());

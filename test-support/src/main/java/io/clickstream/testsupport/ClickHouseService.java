@@ -7,7 +7,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -82,11 +86,34 @@ public final class ClickHouseService {
 
     /** Runs one statement and returns its TabSeparated output, trimmed. */
     public String query(String sql) {
+        return send(sql, "TabSeparated").trim();
+    }
+
+    /** Runs a query and returns its rows as column name → value (TabSeparated text, \N for NULL). */
+    public List<Map<String, String>> queryRows(String sql) {
+        String[] lines = send(sql, "TabSeparatedWithNames").split("\n");
+        String[] names = lines[0].split("\t", -1);
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (int i = 1; i < lines.length; i++) {
+            if (lines[i].isEmpty()) {
+                continue;
+            }
+            String[] values = lines[i].split("\t", -1);
+            Map<String, String> row = new LinkedHashMap<>();
+            for (int c = 0; c < names.length; c++) {
+                row.put(names[c], values[c]);
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private String send(String sql, String format) {
         HttpRequest request = HttpRequest.newBuilder(httpEndpoint.resolve("/"))
-                .timeout(Duration.ofSeconds(60))
+                .timeout(Duration.ofSeconds(120))
                 .header("Authorization", "Basic " + Base64.getEncoder()
                         .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
-                .header("X-ClickHouse-Format", "TabSeparated")
+                .header("X-ClickHouse-Format", format)
                 .POST(HttpRequest.BodyPublishers.ofString(sql))
                 .build();
         try {
@@ -94,7 +121,7 @@ public final class ClickHouseService {
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("ClickHouse rejected [" + sql + "]: " + response.body().trim());
             }
-            return response.body().trim();
+            return response.body();
         } catch (IOException e) {
             throw new IllegalStateException("ClickHouse at " + httpEndpoint + " unreachable for [" + sql + "]", e);
         } catch (InterruptedException e) {

@@ -27,27 +27,53 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies the repository's {@code clickhouse/init/*.sql} files (bundled in the jar under
  * {@value #RESOURCE_DIR}) in file-name order. The files are idempotent and name the database
- * {@code clickstream}; another target database (tests use one per test) is substituted.
+ * {@code clickstream}; another target database (tests use one per test) is substituted, and
+ * so are {@code {{NAME}}} placeholders such as {@code {{RAW_RETENTION_DAYS}}} (docker compose's
+ * init script substitutes the same ones from the environment).
  */
 public final class SchemaInstaller {
     static final String RESOURCE_DIR = "clickhouse-schema";
     private static final Logger LOG = LoggerFactory.getLogger(SchemaInstaller.class);
     private static final Pattern DATABASE_NAME = Pattern.compile("\\b" + Names.DATABASE + "\\b");
     private static final Pattern SAFE_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([A-Z0-9_]+)}}");
 
     private SchemaInstaller() {
     }
 
     /** Statements of every bundled schema file, in order, for {@code database}. */
-    public static List<String> statements(String database) {
+    public static List<String> statements(String database, Map<String, String> variables) {
+        List<String> statements = new ArrayList<>();
+        for (Map.Entry<String, String> file : bundledFiles()) {
+            statements.addAll(statements(file.getKey(), file.getValue(), database, variables));
+        }
+        return statements;
+    }
+
+    /**
+     * The statements of one SQL file for {@code database}, placeholders substituted.
+     *
+     * @throws IllegalArgumentException naming the file and a placeholder without a value
+     */
+    public static List<String> statements(String fileName, String script, String database,
+                                          Map<String, String> variables) {
         if (!SAFE_IDENTIFIER.matcher(database).matches()) {
             throw new IllegalArgumentException("database name must be a plain identifier: '" + database + "'");
         }
         List<String> statements = new ArrayList<>();
-        for (Map.Entry<String, String> file : bundledFiles()) {
-            for (String sql : SqlScript.statements(file.getValue())) {
-                statements.add(DATABASE_NAME.matcher(sql).replaceAll(Matcher.quoteReplacement(database)));
+        for (String sql : SqlScript.statements(script)) {
+            String named = DATABASE_NAME.matcher(sql).replaceAll(Matcher.quoteReplacement(database));
+            Matcher placeholder = PLACEHOLDER.matcher(named);
+            StringBuilder substituted = new StringBuilder();
+            while (placeholder.find()) {
+                String value = variables.get(placeholder.group(1));
+                if (value == null) {
+                    throw new IllegalArgumentException(fileName + ": no value for {{" + placeholder.group(1) + "}}");
+                }
+                placeholder.appendReplacement(substituted, Matcher.quoteReplacement(value));
             }
+            placeholder.appendTail(substituted);
+            statements.add(substituted.toString());
         }
         return statements;
     }
@@ -56,9 +82,10 @@ public final class SchemaInstaller {
      * Creates whatever is missing. The connection must not depend on {@code database} existing
      * (connect to {@code default}): the first statement creates it.
      */
-    public static void install(Connection connection, String database) throws SQLException {
+    public static void install(Connection connection, String database, Map<String, String> variables)
+            throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            for (String sql : statements(database)) {
+            for (String sql : statements(database, variables)) {
                 statement.execute(sql);
             }
         }

@@ -24,6 +24,8 @@ public record ConsumerConfig(
         int batchMaxRows,
         Duration batchMaxWait,
         boolean applySchema,
+        int rawRetentionDays,
+        int rollupRetentionDays,
         Duration maxRetryBackoff,
         Duration shutdownTimeout,
         int httpPort,
@@ -52,7 +54,8 @@ public record ConsumerConfig(
                 instanceId == null || instanceId.isBlank() ? null : instanceId, dlq, url, database,
                 s.required(USER), s.string(PASSWORD) == null ? "" : s.string(PASSWORD),
                 s.integer(POOL_SIZE, 1, 64), s.integer(BATCH_ROWS, 1, 1_000_000), wait,
-                s.choice(SCHEMA, List.of("apply", "check")).equals("apply"), backoff,
+                s.choice(SCHEMA, List.of("apply", "check")).equals("apply"),
+                s.integer(RAW_RETENTION, 1, 36_500), s.integer(ROLLUP_RETENTION, 1, 36_500), backoff,
                 s.duration(SHUTDOWN_TIMEOUT), s.integer(HTTP_PORT, -1, 65_535), s.duration(LAG_INTERVAL));
     }
 
@@ -79,6 +82,12 @@ public record ConsumerConfig(
             throw Settings.invalid(JDBC_URL, url, "database '" + path + "' is not a plain identifier");
         }
         return path;
+    }
+
+    /** Values of the schema files' {{placeholders}}. */
+    public java.util.Map<String, String> schemaVariables() {
+        return java.util.Map.of("RAW_RETENTION_DAYS", Integer.toString(rawRetentionDays),
+                "ROLLUP_RETENTION_DAYS", Integer.toString(rollupRetentionDays));
     }
 
     /** The same URL naming another database, e.g. {@code default} to create ours. */

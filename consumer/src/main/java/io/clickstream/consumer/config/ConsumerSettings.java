@@ -29,6 +29,10 @@ public final class ConsumerSettings {
             "flush when the oldest buffered row has waited this long");
     public static final Setting SCHEMA = Setting.of("--schema", "CLICKHOUSE_SCHEMA", "apply",
             "apply: create what is missing from clickhouse/init, then check; check: only check");
+    public static final Setting RAW_RETENTION = Setting.of("--raw-retention-days", "RAW_RETENTION_DAYS", "30",
+            "days raw events are kept, when --schema apply creates the table");
+    public static final Setting ROLLUP_RETENTION = Setting.of("--rollup-retention-days", "ROLLUP_RETENTION_DAYS", "400",
+            "days per-minute rollups are kept, when --schema apply creates them");
     public static final Setting MAX_BACKOFF = Setting.of("--max-retry-backoff", "CONSUMER_MAX_RETRY_BACKOFF", "30s",
             "longest wait between retries while ClickHouse is unavailable");
     public static final Setting SHUTDOWN_TIMEOUT = Setting.of("--shutdown-timeout", "CONSUMER_SHUTDOWN_TIMEOUT", "30s",
@@ -39,7 +43,7 @@ public final class ConsumerSettings {
             "how often to log consumer lag");
 
     public static final List<Setting> ALL = List.of(BOOTSTRAP, TOPIC, GROUP, INSTANCE_ID, DLQ_TOPIC, JDBC_URL, USER, PASSWORD,
-            POOL_SIZE, BATCH_ROWS, BATCH_WAIT, SCHEMA, MAX_BACKOFF, SHUTDOWN_TIMEOUT, HTTP_PORT, LAG_INTERVAL);
+            POOL_SIZE, BATCH_ROWS, BATCH_WAIT, SCHEMA, RAW_RETENTION, ROLLUP_RETENTION, MAX_BACKOFF, SHUTDOWN_TIMEOUT, HTTP_PORT, LAG_INTERVAL);
 
     private ConsumerSettings() {
     }

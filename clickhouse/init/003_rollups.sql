@@ -1,0 +1,89 @@
+-- Per-minute rollups maintained by materialized views on every insert into events. They are
+-- what long-range dashboards read (a day is 1,440 rows per event type instead of millions of
+-- events) and they outlive the raw data: kept {{ROLLUP_RETENTION_DAYS}} days.
+--
+-- Sums and counts are exact and merge by addition (SummingMergeTree); distinct users and
+-- sessions are uniq states (AggregatingMergeTree), merged with uniqMerge when read.
+-- Always read with sum()/uniqMerge() and GROUP BY: a minute may sit in several parts until
+-- a background merge combines them.
+
+-- Events, revenue and distinct users/sessions per minute and event type.
+CREATE TABLE IF NOT EXISTS clickstream.events_per_minute
+(
+    minute   DateTime('UTC'),
+    event_type Enum8('page_view' = 1, 'add_to_cart' = 2, 'remove_from_cart' = 3, 'purchase' = 4),
+    events   SimpleAggregateFunction(sum, UInt64),
+    revenue  SimpleAggregateFunction(sum, Decimal(38, 2)),
+    users    AggregateFunction(uniq, String),
+    sessions AggregateFunction(uniq, String)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(minute)
+ORDER BY (minute, event_type)
+TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.events_per_minute_mv TO clickstream.events_per_minute AS
+SELECT
+    toStartOfMinute(timestamp) AS minute,
+    event_type,
+    count() AS events,
+    sum(toDecimal128(price, 2)) AS revenue,
+    uniqState(user_id) AS users,
+    uniqState(session_id) AS sessions
+FROM clickstream.events
+GROUP BY minute, event_type;
+
+-- Views, carts and revenue per minute and product (with its category).
+CREATE TABLE IF NOT EXISTS clickstream.product_minute
+(
+    minute     DateTime('UTC'),
+    product_id String,
+    category   LowCardinality(String),
+    event_type Enum8('page_view' = 1, 'add_to_cart' = 2, 'remove_from_cart' = 3, 'purchase' = 4),
+    events     UInt64,
+    revenue    Decimal(38, 2)
+)
+ENGINE = SummingMergeTree((events, revenue))
+PARTITION BY toYYYYMM(minute)
+ORDER BY (minute, event_type, product_id, category)
+TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.product_minute_mv TO clickstream.product_minute AS
+SELECT
+    toStartOfMinute(timestamp) AS minute,
+    product_id,
+    category,
+    event_type,
+    count() AS events,
+    sum(toDecimal128(price, 2)) AS revenue
+FROM clickstream.events
+GROUP BY minute, event_type, product_id, category;
+
+-- Events per minute and shopper segment (device, browser, os): a checkout bug that hits
+-- one segment shows as carts without purchases in that segment only.
+CREATE TABLE IF NOT EXISTS clickstream.segment_minute
+(
+    minute     DateTime('UTC'),
+    device     LowCardinality(String),
+    browser    LowCardinality(String),
+    os         LowCardinality(String),
+    event_type Enum8('page_view' = 1, 'add_to_cart' = 2, 'remove_from_cart' = 3, 'purchase' = 4),
+    events     UInt64,
+    revenue    Decimal(38, 2)
+)
+ENGINE = SummingMergeTree((events, revenue))
+PARTITION BY toYYYYMM(minute)
+ORDER BY (minute, event_type, device, browser, os)
+TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.segment_minute_mv TO clickstream.segment_minute AS
+SELECT
+    toStartOfMinute(timestamp) AS minute,
+    device,
+    browser,
+    os,
+    event_type,
+    count() AS events,
+    sum(toDecimal128(price, 2)) AS revenue
+FROM clickstream.events
+GROUP BY minute, event_type, device, browser, os;
