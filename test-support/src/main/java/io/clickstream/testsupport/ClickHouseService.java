@@ -72,6 +72,11 @@ public final class ClickHouseService {
         return jdbcParameters.isEmpty() ? url : url + "?" + jdbcParameters;
     }
 
+    /** The same server, as another user (e.g. to check what a least-privilege user may do). */
+    public ClickHouseService as(String otherUser, String otherPassword) {
+        return new ClickHouseService(httpEndpoint, otherUser, otherPassword, jdbcParameters, source, outage);
+    }
+
     /** Creates an empty database with a unique name ({@code prefix_<random>}) and returns the name. */
     public String createDatabase(String prefix) {
         String database = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);

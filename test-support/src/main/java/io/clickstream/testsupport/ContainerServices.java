@@ -26,7 +26,9 @@ final class ContainerServices {
     }
 
     static Started<ClickHouseService> clickHouse() {
-        ClickHouseContainer container = new ClickHouseContainer(CLICKHOUSE_IMAGE);
+        // SQL access management for the container's user, so tests can create least-privilege users.
+        ClickHouseContainer container = new ClickHouseContainer(CLICKHOUSE_IMAGE)
+                .withEnv("CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT", "1");
         container.start();
         // Pause rather than stop: a stopped container gets a new host port on restart.
         ClickHouseService.Outage outage = new ClickHouseService.Outage() {
