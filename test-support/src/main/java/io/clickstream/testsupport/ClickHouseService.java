@@ -48,6 +48,11 @@ public final class ClickHouseService {
         this.outage = outage;
     }
 
+    /** An existing ClickHouse at {@code httpEndpoint} (e.g. for a benchmark run by hand). */
+    public static ClickHouseService connect(URI httpEndpoint, String user, String password, String jdbcParameters) {
+        return new ClickHouseService(httpEndpoint, user, password, jdbcParameters, ServiceSource.ENVIRONMENT, null);
+    }
+
     public ServiceSource source() {
         return source;
     }
