@@ -50,6 +50,9 @@ public record ConsumerConfig(
             throw Settings.invalid(MAX_BACKOFF, s.string(MAX_BACKOFF), "must be at least 100ms");
         }
         String instanceId = s.string(INSTANCE_ID);
+        if ("auto".equalsIgnoreCase(instanceId)) {
+            instanceId = hostName();  // a container's host name: stable across its restarts, distinct per replica
+        }
         return new ConsumerConfig(s.required(BOOTSTRAP), topic, s.required(GROUP),
                 instanceId == null || instanceId.isBlank() ? null : instanceId, dlq, url, database,
                 s.required(USER), s.string(PASSWORD) == null ? "" : s.string(PASSWORD),
@@ -57,6 +60,15 @@ public record ConsumerConfig(
                 s.choice(SCHEMA, List.of("apply", "check")).equals("apply"),
                 s.integer(RAW_RETENTION, 1, 36_500), s.integer(ROLLUP_RETENTION, 1, 36_500), backoff,
                 s.duration(SHUTDOWN_TIMEOUT), s.integer(HTTP_PORT, -1, 65_535), s.duration(LAG_INTERVAL));
+    }
+
+    private static String hostName() throws ConfigException {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            throw new ConfigException("--instance-id auto: cannot determine the host name (" + e.getMessage()
+                    + "); set an explicit id");
+        }
     }
 
     /** The database named by the URL's path: {@code jdbc:clickhouse://host:8123/clickstream?...} → clickstream. */

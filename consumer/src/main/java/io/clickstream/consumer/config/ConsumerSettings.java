@@ -12,8 +12,8 @@ public final class ConsumerSettings {
     public static final Setting GROUP = Setting.of("--group-id", "CONSUMER_GROUP_ID", "clickstream-clickhouse",
             "consumer group; run more consumers with the same id to share the partitions");
     public static final Setting INSTANCE_ID = Setting.of("--instance-id", "CONSUMER_INSTANCE_ID", null,
-            "static group membership id (e.g. the host name): a restarted consumer gets its partitions back at once"
-            + " instead of after the session timeout (default: dynamic membership)");
+            "static group membership id, or auto for the host name: a restarted consumer gets its partitions back"
+            + " at once instead of after the session timeout (default: dynamic membership)");
     public static final Setting DLQ_TOPIC = Setting.of("--dlq-topic", "DLQ_TOPIC", Names.DEAD_LETTER_TOPIC,
             "dead-letter topic for records that are not valid events");
     public static final Setting JDBC_URL = Setting.of("--clickhouse-url", "CLICKHOUSE_JDBC_URL",
