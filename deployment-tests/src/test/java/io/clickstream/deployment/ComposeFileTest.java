@@ -1,0 +1,174 @@
+package io.clickstream.deployment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.clickstream.testsupport.RepositoryLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** docker-compose.yml checked statically (no Docker engine here): services, health, order, files, variables. */
+class ComposeFileTest {
+    private static final Path COMPOSE = RepositoryLayout.resolve("docker-compose.yml");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(?:[:?-][^}]*)?}");
+    private static final JsonNode FILE = Provisioning.yaml(COMPOSE);
+    private static final JsonNode SERVICES = FILE.get("services");
+
+    private static JsonNode service(String name) {
+        JsonNode service = SERVICES.get(name);
+        assertTrue(service != null, "service " + name + " missing");
+        return service;
+    }
+
+    private static List<String> strings(JsonNode list) {
+        List<String> values = new ArrayList<>();
+        if (list != null) {
+            list.forEach(v -> values.add(v.asText()));
+        }
+        return values;
+    }
+
+    private static String env(String service, String name) {
+        JsonNode value = service(service).get("environment").get(name);
+        return value == null ? null : value.asText();
+    }
+
+    @Test
+    void runsTheFiveServicesFromPinnedImages() {
+        for (String name : List.of("kafka", "clickhouse", "grafana", "consumer", "producer")) {
+            String image = service(name).get("image").asText();
+            assertTrue(image.matches("[a-z0-9./-]+:[0-9][A-Za-z0-9._-]*"), name + " image pinned to a version: " + image);
+        }
+        assertTrue(service("kafka").get("image").asText().startsWith("apache/kafka:4."));
+        assertTrue(service("clickhouse").get("image").asText().startsWith("clickhouse/clickhouse-server:25."));
+        assertTrue(service("grafana").get("image").asText().startsWith("grafana/grafana:12."));
+    }
+
+    @Test
+    void kafkaIsKraftWithInternalAndHostListeners() {
+        assertEquals("broker,controller", env("kafka", "KAFKA_PROCESS_ROLES"));
+        assertTrue(env("kafka", "KAFKA_ADVERTISED_LISTENERS").contains("INTERNAL://kafka:29092"));
+        assertTrue(env("kafka", "KAFKA_ADVERTISED_LISTENERS").contains("EXTERNAL://localhost:"));
+        assertFalse(FILE.toString().toLowerCase().contains("zookeeper"), "no ZooKeeper anywhere but in comments");
+        assertEquals("kafka:29092", env("consumer", "KAFKA_BOOTSTRAP_SERVERS"));
+        assertEquals("kafka:29092", env("producer", "KAFKA_BOOTSTRAP_SERVERS"));
+    }
+
+    @Test
+    void portsOnTheHost() {
+        assertTrue(strings(service("kafka").get("ports")).contains("${KAFKA_HOST_PORT:-9092}:9092"));
+        assertTrue(strings(service("clickhouse").get("ports")).contains("${CLICKHOUSE_HTTP_PORT:-8123}:8123"));
+        assertTrue(strings(service("grafana").get("ports")).contains("${GRAFANA_PORT:-3000}:3000"));
+    }
+
+    @Test
+    void healthChecksAndStartOrder() {
+        for (String name : List.of("kafka", "clickhouse", "grafana", "consumer")) {
+            assertTrue(service(name).has("healthcheck"), name + " has a health check");
+        }
+        for (String name : List.of("producer", "consumer")) {
+            JsonNode dependsOn = service(name).get("depends_on");
+            for (String dependency : List.of("kafka", "clickhouse")) {
+                assertEquals("service_healthy", dependsOn.get(dependency).get("condition").asText(),
+                        name + " waits for " + dependency + " to be healthy");
+            }
+        }
+        SERVICES.fields().forEachRemaining(e -> {
+            if (!e.getValue().has("profiles")) {
+                assertEquals("unless-stopped", e.getValue().get("restart").asText(), e.getKey() + " restart policy");
+            }
+        });
+    }
+
+    @Test
+    void grafanaGetsThePluginProvisioningAndDashboards() {
+        assertTrue(env("grafana", "GF_PLUGINS_PREINSTALL_SYNC").startsWith("grafana-clickhouse-datasource@4."));
+        List<String> volumes = strings(service("grafana").get("volumes"));
+        assertTrue(volumes.contains("./grafana/provisioning:/etc/grafana/provisioning:ro"));
+        assertTrue(volumes.contains("./grafana/dashboards:/var/lib/grafana/dashboards:ro"),
+                "mounted where the dashboard provider looks");
+        assertEquals("clickstream_ingest", env("consumer", "CLICKHOUSE_USER"), "the consumer writes as the ingest user");
+    }
+
+    @Test
+    void everyMountedFileExistsAndEveryNamedVolumeIsDeclared() {
+        Set<String> declared = new TreeSet<>();
+        FILE.get("volumes").fieldNames().forEachRemaining(declared::add);
+        SERVICES.fields().forEachRemaining(e -> {
+            for (String volume : strings(e.getValue().get("volumes"))) {
+                String source = volume.substring(0, volume.indexOf(':'));
+                if (source.startsWith(".")) {
+                    assertTrue(Files.exists(RepositoryLayout.resolve(source)), e.getKey() + " mounts missing " + source);
+                } else {
+                    assertTrue(declared.contains(source), e.getKey() + " uses undeclared volume " + source);
+                }
+            }
+        });
+        assertTrue(Files.isExecutable(RepositoryLayout.resolve("clickhouse/docker-init.sh")), "init script is executable");
+    }
+
+    @Test
+    void variablesAreExactlyThoseOfEnvExample() throws IOException {
+        Set<String> documented = new TreeSet<>();
+        for (String line : Files.readAllLines(RepositoryLayout.resolve(".env.example"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                documented.add(line.substring(0, line.indexOf('=')).trim());
+            }
+        }
+        Set<String> used = new TreeSet<>();
+        Matcher m = VARIABLE.matcher(Files.readString(COMPOSE));
+        while (m.find()) {
+            used.add(m.group(1));
+        }
+        Set<String> undocumented = new TreeSet<>(used);
+        undocumented.removeAll(documented);
+        assertEquals(Set.of(), undocumented, "used in docker-compose.yml, missing from .env.example");
+        Set<String> unused = new TreeSet<>(documented);
+        unused.removeAll(used);
+        assertEquals(Set.of(), unused, "in .env.example, unused by docker-compose.yml");
+        for (String secret : List.of("CLICKHOUSE_ADMIN_PASSWORD", "CLICKHOUSE_INGEST_PASSWORD", "CLICKHOUSE_READER_PASSWORD",
+                "GRAFANA_ADMIN_PASSWORD")) {
+            assertTrue(Files.readString(COMPOSE).contains("${" + secret + ":?"), secret + " is required, never defaulted");
+        }
+    }
+
+    @Test
+    void dockerfilesBuildTheJarsInAStageAndRunThemAsNonRoot() throws IOException {
+        for (String module : List.of("producer", "consumer")) {
+            JsonNode build = service(module).get("build");
+            assertEquals(".", build.get("context").asText());
+            Path dockerfile = RepositoryLayout.resolve(build.get("dockerfile").asText());
+            String text = Files.readString(dockerfile);
+            String jar = "clickstream-" + module + ".jar";
+            assertEquals(2, text.lines().filter(l -> l.startsWith("FROM ")).count(), dockerfile + " is multi-stage");
+            assertTrue(text.contains("/src/" + module + "/target/" + jar), dockerfile + " copies the built " + jar);
+            assertTrue(text.lines().anyMatch(l -> l.startsWith("USER ") && !l.contains("root")), dockerfile + " runs as non-root");
+            assertTrue(Files.readString(RepositoryLayout.resolve(module + "/pom.xml"))
+                    .contains("<finalName>clickstream-" + module + "</finalName>"), "the pom builds " + jar);
+            for (String from : text.lines().filter(l -> l.startsWith("FROM ")).toList()) {
+                assertTrue(from.matches("FROM [a-z0-9./-]+:[0-9][A-Za-z0-9._-]*( AS \\w+)?"), "pinned: " + from);
+            }
+        }
+        try (Stream<String> lines = Files.lines(RepositoryLayout.resolve(".dockerignore"))) {
+            assertTrue(lines.anyMatch(l -> l.contains("target")), ".dockerignore keeps build output out of the context");
+        }
+    }
+
+    @Test
+    void loadProfileAddsAFastProducer() {
+        JsonNode load = service("producer-load");
+        assertEquals(List.of("load"), strings(load.get("profiles")));
+        assertEquals("${LOAD_PRODUCER_RATE:-5000}", load.get("environment").get("PRODUCER_RATE").asText());
+    }
+}
