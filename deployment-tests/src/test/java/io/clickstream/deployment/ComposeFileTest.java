@@ -120,12 +120,7 @@ class ComposeFileTest {
 
     @Test
     void variablesAreExactlyThoseOfEnvExample() throws IOException {
-        Set<String> documented = new TreeSet<>();
-        for (String line : Files.readAllLines(RepositoryLayout.resolve(".env.example"))) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                documented.add(line.substring(0, line.indexOf('=')).trim());
-            }
-        }
+        Set<String> documented = EnvExample.variables();
         Set<String> used = new TreeSet<>();
         Matcher m = VARIABLE.matcher(Files.readString(COMPOSE));
         while (m.find()) {

@@ -91,12 +91,7 @@ class ProvisioningFilesTest {
 
     @Test
     void everyVariableUsedIsDocumentedInEnvExample() throws IOException {
-        Set<String> documented = new TreeSet<>();
-        for (String line : Files.readAllLines(RepositoryLayout.resolve(".env.example"))) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                documented.add(line.substring(0, line.indexOf('=')).trim());
-            }
-        }
+        Set<String> documented = EnvExample.variables();
         Set<String> used = new TreeSet<>();
         try (Stream<Path> files = Files.walk(RepositoryLayout.resolve("grafana"))) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
