@@ -3,7 +3,13 @@ package io.clickstream.consumer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.clickstream.consumer.clickhouse.ClickHouseEventWriter;
+import io.clickstream.consumer.clickhouse.SchemaInstaller;
 import io.clickstream.consumer.dlq.DeadLetterPublisher;
+import io.clickstream.consumer.processing.EventRow;
+import io.clickstream.model.EventCodec;
 import io.clickstream.model.EventType;
 import io.clickstream.testsupport.ClickHouseService;
 import io.clickstream.testsupport.KafkaService;
@@ -209,6 +215,55 @@ class ConsumerIT {
                     + " stored-but-uncommitted records after a kill: " + recovered);
         }
         assertTrue(kills >= 3, "killed at least three times, was " + kills);
+    }
+
+    @Test
+    void recordsStoredButNotCommittedByACrashedConsumerAreNotStoredAgain(KafkaService kafka, ClickHouseService ch,
+                                                                         @TempDir Path dir) throws Exception {
+        String topic = kafka.createTopic("crash", 3);
+        String database = "it_" + topic.replace('-', '_');
+        try (TestEvents events = new TestEvents(kafka, topic, 6)) {
+            events.send(3_000);
+        }
+        // Play the consumer that crashed after its insert and before its commit: store the first
+        // 400 records of every partition, with their Kafka coordinates, and commit nothing.
+        ch.execute("CREATE DATABASE " + database);
+        for (String sql : SchemaInstaller.statements(database,
+                Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400"))) {
+            ch.execute(sql);
+        }
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(ch.jdbcUrl(database));
+        hikari.setUsername(ch.user());
+        hikari.setPassword(ch.password());
+        int stored = 0;
+        try (HikariDataSource pool = new HikariDataSource(hikari)) {
+            ClickHouseEventWriter writer =
+                    new ClickHouseEventWriter(pool);
+            EventCodec codec = new EventCodec();
+            List<EventRow> rows = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> record : readAll(kafka, topic, 3_000)) {
+                if (record.offset() < 400) {
+                    rows.add(new EventRow(codec.decode(record.value()),
+                            record.topic(), record.partition(), record.offset()));
+                }
+            }
+            writer.write(rows);
+            stored = rows.size();
+        }
+        assertEquals(1_200, stored);
+
+        try (ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"),
+                ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "1s"))) {
+            awaitRows(ch, database, 3_000, Duration.ofSeconds(60), consumer);
+            Thread.sleep(2_000);
+            assertExactlyOnce(ch, database, 3_000);
+            String log = consumer.output();
+            assertEquals(3, log.split("400 records after the committed offset 0 are already stored", -1).length - 1,
+                    "each partition found its 400 stored records:\n" + log);
+            assertTrue(log.contains("duplicates skipped 1200"), log);
+            assertCleanStop(consumer);
+        }
     }
 
     @Test
