@@ -1,8 +1,8 @@
 package io.clickstream.consumer;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.clickstream.consumer.clickhouse.ClickHouseEventWriter;
+import io.clickstream.consumer.clickhouse.ClickHousePool;
 import io.clickstream.consumer.clickhouse.ErrorClassifier;
 import io.clickstream.consumer.clickhouse.SchemaInstaller;
 import io.clickstream.consumer.clickhouse.WriteException;
@@ -87,19 +87,7 @@ public final class ConsumerMain {
     }
 
     private static HikariDataSource pool(ConsumerConfig config) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName("clickhouse");
-        hikari.setJdbcUrl(config.jdbcUrl());
-        hikari.setUsername(config.user());
-        hikari.setPassword(config.password());
-        hikari.setMaximumPoolSize(config.poolSize());
-        // Start even while ClickHouse is down: the ingest loop waits for it with backoff.
-        hikari.setInitializationFailTimeout(-1);
-        // Fail a borrow after 10 s instead of Hikari's 30 s: the loop retries anyway.
-        hikari.setConnectionTimeout(10_000);
-        // Batching client-side: ClickHouse must not buffer inserts asynchronously (default on 26.2+).
-        hikari.addDataSourceProperty("clickhouse_setting_async_insert", "0");
-        return new HikariDataSource(hikari);
+        return ClickHousePool.create(config.jdbcUrl(), config.user(), config.password(), config.poolSize());
     }
 
     /** Applies and/or checks the schema, waiting (with backoff) while ClickHouse is unreachable. */

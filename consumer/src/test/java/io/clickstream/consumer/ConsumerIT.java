@@ -3,9 +3,9 @@ package io.clickstream.consumer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.clickstream.consumer.clickhouse.ClickHouseEventWriter;
+import io.clickstream.consumer.clickhouse.ClickHousePool;
 import io.clickstream.consumer.clickhouse.SchemaInstaller;
 import io.clickstream.consumer.dlq.DeadLetterPublisher;
 import io.clickstream.consumer.processing.EventRow;
@@ -232,12 +232,8 @@ class ConsumerIT {
                 Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400"))) {
             ch.execute(sql);
         }
-        HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(ch.jdbcUrl(database));
-        hikari.setUsername(ch.user());
-        hikari.setPassword(ch.password());
         int stored = 0;
-        try (HikariDataSource pool = new HikariDataSource(hikari)) {
+        try (HikariDataSource pool = ClickHousePool.create(ch.jdbcUrl(database), ch.user(), ch.password(), 1)) {
             ClickHouseEventWriter writer =
                     new ClickHouseEventWriter(pool);
             EventCodec codec = new EventCodec();

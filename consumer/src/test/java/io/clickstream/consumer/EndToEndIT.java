@@ -3,9 +3,9 @@ package io.clickstream.consumer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.clickstream.consumer.clickhouse.ClickHouseEventWriter;
+import io.clickstream.consumer.clickhouse.ClickHousePool;
 import io.clickstream.consumer.clickhouse.SchemaInstaller;
 import io.clickstream.consumer.processing.EventRow;
 import io.clickstream.model.ClickEvent;
@@ -174,12 +174,7 @@ class EndToEndIT {
     }
 
     private static HikariDataSource pool(ClickHouseService clickHouse, String database) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(clickHouse.jdbcUrl(database));
-        config.setUsername(clickHouse.user());
-        config.setPassword(clickHouse.password());
-        config.setMaximumPoolSize(2);
-        return new HikariDataSource(config);
+        return ClickHousePool.create(clickHouse.jdbcUrl(database), clickHouse.user(), clickHouse.password(), 2);
     }
 
     private static String nullIfEmpty(String value) {
