@@ -18,6 +18,11 @@ public final class KafkaService {
         this.source = source;
     }
 
+    /** An existing broker (e.g. for a benchmark run by hand). */
+    public static KafkaService connect(String bootstrapServers) {
+        return new KafkaService(bootstrapServers, ServiceSource.ENVIRONMENT);
+    }
+
     public String bootstrapServers() {
         return bootstrapServers;
     }
@@ -38,6 +43,12 @@ public final class KafkaService {
     /** Creates a fresh topic with a unique name and returns the name. */
     public String createTopic(String prefix, int partitions) {
         String topic = uniqueName(prefix);
+        createTopicNamed(topic, partitions);
+        return topic;
+    }
+
+    /** Creates {@code topic} with {@code partitions} partitions, replication factor 1. */
+    public void createTopicNamed(String topic, int partitions) {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
         } catch (InterruptedException e) {
@@ -46,7 +57,6 @@ public final class KafkaService {
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create topic " + topic + " on " + bootstrapServers, e.getCause());
         }
-        return topic;
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * interface over a persistent chDB session) as a child process with a temporary data directory.
  * {@link #stop()} and {@link #start()} keep the port and the data, for outage tests.
  */
-final class LocalClickHouseServer implements AutoCloseable {
+public final class LocalClickHouseServer implements AutoCloseable {
     static final String PYTHON_VARIABLE = "CLICKSTREAM_PYTHON";
     static final String INSTALL_HINT = "install the local ClickHouse engine with: pip install chdb-core==26.9.0"
             + " (or start a ClickHouse and set CLICKSTREAM_IT_CLICKHOUSE_URL, or run with a Docker engine)";
@@ -31,14 +31,14 @@ final class LocalClickHouseServer implements AutoCloseable {
         this.workDir = workDir;
     }
 
-    static LocalClickHouseServer startNew() throws IOException {
+    public static LocalClickHouseServer startNew() throws IOException {
         Path script = RepositoryLayout.resolve("clickhouse/chdb_http_server.py");
         LocalClickHouseServer server = new LocalClickHouseServer(script, Files.createTempDirectory("local-clickhouse-"));
         server.launch(0);
         return server;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 

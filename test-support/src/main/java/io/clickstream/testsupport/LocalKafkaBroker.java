@@ -7,14 +7,14 @@ import org.apache.kafka.common.test.TestKitNodes;
  * A real Apache Kafka broker (KRaft, combined broker + controller) inside the test JVM,
  * from Kafka's own test kit on Maven Central. Listens on a free loopback port.
  */
-final class LocalKafkaBroker implements AutoCloseable {
+public final class LocalKafkaBroker implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
 
     private LocalKafkaBroker(KafkaClusterTestKit cluster) {
         this.cluster = cluster;
     }
 
-    static LocalKafkaBroker start() throws Exception {
+    public static LocalKafkaBroker start() throws Exception {
         KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true)
                 .setNumBrokerNodes(1)
@@ -40,7 +40,7 @@ final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return cluster.bootstrapServers();
     }
 

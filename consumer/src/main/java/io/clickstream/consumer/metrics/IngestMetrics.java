@@ -35,6 +35,15 @@ public final class IngestMetrics {
         gauge(out, "clickstream_consumer_buffered_rows", "rows waiting for the next flush", buffered.get());
         gauge(out, "clickstream_consumer_lag_records", "records behind the end of the assigned partitions", lag.get());
         gauge(out, "clickstream_consumer_clickhouse_up", "1 while inserts succeed", clickHouseUp.get());
+        // The process, in the names Prometheus' JVM clients use, for CPU per event and heap in benchmarks.
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean process) {
+            out.append("# HELP process_cpu_seconds_total CPU time used by the consumer process\n")
+                    .append("# TYPE process_cpu_seconds_total counter\n")
+                    .append("process_cpu_seconds_total ").append(process.getProcessCpuTime() / 1e9).append('\n');
+        }
+        gauge(out, "jvm_memory_heap_used_bytes", "heap in use",
+                java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         return out.toString();
     }
 

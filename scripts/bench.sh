@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The pipeline benchmark: builds the jars, then runs every scenario against a real Kafka broker
+# and the local ClickHouse (as scripts/run-local.sh does) and writes BENCHMARKS.md.
+#   scripts/bench.sh            full run (about 15 minutes on 2 cores)
+#   scripts/bench.sh --quick    short scenarios, to try the harness
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -c 'import chdb' 2> /dev/null || { echo "bench: the local ClickHouse needs chDB: pip install chdb-core==26.9.0" >&2; exit 2; }
+mvn -B -q -ntp install -DskipTests -pl bench -am
+mvn -B -q -ntp -pl bench dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+exec java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.clickstream.bench.BenchmarkMain "$@"
