@@ -129,10 +129,22 @@ public final class IngestLoop implements ConsumerRebalanceListener {
     void pollOnce() throws FatalIngestException {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofNanos(pollTimeoutNanos()));
         metrics.lastPollAt.set(System.currentTimeMillis());
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            handle(record);
-            if (batcher.isFull() && !outage) {
-                flush();  // batches never exceed --batch-max-rows, whatever a poll returns
+        metrics.consumed.add(records.count());
+        // Partition by partition: the offset bookkeeping happens once per partition and poll,
+        // and before any flush that includes the partition's records.
+        for (TopicPartition partition : records.partitions()) {
+            Set<Long> stored = alreadyStored.get(partition);
+            long last = -1;
+            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                handle(record, stored);
+                last = record.offset();
+                if (batcher.isFull() && !outage) {
+                    offsets.handled(partition, last);
+                    flush();  // batches never exceed --batch-max-rows, whatever a poll returns
+                }
+            }
+            if (last >= 0) {
+                offsets.handled(partition, last);
             }
         }
         long now = nanoClock.getAsLong();
@@ -156,24 +168,21 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         return Math.max(MIN_POLL_NANOS, Math.min(MAX_POLL_NANOS, until));
     }
 
-    private void handle(ConsumerRecord<byte[], byte[]> record) {
-        metrics.consumed.increment();
-        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        Set<Long> stored = alreadyStored.get(partition);
-        if (stored != null && stored.remove(record.offset())) {
+    /** Buffers, dead-letters or skips one record; the caller records its offset as handled. */
+    private void handle(ConsumerRecord<byte[], byte[]> record, Set<Long> alreadyStoredOffsets) {
+        if (alreadyStoredOffsets != null && !alreadyStoredOffsets.isEmpty() && alreadyStoredOffsets.remove(record.offset())) {
             metrics.duplicatesSkipped.increment();
             batcher.touch();
-        } else {
-            try {
-                ClickEvent event = codec.decode(record.value());
-                batcher.add(new EventRow(event, record.topic(), record.partition(), record.offset()));
-            } catch (InvalidEventException e) {
-                deadLetters.publish(DeadLetter.of(record, e.getMessage()));
-                metrics.deadLettered.increment();
-                batcher.touch();
-            }
+            return;
         }
-        offsets.handled(partition, record.offset());
+        try {
+            ClickEvent event = codec.decode(record.value());
+            batcher.add(new EventRow(event, record.topic(), record.partition(), record.offset()));
+        } catch (InvalidEventException e) {
+            deadLetters.publish(DeadLetter.of(record, e.getMessage()));
+            metrics.deadLettered.increment();
+            batcher.touch();
+        }
     }
 
     /**
@@ -419,10 +428,9 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         if (rows == 0) {
             return;
         }
-        Instant oldest = batcher.rows().stream().map(r -> r.event().timestamp()).min(Instant::compareTo).orElse(null);
         LOG.info("flushed {} rows in {} ms ({} rows/s), oldest event {} ms old", rows, insertNanos / 1_000_000,
                 insertNanos == 0 ? "-" : Math.round(rows * 1e9 / insertNanos),
-                oldest == null ? 0 : Duration.between(oldest, Instant.now()).toMillis());
+                System.currentTimeMillis() - batcher.oldestEventMillis());
     }
 
     private void logLag() {

@@ -27,6 +27,8 @@ final class TestEvents implements AutoCloseable {
     final Map<EventType, Long> countByType = new EnumMap<>(EventType.class);
     BigDecimal revenue = BigDecimal.ZERO;
     long produced;
+    private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Exception firstFailure;
 
     TestEvents(KafkaService kafka, String topic, long seed) {
         Properties config = new Properties();
@@ -50,7 +52,7 @@ final class TestEvents implements AutoCloseable {
     }
 
     void send(ClickEvent event) {
-        producer.send(new ProducerRecord<>(topic, event.userId(), codec.encode(event)));
+        producer.send(new ProducerRecord<>(topic, event.userId(), codec.encode(event)), this::acknowledged);
         countByType.merge(event.eventType(), 1L, Long::sum);
         if (event.eventType() == EventType.PURCHASE) {
             revenue = revenue.add(event.price());
@@ -59,14 +61,20 @@ final class TestEvents implements AutoCloseable {
     }
 
     void sendRaw(String key, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, key, value));
+        producer.send(new ProducerRecord<>(topic, key, value), this::acknowledged);
+    }
+
+    private void acknowledged(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception error) {
+        if (error != null && failed.incrementAndGet() == 1) {
+            firstFailure = error;
+        }
     }
 
     void send(int count) {
         for (int i = 0; i < count; i++) {
             send(next());
         }
-        producer.flush();
+        flush();
     }
 
     /** Sends {@code count} events at about {@code perSecond}, unless {@code stop} says otherwise. */
@@ -80,11 +88,15 @@ final class TestEvents implements AutoCloseable {
             }
             send(next());
         }
-        producer.flush();
+        flush();
     }
 
+    /** Waits for every send; a send that failed fails the test here, not later as a "lost" row. */
     void flush() {
         producer.flush();
+        if (failed.get() > 0) {
+            throw new AssertionError(failed.get() + " test events were not acknowledged by Kafka", firstFailure);
+        }
     }
 
     @Override

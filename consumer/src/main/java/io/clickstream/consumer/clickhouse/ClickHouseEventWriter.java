@@ -1,34 +1,39 @@
 package io.clickstream.consumer.clickhouse;
 
 import io.clickstream.consumer.processing.EventRow;
-import io.clickstream.model.ClickEvent;
 import io.clickstream.model.Names;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.ZoneOffset;
-import java.util.Calendar;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TimeZone;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.insert.InsertResponse;
+import com.clickhouse.client.api.insert.InsertSettings;
+import com.clickhouse.data.ClickHouseFormat;
+import com.clickhouse.jdbc.ConnectionImpl;
 
 /**
- * Inserts batches into {@code events} through clickhouse-jdbc (one INSERT per batch, the JDBC
- * batch API) and answers which Kafka offsets are already stored. Connections come from the
- * HikariCP pool; the table lives in the database named by the JDBC URL.
+ * Inserts batches into {@code events} (one INSERT per batch, RowBinary) and answers which Kafka
+ * offsets are already stored. Connections come from the HikariCP pool of clickhouse-jdbc
+ * connections; the table lives in the database named by the JDBC URL. Not thread-safe (one
+ * encoder buffer): the ingest loop is its only user.
  */
 public final class ClickHouseEventWriter implements EventWriter {
-    static final String INSERT = "INSERT INTO " + Names.EVENTS_TABLE + " (event_id, event_type, user_id, product_id,"
-            + " price, timestamp, session_id, category, device, browser, os, kafka_topic, kafka_partition, kafka_offset)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** An insert that gets no answer in this time counts as failed (and is retried after a stored-offset check). */
+    static final Duration INSERT_TIMEOUT = Duration.ofSeconds(60);
     static final String STORED_OFFSETS = "SELECT kafka_offset FROM " + Names.EVENTS_TABLE
             + " WHERE kafka_topic = ? AND kafka_partition = ? AND kafka_offset >= ?";
 
     private final DataSource dataSource;
+    private final RowBinaryEncoder encoder = new RowBinaryEncoder();
 
     public ClickHouseEventWriter(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -36,28 +41,25 @@ public final class ClickHouseEventWriter implements EventWriter {
 
     @Override
     public void write(List<EventRow> rows) throws WriteException {
-        Calendar utc = Calendar.getInstance(TimeZone.getTimeZone(ZoneOffset.UTC));
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            for (EventRow row : rows) {
-                ClickEvent e = row.event();
-                insert.setObject(1, e.eventId());
-                insert.setString(2, e.eventType().wireName());
-                insert.setString(3, e.userId());
-                insert.setString(4, e.productId());
-                insert.setBigDecimal(5, e.price());
-                insert.setTimestamp(6, Timestamp.from(e.timestamp()), utc);
-                insert.setString(7, orEmpty(e.sessionId()));
-                insert.setString(8, orEmpty(e.category()));
-                insert.setString(9, orEmpty(e.device()));
-                insert.setString(10, orEmpty(e.browser()));
-                insert.setString(11, orEmpty(e.os()));
-                insert.setString(12, row.topic());
-                insert.setInt(13, row.partition());
-                insert.setLong(14, row.offset());
-                insert.addBatch();
+        try (Connection connection = dataSource.getConnection()) {
+            // A pooled clickhouse-jdbc connection, its client streaming our own RowBinary bytes: the
+            // JDBC batch API would convert every value through generic setters (measured 2x the CPU).
+            Client client = connection.unwrap(ConnectionImpl.class).getClient();
+            InsertSettings settings = new InsertSettings()
+                    .setDatabase(connection.getSchema())
+                    .serverSetting("async_insert", "0");  // batching is ours; ClickHouse must not buffer again
+            try (InsertResponse response = client.insert(Names.EVENTS_TABLE, RowBinaryEncoder.COLUMNS,
+                    out -> encoder.write(rows, out), ClickHouseFormat.RowBinary, settings)
+                    .get(INSERT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                response.getWrittenRows();
             }
-            insert.executeBatch();
+        } catch (ExecutionException e) {
+            throw ErrorClassifier.classify("insert of " + rows.size() + " rows", e.getCause());
+        } catch (TimeoutException e) {
+            throw ErrorClassifier.classify("insert of " + rows.size() + " rows (no answer in " + INSERT_TIMEOUT + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ErrorClassifier.classify("insert of " + rows.size() + " rows (interrupted)", e);
         } catch (SQLException | RuntimeException e) {
             throw ErrorClassifier.classify("insert of " + rows.size() + " rows", e);
         }
@@ -82,7 +84,4 @@ public final class ClickHouseEventWriter implements EventWriter {
         }
     }
 
-    private static String orEmpty(String value) {
-        return value == null ? "" : value;
-    }
 }

@@ -21,9 +21,6 @@ public final class ClickHousePool {
         hikari.setConnectionTimeout(10_000);
         // Batching client-side: ClickHouse must not buffer inserts asynchronously (default on 26.2+).
         hikari.addDataSourceProperty("clickhouse_setting_async_insert", "0");
-        // Batched INSERT ... VALUES (?, ...) go out as RowBinary instead of SQL text: no per-value
-        // string formatting on our side, no SQL parsing of the data on ClickHouse's.
-        hikari.addDataSourceProperty("beta.row_binary_for_simple_insert", "true");
         return new HikariDataSource(hikari);
     }
 }

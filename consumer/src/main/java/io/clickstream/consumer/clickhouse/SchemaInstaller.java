@@ -92,23 +92,27 @@ public final class SchemaInstaller {
         LOG.info("schema applied to database {}", database);
     }
 
-    /** Column → a type pattern the consumer can write (other columns may exist and are ignored). */
+    /**
+     * Column → the types the consumer's RowBinary encoder writes (other columns may exist and are
+     * ignored). Exact, because RowBinary carries no types: a Decimal of another width or an enum
+     * with other values would be misread, not rejected.
+     */
     private static final Map<String, Pattern> REQUIRED_COLUMNS = Map.ofEntries(
             Map.entry("event_id", Pattern.compile("UUID")),
-            Map.entry("event_type", Pattern.compile("Enum(8|16)\\((?=.*'page_view')(?=.*'add_to_cart')"
-                    + "(?=.*'remove_from_cart')(?=.*'purchase').*\\)")),
+            Map.entry("event_type", Pattern.compile(Pattern.quote(
+                    "Enum8('page_view' = 1, 'add_to_cart' = 2, 'remove_from_cart' = 3, 'purchase' = 4)"))),
             Map.entry("user_id", text()),
             Map.entry("product_id", text()),
-            Map.entry("price", Pattern.compile("Decimal(\\(\\d+, [2-9]\\)|(32|64|128)\\([2-9]\\))")),
-            Map.entry("timestamp", Pattern.compile("DateTime64\\([3-9](, '[^']+')?\\)")),
+            Map.entry("price", Pattern.compile("Decimal\\(1[0-8], 2\\)")),
+            Map.entry("timestamp", Pattern.compile("DateTime64\\(3(, '[^']+')?\\)")),
             Map.entry("session_id", text()),
             Map.entry("category", text()),
             Map.entry("device", text()),
             Map.entry("browser", text()),
             Map.entry("os", text()),
             Map.entry("kafka_topic", text()),
-            Map.entry("kafka_partition", Pattern.compile("U?Int(16|32|64)")),
-            Map.entry("kafka_offset", Pattern.compile("U?Int64")));
+            Map.entry("kafka_partition", Pattern.compile("UInt16")),
+            Map.entry("kafka_offset", Pattern.compile("UInt64")));
 
     private static Pattern text() {
         return Pattern.compile("(LowCardinality\\()?String\\)?");

@@ -19,6 +19,7 @@ public final class MicroBatcher {
     private final List<EventRow> rows;
     private long startedAt;
     private boolean started;
+    private long oldestEventMillis = Long.MAX_VALUE;
 
     public MicroBatcher(int maxRows, Duration maxWait, LongSupplier nanoClock) {
         this.maxRows = maxRows;
@@ -30,6 +31,12 @@ public final class MicroBatcher {
     public void add(EventRow row) {
         touch();
         rows.add(row);
+        oldestEventMillis = Math.min(oldestEventMillis, row.event().timestamp().toEpochMilli());
+    }
+
+    /** The earliest event timestamp among the rows added since the last clear (epoch millis), for logging. */
+    public long oldestEventMillis() {
+        return oldestEventMillis == Long.MAX_VALUE ? System.currentTimeMillis() : oldestEventMillis;
     }
 
     /** Starts the batch's clock if not started: something handled awaits a flush and commit. */
@@ -78,6 +85,7 @@ public final class MicroBatcher {
     public void clear() {
         rows.clear();
         started = false;
+        oldestEventMillis = Long.MAX_VALUE;
     }
 
     /** Drops the rows of revoked partitions; they will be re-read by the partitions' next owner. */
