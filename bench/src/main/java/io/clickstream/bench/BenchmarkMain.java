@@ -42,6 +42,8 @@ public final class BenchmarkMain {
     private final ClickHouseService clickHouse;
     private final Path work;
     private final Path repo = RepositoryLayout.root();
+    /** Our best drain rate over the reference's, from {@link #compareWithReference}. */
+    private double referenceRatio;
 
     private BenchmarkMain(LocalKafkaBroker kafka, ClickHouseService clickHouse, Path work) {
         this.kafka = kafka;
@@ -81,7 +83,9 @@ public final class BenchmarkMain {
             }
             System.out.println("== reference comparison on a backlog of " + backlog + " events");
             List<String[]> comparison = bench.compareWithReference(backlog);
-            Files.writeString(report, Report.markdown(results, comparison, started, quick, ch.query("SELECT version()")));
+            System.out.println(Report.targets(results, bench.referenceRatio));
+            Files.writeString(report, Report.markdown(results, comparison, started, quick, ch.query("SELECT version()"))
+                    + Report.targets(results, bench.referenceRatio));
             System.out.println("report written to " + report);
         }
     }
@@ -185,6 +189,7 @@ public final class BenchmarkMain {
         for (String[] settings : List.of(new String[] {"1000", "5s"}, new String[] {"50000", "1s"})) {
             double ours = drain("this consumer, " + settings[0] + " rows / " + settings[1], topic, backlog, settings, rows);
             rows.get(rows.size() - 1)[2] = String.format("%.1f×", ours / reference);
+            referenceRatio = Math.max(referenceRatio, ours / reference);
         }
         return rows;
     }
@@ -286,6 +291,16 @@ public final class BenchmarkMain {
 
         long duplicated() {
             return stored - unique;
+        }
+
+        /** The ingest-latency quantile at index 0 (p50), 1 (p95) or 2 (p99), in ms. */
+        double ingest(int index) {
+            return Double.parseDouble(ingestLatency[index].trim());
+        }
+
+        double probeMillis(double quantile) {
+            String value = probe(quantile);
+            return value.equals("-") ? Double.NaN : Double.parseDouble(value);
         }
 
         String probe(double quantile) {

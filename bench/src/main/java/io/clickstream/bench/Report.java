@@ -51,6 +51,32 @@ final class Report {
         return md.toString();
     }
 
+    /** Each target of the benchmark, met or not, with the figure of this run. */
+    static String targets(List<BenchmarkMain.Result> results, double referenceRatio) {
+        BenchmarkMain.Result a = results.get(0);
+        BenchmarkMain.Result b = results.get(1);
+        BenchmarkMain.Result c = results.get(2);
+        StringBuilder md = new StringBuilder("## Targets\n\n| target | this run | met |\n|---|---|---|\n");
+        target(md, "(a) p50 ≤ 3 s event-to-queryable", String.format("ingest %.2f s, probe %.2f s", a.ingest(0) / 1000,
+                a.probeMillis(0.5) / 1000), a.ingest(0) <= 3000 && a.probeMillis(0.5) <= 3000);
+        target(md, "(a) p99 ≤ 5.5 s", String.format("ingest %.2f s, probe %.2f s", a.ingest(2) / 1000, a.probeMillis(0.99) / 1000),
+                a.ingest(2) <= 5500 && a.probeMillis(0.99) <= 5500);
+        target(md, "(b) p99 ≤ 1.5 s", String.format("ingest %.2f s, probe %.2f s", b.ingest(2) / 1000, b.probeMillis(0.99) / 1000),
+                b.ingest(2) <= 1500 && b.probeMillis(0.99) <= 1500);
+        target(md, "(c) ≥ 50,000 events/s sustained end to end", String.format("%,.0f events/s", c.throughput),
+                c.throughput >= 50_000);
+        target(md, "(c) consumer ≤ 5 µs CPU per event", String.format("%.2f µs", c.cpuMicrosPerEvent), c.cpuMicrosPerEvent <= 5);
+        long lost = results.stream().mapToLong(BenchmarkMain.Result::lost).sum();
+        long duplicated = results.stream().mapToLong(BenchmarkMain.Result::duplicated).sum();
+        target(md, "zero loss and duplication, every scenario", lost + " lost, " + duplicated + " duplicated", lost == 0 && duplicated == 0);
+        target(md, "≥ 10× the plain reference consumer", String.format("%.1f×", referenceRatio), referenceRatio >= 10);
+        return md.append('\n').toString();
+    }
+
+    private static void target(StringBuilder md, String target, String figure, boolean met) {
+        md.append("| ").append(target).append(" | ").append(figure).append(" | ").append(met ? "yes" : "**no**").append(" |\n");
+    }
+
     private static String machine() {
         try {
             String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
