@@ -162,6 +162,7 @@ public final class BenchmarkMain {
             r.ingestLatency = q.get(0).get("q").replaceAll("[\\[\\]]", "").split(",");
             r.ingestMax = q.get(0).get("m");
             r.probeLatencies = probe.latencies();
+            System.out.println("probe latencies (ms): " + r.probeLatencies);
             double rows = m1.get("clickstream_consumer_rows_inserted_total") - m0.get("clickstream_consumer_rows_inserted_total");
             r.cpuMicrosPerEvent = (m1.get("process_cpu_seconds_total") - m0.get("process_cpu_seconds_total")) * 1e6 / Math.max(1, rows);
             r.maxHeapMb = maxHeap.get() / 1_048_576.0;

@@ -20,7 +20,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The direct event-to-queryable measurement: sends one probe event at a time and polls
  * ClickHouse every {@value #POLL_MILLIS} ms until a SELECT sees it. The poll uses the table's
- * primary key (event type and time), so it stays cheap on a large table.
+ * primary key (event type and time), so it stays cheap on a large table. The first probe is a
+ * warm-up (its send includes the probe producer's first metadata fetch) and is not counted.
+ * Probes are spaced by random pauses so they sample every phase of the consumer's batch window.
  */
 final class LatencyProbe implements Runnable {
     static final String PROBE_USER = "probe_user";
@@ -60,12 +62,16 @@ final class LatencyProbe implements Runnable {
                 long deadline = System.nanoTime() + GIVE_UP_MILLIS * 1_000_000;
                 while (System.nanoTime() < deadline) {
                     if (clickHouse.queryLong(sql) == 1) {
-                        latencies.add(Instant.now().toEpochMilli() - sentAt.toEpochMilli());
+                        if (sent > 1) {  // the first probe also pays the probe producer's metadata fetch: warm-up
+                            latencies.add(Instant.now().toEpochMilli() - sentAt.toEpochMilli());
+                        }
                         break;
                     }
                     Thread.sleep(POLL_MILLIS);
                 }
-                Thread.sleep(500);
+                // A random pause: probes sent right after the previous one became visible would all
+                // land at the start of a batch window and measure its full length, a biased sample.
+                Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(100, 5_100));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
