@@ -164,7 +164,8 @@ public final class IngestLoop implements ConsumerRebalanceListener {
 
     private long pollTimeoutNanos() {
         long now = nanoClock.getAsLong();
-        long until = outage || !awaitingLookup.isEmpty() ? retryAt - now : batcher.nanosUntilDue();
+        long retry = outage || !awaitingLookup.isEmpty() ? retryAt - now : Long.MAX_VALUE;
+        long until = outage ? retry : Math.min(retry, batcher.nanosUntilDue());
         return Math.max(MIN_POLL_NANOS, Math.min(MAX_POLL_NANOS, until));
     }
 
