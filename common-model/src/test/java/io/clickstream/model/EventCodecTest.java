@@ -152,6 +152,25 @@ class EventCodecTest {
     }
 
     @Test
+    void canonicalTimestampFastPathAgreesWithTheFormatter() {
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < 20_000; i++) {
+            Instant t = Instant.ofEpochMilli(946_684_800_000L + (random.nextLong() & Long.MAX_VALUE) % 4_102_444_800_000L);
+            String text = EventCodec.TIMESTAMP_FORMAT.format(t);
+            assertEquals(t, EventCodec.EventFields.canonicalTimestamp(text), text);
+        }
+        assertNull(EventCodec.EventFields.canonicalTimestamp("2026-02-30T00:00:00.000Z"), "impossible date: formatter decides");
+        assertNull(EventCodec.EventFields.canonicalTimestamp("2026-11-25T11:59:59.123+01:00"));
+        assertNull(EventCodec.EventFields.canonicalTimestamp("2026-11-25T24:00:00.000Z"));
+    }
+
+    @Test
+    void duplicateOfAnUnknownFieldIsIgnoredLikeTheField() throws Exception {
+        String json = with("extra", "1").replace("}", ",\"extra\":2}");
+        assertEquals("user_0042", CODEC.decode(json.getBytes(StandardCharsets.UTF_8)).userId());
+    }
+
+    @Test
     void truncatesSubMillisecondPrecision() throws Exception {
         ClickEvent event = CODEC.decode(with("timestamp", "\"2026-11-25T11:59:59.123456789Z\"")
                 .getBytes(StandardCharsets.UTF_8));
