@@ -36,7 +36,11 @@ final class TestEvents implements AutoCloseable {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // A request without an answer is retried on a new connection after 10 s (idempotence keeps
+        // retries exact) rather than waiting out the default 30 s.
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        this.producer.partitionsFor(topic);  // metadata before the first send
         this.topic = topic;
         this.random = new Random(seed);
     }

@@ -51,11 +51,34 @@ public final class KafkaService {
     public void createTopicNamed(String topic, int partitions) {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            awaitLeaders(admin, topic);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topic " + topic, e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create topic " + topic + " on " + bootstrapServers, e.getCause());
+        }
+    }
+
+    /** Created is not yet writable: waits until every partition has a leader, so first sends do not stall. */
+    private void awaitLeaders(Admin admin, String topic) throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                        .stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty() && !p.isr().isEmpty());
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException notYetVisible) {
+                if (System.nanoTime() > deadline) {
+                    throw notYetVisible;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topic " + topic + " has partitions without a leader after 30 s");
+            }
+            Thread.sleep(50);
         }
     }
 

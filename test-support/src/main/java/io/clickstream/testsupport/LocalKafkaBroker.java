@@ -1,5 +1,11 @@
 package io.clickstream.testsupport;
 
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -33,10 +39,28 @@ public final class LocalKafkaBroker implements AutoCloseable {
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
-            return new LocalKafkaBroker(cluster);
+            LocalKafkaBroker broker = new LocalKafkaBroker(cluster);
+            broker.warmUp();
+            return broker;
         } catch (Exception e) {
             cluster.close();
             throw e;
+        }
+    }
+
+    /**
+     * Ready is not yet warm: the first idempotent producer of a fresh broker waits for its
+     * producer-id machinery. One acknowledged round trip here keeps that out of the tests.
+     */
+    private void warmUp() throws Exception {
+        KafkaService.connect(bootstrapServers()).createTopicNamed("warm-up", 1);
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("warm-up", new byte[] {1})).get(60, TimeUnit.SECONDS);
         }
     }
 
