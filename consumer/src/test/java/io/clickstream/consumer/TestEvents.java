@@ -36,9 +36,10 @@ final class TestEvents implements AutoCloseable {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        // A request without an answer is retried on a new connection after 10 s (idempotence keeps
-        // retries exact) rather than waiting out the default 30 s.
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        // One request in flight: right after topic creation the broker may answer NOT_LEADER_OR_FOLLOWER
+        // once; with several batches in flight the idempotent producer then loops on
+        // OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (seen here with Kafka 4.3.1).
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         this.producer.partitionsFor(topic);  // metadata before the first send
         this.topic = topic;

@@ -68,6 +68,7 @@ public final class KafkaService {
                 boolean ready = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
                         .stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty() && !p.isr().isEmpty());
                 if (ready) {
+                    Thread.sleep(200);  // the leader's broker applies the change a moment after the controller
                     return;
                 }
             } catch (ExecutionException notYetVisible) {

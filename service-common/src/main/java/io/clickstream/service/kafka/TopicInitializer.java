@@ -39,6 +39,7 @@ public final class TopicInitializer {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor)))
                             .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    awaitLeaders(admin, topic);
                     LOG.info("created topic {} with {} partitions (replication factor {})", topic, partitions, replicationFactor);
                     return partitions;
                 } catch (ExecutionException e) {
@@ -65,6 +66,26 @@ public final class TopicInitializer {
             Thread.currentThread().interrupt();
             throw new KafkaUnavailableException("interrupted while preparing topic " + topic, e);
         }
+    }
+
+    /**
+     * A created topic is not writable until every partition has a leader: sending earlier earns
+     * NOT_LEADER_OR_FOLLOWER answers that an idempotent producer with several batches in flight
+     * may not recover from before its delivery timeout.
+     */
+    private static void awaitLeaders(Admin admin, String topic)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            Optional<TopicDescription> description = describe(admin, topic);
+            if (description.isPresent() && description.get().partitions().stream()
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                Thread.sleep(200);  // the leader's broker applies the change a moment after the controller
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new TimeoutException("topic " + topic + " has partitions without a leader after " + TIMEOUT_SECONDS + " s");
     }
 
     private static Optional<TopicDescription> describe(Admin admin, String topic)
