@@ -69,7 +69,7 @@ public final class TopicInitializer {
     }
 
     /**
-     * A created topic is not writable until every partition has a leader: sending earlier earns
+     * A created topic is not writable until every partition has a leader and an in-sync replica: sending earlier earns
      * NOT_LEADER_OR_FOLLOWER answers that an idempotent producer with several batches in flight
      * may not recover from before its delivery timeout.
      */
@@ -79,7 +79,7 @@ public final class TopicInitializer {
         while (System.nanoTime() < deadline) {
             Optional<TopicDescription> description = describe(admin, topic);
             if (description.isPresent() && description.get().partitions().stream()
-                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty() && !p.isr().isEmpty())) {
                 Thread.sleep(200);  // the leader's broker applies the change a moment after the controller
                 return;
             }
