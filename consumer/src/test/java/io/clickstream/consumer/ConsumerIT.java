@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,6 +48,11 @@ class ConsumerIT {
         void info(String message) {
             System.out.println("[ConsumerIT] " + message);
         }
+    }
+
+    /** Each test's own database, named after its topic. */
+    private static String databaseFor(String topic) {
+        return "it_" + topic.replace('-', '_').replace('.', '_');
     }
 
     private static long count(ClickHouseService ch, String database, String where) {
@@ -87,7 +92,7 @@ class ConsumerIT {
     void storesExactCountsAndSumsAndDeadLettersEveryPoisonRecord(KafkaService kafka, ClickHouseService ch,
                                                                  @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("ingest", 3);
-        String database = "it_" + topic.replace('-', '_').replace('.', '_');
+        String database = databaseFor(topic);
         List<String> poisonReasons = new ArrayList<>();
         try (TestEvents events = new TestEvents(kafka, topic, 1)) {
             Random random = new Random(2);
@@ -140,19 +145,11 @@ class ConsumerIT {
     void clickHouseOutageOfTwelveSecondsLosesAndDuplicatesNothing(KafkaService kafka, ClickHouseService ch,
                                                                   @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("outage", 3);
-        String database = "it_" + topic.replace('-', '_');
+        String database = databaseFor(topic);
         try (TestEvents events = new TestEvents(kafka, topic, 3);
              ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"),
                      ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "1s"))) {
-            AtomicBoolean stop = new AtomicBoolean();
-            Thread producer = new Thread(() -> {
-                try {
-                    events.sendPaced(6_000, 250, stop::get);  // 24 s of traffic
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            producer.start();
+            CompletableFuture<Void> producer = events.sendPacedInBackground(6_000, 250);  // 24 s of traffic
             awaitRows(ch, database, 500, Duration.ofSeconds(60), consumer);
             LOG.info("stopping ClickHouse for 12 s with " + count(ch, database, "") + " rows stored");
             ch.stop();
@@ -174,7 +171,7 @@ class ConsumerIT {
     void killMinusNineAtRandomMomentsLosesAndDuplicatesNothing(KafkaService kafka, ClickHouseService ch,
                                                               @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("kill9", 3);
-        String database = "it_" + topic.replace('-', '_');
+        String database = databaseFor(topic);
         Random random = new Random();
         // Static membership: the restarted consumer reclaims the partitions at once, instead of
         // waiting for the killed member's session to expire.
@@ -182,18 +179,10 @@ class ConsumerIT {
                 "--batch-max-rows", "300", "--batch-max-wait", "500ms", "--instance-id", "consumer-1");
         int kills = 0;
         try (TestEvents events = new TestEvents(kafka, topic, 4)) {
-            AtomicBoolean stop = new AtomicBoolean();
-            Thread producer = new Thread(() -> {
-                try {
-                    events.sendPaced(12_000, 600, stop::get);  // 20 s of traffic
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            producer.start();
+            CompletableFuture<Void> producer = events.sendPacedInBackground(12_000, 600);  // 20 s of traffic
             ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"), args);
             try {
-                while (producer.isAlive()) {
+                while (!producer.isDone()) {
                     Thread.sleep(2_500 + random.nextInt(2_500));
                     long rows = count(ch, database, "");
                     consumer.kill();
@@ -221,7 +210,7 @@ class ConsumerIT {
     void recordsStoredButNotCommittedByACrashedConsumerAreNotStoredAgain(KafkaService kafka, ClickHouseService ch,
                                                                          @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("crash", 3);
-        String database = "it_" + topic.replace('-', '_');
+        String database = databaseFor(topic);
         try (TestEvents events = new TestEvents(kafka, topic, 6)) {
             events.send(3_000);
         }
@@ -266,7 +255,7 @@ class ConsumerIT {
     void sigtermMidBatchStoresAndCommitsTheBufferedRows(KafkaService kafka, ClickHouseService ch,
                                                         @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("sigterm", 3);
-        String database = "it_" + topic.replace('-', '_');
+        String database = databaseFor(topic);
         try (TestEvents events = new TestEvents(kafka, topic, 5)) {
             events.send(2_500);
             // Batches of 1,000 and a 10-minute wait: 500 rows stay buffered until the SIGTERM.

@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -82,18 +83,22 @@ final class TestEvents implements AutoCloseable {
         flush();
     }
 
-    /** Sends {@code count} events at about {@code perSecond}, unless {@code stop} says otherwise. */
-    void sendPaced(int count, int perSecond, BooleanSupplier stop) throws InterruptedException {
-        long start = System.nanoTime();
-        for (int i = 0; i < count && !stop.getAsBoolean(); i++) {
-            long due = start + i * 1_000_000_000L / perSecond;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+    /**
+     * Sends {@code count} events at about {@code perSecond} on a thread of its own; the future
+     * completes when all are acknowledged, and {@code join()} rethrows a failure.
+     */
+    CompletableFuture<Void> sendPacedInBackground(int count, int perSecond) {
+        return CompletableFuture.runAsync(() -> {
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                long wait = start + i * 1_000_000_000L / perSecond - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                send(next());
             }
-            send(next());
-        }
-        flush();
+            flush();
+        }, task -> new Thread(task, "paced-test-producer").start());
     }
 
     /** Waits for every send; a send that failed fails the test here, not later as a "lost" row. */
