@@ -166,7 +166,7 @@ public final class BenchmarkMain {
             double rows = m1.get("clickstream_consumer_rows_inserted_total") - m0.get("clickstream_consumer_rows_inserted_total");
             r.cpuMicrosPerEvent = (m1.get("process_cpu_seconds_total") - m0.get("process_cpu_seconds_total")) * 1e6 / Math.max(1, rows);
             r.maxHeapMb = maxHeap.get() / 1_048_576.0;
-            r.inserts = (long) (m1.get("clickstream_consumer_batches_total") - 0);
+            r.inserts = m1.get("clickstream_consumer_batches_total").longValue();
             r.activeParts = clickHouse.queryLong("SELECT count() FROM system.parts WHERE database = '" + database
                     + "' AND table = 'events' AND active");
             clickHouse.execute("DROP DATABASE " + database);

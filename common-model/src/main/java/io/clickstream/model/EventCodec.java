@@ -158,9 +158,6 @@ public final class EventCodec {
         if (message.contains("UTF-8") || message.contains("UTF8")) {
             return "payload is not valid UTF-8";
         }
-        if (message.startsWith("Duplicate field")) {
-            return "duplicate field " + message.substring(message.indexOf('\''));
-        }
         return "malformed JSON: " + message.lines().findFirst().orElse(message);
     }
 

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import com.clickhouse.client.api.Client;
-import com.clickhouse.client.api.insert.InsertResponse;
 import com.clickhouse.client.api.insert.InsertSettings;
 import com.clickhouse.data.ClickHouseFormat;
 import com.clickhouse.jdbc.ConnectionImpl;
@@ -48,11 +47,9 @@ public final class ClickHouseEventWriter implements EventWriter {
             InsertSettings settings = new InsertSettings()
                     .setDatabase(connection.getSchema())
                     .serverSetting("async_insert", "0");  // batching is ours; ClickHouse must not buffer again
-            try (InsertResponse response = client.insert(Names.EVENTS_TABLE, RowBinaryEncoder.COLUMNS,
-                    out -> encoder.write(rows, out), ClickHouseFormat.RowBinary, settings)
-                    .get(INSERT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                response.getWrittenRows();
-            }
+            // Returning is the acknowledgement; the response only needs closing.
+            client.insert(Names.EVENTS_TABLE, RowBinaryEncoder.COLUMNS, out -> encoder.write(rows, out),
+                    ClickHouseFormat.RowBinary, settings).get(INSERT_TIMEOUT.toSeconds(), TimeUnit.SECONDS).close();
         } catch (ExecutionException e) {
             throw ErrorClassifier.classify("insert of " + rows.size() + " rows", e.getCause());
         } catch (TimeoutException e) {

@@ -39,7 +39,7 @@ public record ProducerConfig(
 
     public static ProducerConfig from(Settings s) throws ConfigException {
         Mode mode = Mode.valueOf(s.choice(MODE, List.of("simulate", "replay")).toUpperCase());
-        Long seed = s.string(SEED) == null ? null : s.optionalLong(SEED, Long.MIN_VALUE);
+        Long seed = s.optionalLong(SEED, Long.MIN_VALUE);
         Scenario scenario = Scenario.fromName(s.choice(SCENARIO, Scenario.names()));
         Duration scenarioStart = s.duration(SCENARIO_START);
         Duration scenarioEnd = s.optionalDuration(SCENARIO_END);
