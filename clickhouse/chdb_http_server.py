@@ -316,6 +316,17 @@ class Handler(BaseHTTPRequestHandler):
         return output, summary, fmt
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client dropping a pooled keep-alive connection is normal, not a server error.
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            LOG.debug("%s closed the connection", client_address)
+            return
+        super().handle_error(request, client_address)
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         description="Local ClickHouse (chDB-backed) speaking ClickHouse's HTTP interface for clickhouse-jdbc.")
@@ -342,9 +353,8 @@ def serve(args):
         LOG.error("chDB is not installed: pip install chdb-core (see README, 'Local ClickHouse')")
         return 3
     Handler.engine, Handler.users = engine, users
-    ThreadingHTTPServer.daemon_threads = True
     try:
-        server = ThreadingHTTPServer((args.host, args.port), Handler)
+        server = Server((args.host, args.port), Handler)
     except OSError as exc:
         LOG.error("cannot listen on %s:%s: %s", args.host, args.port, exc)
         return 2
