@@ -39,7 +39,7 @@ class ComposeFileTest {
         return values;
     }
 
-    private static String env(String service, String name) {
+    static String env(String service, String name) {
         JsonNode value = service(service).get("environment").get(name);
         return value == null ? null : value.asText();
     }
@@ -93,7 +93,7 @@ class ComposeFileTest {
 
     @Test
     void grafanaGetsThePluginProvisioningAndDashboards() {
-        assertTrue(env("grafana", "GF_PLUGINS_PREINSTALL_SYNC").startsWith("grafana-clickhouse-datasource@4."));
+        assertTrue(env("grafana", "GF_PLUGINS_PREINSTALL_SYNC").startsWith("grafana-clickhouse-datasource@4.")  // exact pin: DataSourceSettingsTypesTest);
         List<String> volumes = strings(service("grafana").get("volumes"));
         assertTrue(volumes.contains("./grafana/provisioning:/etc/grafana/provisioning:ro"));
         assertTrue(volumes.contains("./grafana/dashboards:/var/lib/grafana/dashboards:ro"),
