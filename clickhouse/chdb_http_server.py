@@ -20,8 +20,9 @@ What is spoken (see docs/local-clickhouse.md for the full contract and its limit
     ``-Server-Display-Name``; errors as HTTP 4xx/5xx with ``X-ClickHouse-Exception-Code`` and
     a ``Code: N. DB::Exception: ...`` body, exactly like ClickHouse.
 Not spoken: ClickHouse's native compressed responses (``compress=1``; the client must use
-``compress=false``), compressed request bodies (``decompress=1``), HTTP sessions. Per-request
-settings are accepted and ignored (one embedded engine: no async inserts, no quotas).
+``compress=false``), compressed request bodies (``decompress=1``), HTTP sessions. Per-request settings (URL
+parameters that are not protocol parameters) apply to that request: through the INSERT's
+SETTINGS clause, or SET before and SET ... = DEFAULT after any other statement.
 """
 import argparse
 import base64
@@ -32,6 +33,7 @@ import re
 import signal
 import socket
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -88,6 +90,28 @@ class ClickHouseError(Exception):
         return ClickHouseError(int(match.group(1)), text[match.start():].strip())
 
 
+SETTING_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def identifier(name):
+    if not SETTING_NAME.match(name):
+        raise ClickHouseError(BAD_ARGUMENTS, f"Code: {BAD_ARGUMENTS}. DB::Exception: Invalid setting name {name!r}. (BAD_ARGUMENTS)")
+    return name
+
+
+def quote(text):
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def literal(value):
+    """A setting's value as ClickHouse reads it from a URL: numbers as numbers, the rest as strings."""
+    return value if re.fullmatch(r"-?\d+(\.\d+)?", value) else quote(value)
+
+
+def settings_clause(settings):
+    return ", ".join(f"{identifier(k)} = {literal(v)}" for k, v in settings.items())
+
+
 class Engine:
     """One chDB session, shared by all connections.
 
@@ -102,6 +126,7 @@ class Engine:
         self._session = session.Session(path)
         self._lock = threading.Lock()
         self._database = None
+        self._insert_file = os.path.join(tempfile.mkdtemp(prefix="chdb-http-"), "insert.data")
         self.timezone = self._query_text("SELECT timezone()").strip() or "UTC"
         self.version = self._query_text("SELECT version()").strip()
 
@@ -113,13 +138,13 @@ class Engine:
             self._session.query(f"USE `{database}`")
             self._database = database
 
-    def execute(self, sql, fmt, database, params):
-        """Runs one statement; returns (output bytes, summary dict)."""
+    def execute(self, sql, fmt, database, params, settings):
+        """Runs one statement with the request's settings; returns (output bytes, summary dict)."""
         with self._lock:
             try:
                 self._use(database)
                 started = time.perf_counter()
-                result = self._session.query(sql, fmt, params=params or None)
+                result = self._with_settings(settings, lambda: self._session.query(sql, fmt, params=params or None))
                 body = result.bytes() or b""
                 return body, {
                     "read_rows": result.rows_read(), "read_bytes": result.bytes_read(),
@@ -129,30 +154,49 @@ class Engine:
             except Exception as exc:  # chdb raises ChdbError / RuntimeError with ClickHouse text
                 raise ClickHouseError.from_engine(exc) from None
 
-    def insert(self, statement, fmt, data, database):
-        """Streams ``data`` (already encoded in ``fmt``) into ``statement``; atomic per block."""
+    def insert(self, statement, fmt, data, database, settings):
+        """Inserts ``data`` (already encoded in ``fmt``) with ``statement``; returns the summary.
+
+        The data goes through a file and ``INSERT ... FROM INFILE``: a plain query, so every
+        rejection (bad data, too many partitions, a type mismatch in the header) comes back as
+        an error with ClickHouse's code, and the per-request settings apply through the
+        statement's own SETTINGS clause. (chDB's streaming insert API reported rows as written
+        for inserts that ClickHouse had rejected.) ``written_rows`` is ClickHouse's own count,
+        which includes rows that materialized views wrote, as on a server.
+        """
         with self._lock:
             try:
                 self._use(database)
                 started = time.perf_counter()
-                inserter = self._session.send_insert(statement, fmt)
-                try:
-                    if data:
-                        inserter.append(data)
-                    result = inserter.finish()
-                except Exception:
-                    try:
-                        inserter.cancel()
-                    except Exception:  # already finished by the failure; nothing to undo
-                        pass
-                    raise
+                with open(self._insert_file, "wb") as handle:
+                    handle.write(data)
+                clause = f" SETTINGS {settings_clause(settings)}" if settings else ""
+                result = self._session.query(
+                    f"{statement} FROM INFILE {quote(self._insert_file)}{clause} FORMAT {fmt}", "TabSeparated")
                 return {
                     "read_rows": 0, "read_bytes": 0,
-                    "written_rows": result.rows_written, "written_bytes": result.bytes_written,
+                    "written_rows": result.rows_written(), "written_bytes": result.bytes_written(),
                     "elapsed_ns": int((time.perf_counter() - started) * 1e9),
                 }
             except Exception as exc:
                 raise ClickHouseError.from_engine(exc) from None
+            finally:
+                try:
+                    os.truncate(self._insert_file, 0)
+                except OSError:
+                    pass
+
+    def _with_settings(self, settings, run):
+        """Runs ``run`` with ``settings`` applied to the session for this request only."""
+        if not settings:
+            return run()
+        for name, value in settings.items():
+            self._session.query(f"SET {identifier(name)} = {literal(value)}")
+        try:
+            return run()
+        finally:
+            for name in settings:
+                self._session.query(f"SET {identifier(name)} = DEFAULT")
 
     def close(self):
         with self._lock:
@@ -284,7 +328,7 @@ class Handler(BaseHTTPRequestHandler):
         if request.params.get("decompress") in ("1", "true"):
             raise ClickHouseError(NOT_IMPLEMENTED, f"Code: {NOT_IMPLEMENTED}. DB::Exception: This local server does not accept compressed request bodies (decompress=1). (NOT_IMPLEMENTED)")
         if request.settings:
-            LOG.debug("query %s: settings accepted and ignored: %s", request.query_id, request.settings)
+            LOG.debug("query %s: settings %s", request.query_id, request.settings)
 
     def _execute(self, request, readonly):
         if "query" in request.params:
@@ -298,7 +342,7 @@ class Handler(BaseHTTPRequestHandler):
             statement, fmt = insert.group(1).decode(), insert.group(2).decode()
             inline = head[insert.end():]  # data following the FORMAT clause inside the SQL itself
             payload = inline + data if inline else data
-            summary = self.engine.insert(statement, fmt, payload, request.database)
+            summary = self.engine.insert(statement, fmt, payload, request.database, request.settings)
             LOG.debug("query %s: %s FORMAT %s -> %s rows", request.query_id, statement, fmt, summary["written_rows"])
             return b"", summary, request.format
         try:
@@ -311,7 +355,7 @@ class Handler(BaseHTTPRequestHandler):
             raise ClickHouseError(READONLY, f"Code: {READONLY}. DB::Exception: Cannot execute query in readonly mode: only read queries may use GET. (READONLY)")
         explicit = TRAILING_FORMAT.search(sql)
         fmt = explicit.group(1) if explicit else request.format
-        output, summary = self.engine.execute(sql, fmt, request.database, request.query_params)
+        output, summary = self.engine.execute(sql, fmt, request.database, request.query_params, request.settings)
         LOG.debug("query %s: %s", request.query_id, sql[:200].replace("\n", " "))
         return output, summary, fmt
 

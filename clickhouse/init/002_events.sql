@@ -2,9 +2,16 @@
 --
 -- ORDER BY (event_type, timestamp): dashboard queries filter on a time range and mostly
 -- group or filter by event type; partitions are days, so old days drop cheaply.
--- kafka_topic/kafka_partition/kafka_offset identify the source record: the consumer reads
+-- kafka_topic_id/kafka_partition/kafka_offset identify the source record: the consumer reads
 -- them back on partition assignment to skip records already stored (no duplicates after a
 -- crash between insert and offset commit), helped by the minmax index on kafka_offset.
+-- kafka_topic_id is Kafka's topic ID, new each time a topic is created: a topic deleted and
+-- re-created under the same name restarts its offsets at 0, and its records must not be
+-- mistaken for the old topic's (kafka_topic keeps the name for people).
+-- non_replicated_deduplication_window: ClickHouse remembers the last 1,000 insert blocks'
+-- deduplication tokens, so a batch the consumer re-sends after an insert whose answer was lost
+-- is dropped by ClickHouse itself (docs/consumer.md, "Exactly once"). Replicated tables have
+-- replicated_deduplication_window for the same purpose.
 -- Raw rows are kept {{RAW_RETENTION_DAYS}} days after ingestion (time of ingestion, not of the
 -- event, so replayed historical data is kept too); the rollups in 003 are kept far longer.
 CREATE TABLE IF NOT EXISTS clickstream.events
@@ -21,6 +28,7 @@ CREATE TABLE IF NOT EXISTS clickstream.events
     browser         LowCardinality(String),
     os              LowCardinality(String),
     kafka_topic     LowCardinality(String),
+    kafka_topic_id  UUID,
     kafka_partition UInt16,
     kafka_offset    UInt64 CODEC(Delta, ZSTD(1)),
     ingested_at     DateTime64(3, 'UTC') DEFAULT now64(3) CODEC(Delta, ZSTD(1)),
@@ -29,4 +37,5 @@ CREATE TABLE IF NOT EXISTS clickstream.events
 ENGINE = MergeTree
 PARTITION BY toYYYYMMDD(timestamp)
 ORDER BY (event_type, timestamp)
-TTL toDateTime(ingested_at) + INTERVAL {{RAW_RETENTION_DAYS}} DAY;
+TTL toDateTime(ingested_at) + INTERVAL {{RAW_RETENTION_DAYS}} DAY
+SETTINGS non_replicated_deduplication_window = 1000;

@@ -6,6 +6,10 @@
 -- sessions are uniq states (AggregatingMergeTree), merged with uniqMerge when read.
 -- Always read with sum()/uniqMerge() and GROUP BY: a minute may sit in several parts until
 -- a background merge combines them.
+--
+-- Each target table has a deduplication window like events (002): when ClickHouse drops a
+-- re-sent insert block as a duplicate, the view's block for it is dropped too, so a re-sent
+-- batch is counted once in the rollups as well.
 
 -- Events, revenue and distinct users/sessions per minute and event type.
 CREATE TABLE IF NOT EXISTS clickstream.events_per_minute
@@ -20,7 +24,8 @@ CREATE TABLE IF NOT EXISTS clickstream.events_per_minute
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(minute)
 ORDER BY (minute, event_type)
-TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY;
+TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.events_per_minute_mv TO clickstream.events_per_minute AS
 SELECT
@@ -46,7 +51,8 @@ CREATE TABLE IF NOT EXISTS clickstream.product_minute
 ENGINE = SummingMergeTree((events, revenue))
 PARTITION BY toYYYYMM(minute)
 ORDER BY (minute, event_type, product_id, category)
-TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY;
+TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.product_minute_mv TO clickstream.product_minute AS
 SELECT
@@ -74,7 +80,8 @@ CREATE TABLE IF NOT EXISTS clickstream.segment_minute
 ENGINE = SummingMergeTree((events, revenue))
 PARTITION BY toYYYYMM(minute)
 ORDER BY (minute, event_type, device, browser, os)
-TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY;
+TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.segment_minute_mv TO clickstream.segment_minute AS
 SELECT

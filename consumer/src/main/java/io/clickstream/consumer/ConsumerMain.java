@@ -9,6 +9,7 @@ import io.clickstream.consumer.clickhouse.WriteException;
 import io.clickstream.consumer.config.ConsumerConfig;
 import io.clickstream.consumer.config.ConsumerSettings;
 import io.clickstream.consumer.dlq.KafkaDeadLetterPublisher;
+import io.clickstream.consumer.kafka.AdminTopicIds;
 import io.clickstream.consumer.kafka.ConsumerClients;
 import io.clickstream.consumer.metrics.HealthServer;
 import io.clickstream.consumer.metrics.IngestMetrics;
@@ -87,7 +88,8 @@ public final class ConsumerMain {
     }
 
     private static HikariDataSource pool(ConsumerConfig config) {
-        return ClickHousePool.create(config.jdbcUrl(), config.user(), config.password(), config.poolSize());
+        return ClickHousePool.create(config.jdbcUrl(), config.user(), config.password(), config.poolSize(),
+                config.clickHouseTimeout());
     }
 
     /** Applies and/or checks the schema, waiting (with backoff) while ClickHouse is unreachable. */
@@ -171,12 +173,13 @@ public final class ConsumerMain {
         IngestMetrics metrics = new IngestMetrics();
         try (KafkaConsumer<byte[], byte[]> consumer = ConsumerClients.eventsConsumer(config);
              KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(config.bootstrapServers(), config.deadLetterTopic());
+             AdminTopicIds topicIds = new AdminTopicIds(config.bootstrapServers());
              HealthServer health = config.httpPort() < 0 ? null
                      : HealthServer.start(config.httpPort(), metrics, Duration.ofSeconds(60))) {
             if (health != null) {
                 LOG.info("health and metrics on http://0.0.0.0:{}/health and /metrics", health.port());
             }
-            IngestLoop loop = new IngestLoop(consumer, config.topic(), new ClickHouseEventWriter(pool), deadLetters,
+            IngestLoop loop = new IngestLoop(consumer, config.topic(), topicIds, new ClickHouseEventWriter(pool), deadLetters,
                     new EventCodec(), new MicroBatcher(config.batchMaxRows(), config.batchMaxWait(), System::nanoTime),
                     new Backoff(config.maxRetryBackoff()), metrics, System::nanoTime, config.lagInterval());
             running.set(loop);

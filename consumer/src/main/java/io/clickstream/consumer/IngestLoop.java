@@ -2,8 +2,10 @@ package io.clickstream.consumer;
 
 import io.clickstream.consumer.clickhouse.EventWriter;
 import io.clickstream.consumer.clickhouse.WriteException;
+import io.clickstream.consumer.dedup.StoredRecordFilter;
 import io.clickstream.consumer.dlq.DeadLetter;
 import io.clickstream.consumer.dlq.DeadLetterPublisher;
+import io.clickstream.consumer.kafka.TopicIds;
 import io.clickstream.consumer.dlq.DeadLetterPublisher.DeadLetterException;
 import io.clickstream.consumer.metrics.IngestMetrics;
 import io.clickstream.consumer.processing.Backoff;
@@ -23,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -40,8 +43,11 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>An offset is committed only after every record before it is durable: inserted into
  *       ClickHouse, acknowledged by the dead-letter topic, or found already stored.</li>
- *   <li>A record is stored at most once: on assignment, and before retrying a failed insert,
- *       the offsets already in ClickHouse are looked up and skipped.</li>
+ *   <li>A record is stored at most once: every insert carries a deduplication token made of its
+ *       rows' source coordinates, so ClickHouse drops a re-sent batch; records that an earlier
+ *       run stored but did not commit are found on assignment and dropped from batches
+ *       ({@link StoredRecordFilter}, memory bounded by one batch). Records are identified by
+ *       Kafka's topic ID, so a re-created topic's offsets are not mistaken for the old one's.</li>
  *   <li>While ClickHouse fails, the assigned partitions are paused and polling goes on, so the
  *       consumer keeps its group membership; the batch is retried with capped backoff.</li>
  * </ol>
@@ -64,23 +70,35 @@ public final class IngestLoop implements ConsumerRebalanceListener {
     private final LongSupplier nanoClock;
     private final long lagIntervalNanos;
 
+    private final TopicIds topicIds;
+    private final StoredRecordFilter storedRecords;
+    private final IsolatingInserter inserter;
+
     private final OffsetTracker offsets = new OffsetTracker();
-    /** Offsets found already stored, per partition, to skip when they arrive. */
-    private final Map<TopicPartition, Set<Long>> alreadyStored = new HashMap<>();
-    /** Partitions paused until we know which of their offsets are already stored. */
+    /** Kafka's topic ID of each assigned partition's topic, found on assignment. */
+    private final Map<TopicPartition, UUID> topicIdOf = new HashMap<>();
+    /** Partitions paused until we know their topic ID and which of their records are already stored. */
     private final Set<TopicPartition> awaitingLookup = new LinkedHashSet<>();
     private volatile boolean running = true;
     private boolean outage;            // inserts failing: every partition paused
-    private boolean retryingBatch;     // the buffered batch failed once: it may be partly stored
+    /** The last insert attempt failed in a way that may have stored it: its rows and token, for the retry. */
+    private FailedAttempt uncertain;
     private boolean closing;
     private long retryAt;
     private long nextLagLog;
 
-    public IngestLoop(Consumer<byte[], byte[]> consumer, String topic, EventWriter writer,
+    /** Rows sent by an attempt that failed ambiguously; {@code token} null if the batch was split into several inserts. */
+    private record FailedAttempt(List<EventRow> rows, String token) {
+    }
+
+    public IngestLoop(Consumer<byte[], byte[]> consumer, String topic, TopicIds topicIds, EventWriter writer,
                       DeadLetterPublisher deadLetters, EventCodec codec, MicroBatcher batcher, Backoff backoff,
                       IngestMetrics metrics, LongSupplier nanoClock, Duration lagInterval) {
         this.consumer = consumer;
         this.topic = topic;
+        this.topicIds = topicIds;
+        this.storedRecords = new StoredRecordFilter(writer);
+        this.inserter = new IsolatingInserter(writer, deadLetters, codec, metrics);
         this.writer = writer;
         this.deadLetters = deadLetters;
         this.codec = codec;
@@ -133,10 +151,10 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         // Partition by partition: the offset bookkeeping happens once per partition and poll,
         // and before any flush that includes the partition's records.
         for (TopicPartition partition : records.partitions()) {
-            Set<Long> stored = alreadyStored.get(partition);
+            UUID topicId = topicIdOf.get(partition);
             long last = -1;
             for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                handle(record, stored);
+                handle(record, topicId);
                 last = record.offset();
                 if (batcher.isFull() && !outage) {
                     offsets.handled(partition, last);
@@ -169,16 +187,11 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         return Math.max(MIN_POLL_NANOS, Math.min(MAX_POLL_NANOS, until));
     }
 
-    /** Buffers, dead-letters or skips one record; the caller records its offset as handled. */
-    private void handle(ConsumerRecord<byte[], byte[]> record, Set<Long> alreadyStoredOffsets) {
-        if (alreadyStoredOffsets != null && !alreadyStoredOffsets.isEmpty() && alreadyStoredOffsets.remove(record.offset())) {
-            metrics.duplicatesSkipped.increment();
-            batcher.touch();
-            return;
-        }
+    /** Buffers or dead-letters one record; the caller records its offset as handled. */
+    private void handle(ConsumerRecord<byte[], byte[]> record, UUID topicId) {
         try {
             ClickEvent event = codec.decode(record.value());
-            batcher.add(new EventRow(event, record.topic(), record.partition(), record.offset()));
+            batcher.add(new EventRow(event, record.topic(), topicId, record.partition(), record.offset()));
         } catch (InvalidEventException e) {
             deadLetters.publish(DeadLetter.of(record, e.getMessage()));
             metrics.deadLettered.increment();
@@ -196,12 +209,20 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         if (batcher.started()) {
             int rows = batcher.size();
             long started = nanoClock.getAsLong();
+            List<EventRow> batch = batcher.rows();  // the live batch: rows found stored are removed from it
             try {
-                if (retryingBatch) {
-                    dropRowsAlreadyStored(batcher.rows());  // an earlier attempt may have stored some
+                if (uncertain != null && !IsolatingInserter.tokenOf(batch).equals(uncertain.token())) {
+                    // The batch changed since an attempt that may have stored it (partitions were
+                    // revoked, or it was split): the same token cannot protect it, so look its rows up.
+                    storedRecords.mayBeStored(uncertain.rows());
                 }
-                if (!batcher.isEmpty()) {
-                    insertIsolatingBadRows(new ArrayList<>(batcher.rows()));
+                int skipped = storedRecords.removeStored(batch);
+                if (skipped > 0) {
+                    metrics.duplicatesSkipped.add(skipped);
+                    LOG.info("{} of {} rows are already stored; inserting the other {}", skipped, rows, batch.size());
+                }
+                if (!batch.isEmpty()) {
+                    insert(batch);
                 }
                 deadLetters.flush();
             } catch (WriteException e) {
@@ -216,7 +237,6 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             }
             logFlush(rows, nanoClock.getAsLong() - started);
             batcher.clear();
-            retryingBatch = false;
         }
         commit();
         if (outage) {
@@ -229,52 +249,19 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         return true;
     }
 
-    private void insertIsolatingBadRows(List<EventRow> rows) throws WriteException {
+    /** Inserts the batch; on a failure that may have stored it, remembers what was sent for the retry. */
+    private void insert(List<EventRow> batch) throws WriteException {
+        List<EventRow> sent = List.copyOf(batch);
         try {
-            writer.write(rows);
-            metrics.inserted.add(rows.size());
+            inserter.insert(sent);
+            uncertain = null;
         } catch (WriteException e) {
-            if (e.kind() != WriteException.Kind.DATA) {
-                metrics.insertFailures.increment();
-                throw e;
-            }
-            if (rows.size() == 1) {
-                // The event passed validation yet ClickHouse refuses it: it goes to the dead-letter
-                // topic (as its canonical JSON) rather than blocking its partition.
-                EventRow row = rows.get(0);
-                deadLetters.publish(new DeadLetter(row.topic(), row.partition(), row.offset(), -1,
-                        row.event().userId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        codec.encode(row.event()), "rejected by ClickHouse: " + e.getMessage()));
-                metrics.deadLettered.increment();
-                LOG.warn("offset {} of {}-{} dead-lettered: {}", row.offset(), row.topic(), row.partition(), e.getMessage());
-                return;
-            }
-            int half = rows.size() / 2;  // bisect: the good rows are stored, the bad ones isolated
-            insertIsolatingBadRows(rows.subList(0, half));
-            insertIsolatingBadRows(rows.subList(half, rows.size()));
-        }
-    }
-
-    private void dropRowsAlreadyStored(List<EventRow> rows) throws WriteException {
-        Map<TopicPartition, Long> firstOffset = new HashMap<>();
-        for (EventRow row : rows) {
-            firstOffset.merge(new TopicPartition(row.topic(), row.partition()), row.offset(), Math::min);
-        }
-        Map<TopicPartition, Set<Long>> stored = new HashMap<>();
-        for (Map.Entry<TopicPartition, Long> e : firstOffset.entrySet()) {
-            stored.put(e.getKey(), writer.storedOffsets(e.getKey().topic(), e.getKey().partition(), e.getValue()));
-        }
-        int before = rows.size();
-        rows.removeIf(r -> stored.get(new TopicPartition(r.topic(), r.partition())).contains(r.offset()));
-        if (rows.size() < before) {
-            metrics.duplicatesSkipped.add(before - rows.size());
-            LOG.info("{} of {} rows were stored by the failed attempt; inserting the other {}",
-                    before - rows.size(), before, rows.size());
+            uncertain = new FailedAttempt(sent, inserter.wasSplit() ? null : IsolatingInserter.tokenOf(sent));
+            throw e;
         }
     }
 
     private void failed(String reason) {
-        retryingBatch = true;
         Duration wait = backoff.next();
         retryAt = nanoClock.getAsLong() + wait.toNanos();
         if (!outage) {
@@ -294,9 +281,11 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             consumer.commitSync(offsets.pending());
             metrics.commits.increment();
         } catch (CommitFailedException | RebalanceInProgressException e) {
-            // The partitions moved to another consumer meanwhile. What we inserted is stored; the
-            // new owner re-reads from the last commit and skips these offsets (found stored).
-            LOG.warn("commit rejected by the group ({}); the next owner will skip the stored records", e.getMessage());
+            // The partitions moved to another consumer meanwhile (or this one was too slow and left
+            // the group). What we inserted is stored; whoever owns the partitions next, this
+            // consumer included, re-reads from the last commit and finds these records stored.
+            LOG.warn("commit rejected by the group ({}): the stored records are re-read by the partitions' next owner"
+                    + " and skipped as already stored", e.getMessage());
         }
         offsets.committed();
     }
@@ -310,11 +299,13 @@ public final class IngestLoop implements ConsumerRebalanceListener {
     private void lookUpStoredOffsets() throws FatalIngestException {
         for (TopicPartition partition : new ArrayList<>(awaitingLookup)) {
             long from = consumer.position(partition);
-            Set<Long> stored;
+            UUID topicId;
+            long stored;
             try {
-                stored = writer.storedOffsets(partition.topic(), partition.partition(), from);
-            } catch (WriteException e) {
-                if (e.kind() == WriteException.Kind.FATAL) {
+                topicId = topicIds.of(partition.topic());
+                stored = storedRecords.assigned(partition, topicId, from);
+            } catch (TopicIds.TopicIdUnavailableException | WriteException e) {
+                if (e instanceof WriteException w && w.kind() == WriteException.Kind.FATAL) {
                     throw new FatalIngestException(e.getMessage(), e);
                 }
                 Duration wait = backoff.next();
@@ -324,10 +315,10 @@ public final class IngestLoop implements ConsumerRebalanceListener {
                 return;
             }
             awaitingLookup.remove(partition);
-            alreadyStored.put(partition, new HashSet<>(stored));
-            if (!stored.isEmpty()) {
+            topicIdOf.put(partition, topicId);
+            if (stored > 0) {
                 LOG.info("{}: {} records after the committed offset {} are already stored (stored before a crash or"
-                        + " rebalance, not committed); they will be skipped", partition, stored.size(), from);
+                        + " rebalance, not committed); they will be skipped", partition, stored, from);
             }
             backoff.reset();
             if (!outage) {
@@ -364,15 +355,19 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         if (!flushed) {
             forget(partitions);
         }
-        alreadyStored.keySet().removeAll(partitions);
-        awaitingLookup.removeAll(partitions);
+        release(partitions);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
         LOG.warn("lost {} (session expired): their buffered rows are dropped, the next owner re-reads them", partitions);
         forget(partitions);
-        alreadyStored.keySet().removeAll(partitions);
+        release(partitions);
+    }
+
+    private void release(Collection<TopicPartition> partitions) {
+        partitions.forEach(storedRecords::forget);
+        topicIdOf.keySet().removeAll(partitions);
         awaitingLookup.removeAll(partitions);
     }
 

@@ -222,18 +222,19 @@ class ConsumerIT {
             ch.execute(sql);
         }
         int stored = 0;
-        try (HikariDataSource pool = ClickHousePool.create(ch.jdbcUrl(database), ch.user(), ch.password(), 1)) {
+        try (HikariDataSource pool = ClickHousePool.create(ch.jdbcUrl(database), ch.user(), ch.password(), 1, java.time.Duration.ofSeconds(30))) {
             ClickHouseEventWriter writer =
                     new ClickHouseEventWriter(pool);
             EventCodec codec = new EventCodec();
             List<EventRow> rows = new ArrayList<>();
+            java.util.UUID topicId = TestEvents.topicId(kafka, topic);
             for (ConsumerRecord<byte[], byte[]> record : readAll(kafka, topic, 3_000)) {
                 if (record.offset() < 400) {
                     rows.add(new EventRow(codec.decode(record.value()),
-                            record.topic(), record.partition(), record.offset()));
+                            record.topic(), topicId, record.partition(), record.offset()));
                 }
             }
-            writer.write(rows);
+            writer.write(rows, "crashed consumer's batch");
             stored = rows.size();
         }
         assertEquals(1_200, stored);

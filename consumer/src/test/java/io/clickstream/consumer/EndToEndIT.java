@@ -137,7 +137,7 @@ class EndToEndIT {
                 assertTrue(System.nanoTime() < deadline, "consumed only " + stored + " of " + EVENTS + " events in 60 s");
                 consumer.poll(Duration.ofMillis(200)).forEach(buffer::add);
                 if (buffer.size() >= BATCH || (!buffer.isEmpty() && stored + buffer.size() == EVENTS)) {
-                    insert(pool, buffer);
+                    insert(kafka, pool, buffer);
                     consumer.commitSync();  // only after ClickHouse acknowledged the insert
                     stored += buffer.size();
                     buffer.clear();
@@ -147,12 +147,13 @@ class EndToEndIT {
     }
 
     /** Inserts through the consumer's production writer (clickhouse-jdbc via the HikariCP pool). */
-    private void insert(HikariDataSource pool, List<ConsumerRecord<String, byte[]>> records) throws Exception {
+    private void insert(KafkaService kafka, HikariDataSource pool, List<ConsumerRecord<String, byte[]>> records) throws Exception {
         List<EventRow> rows = new ArrayList<>(records.size());
+        java.util.UUID topicId = TestEvents.topicId(kafka, records.get(0).topic());
         for (ConsumerRecord<String, byte[]> record : records) {
-            rows.add(new EventRow(codec.decode(record.value()), record.topic(), record.partition(), record.offset()));
+            rows.add(new EventRow(codec.decode(record.value()), record.topic(), topicId, record.partition(), record.offset()));
         }
-        new ClickHouseEventWriter(pool).write(rows);
+        new ClickHouseEventWriter(pool).write(rows, io.clickstream.consumer.dedup.BatchToken.of(rows));
     }
 
     private static Map<UUID, ClickEvent> readBack(HikariDataSource pool) throws Exception {
@@ -174,7 +175,7 @@ class EndToEndIT {
     }
 
     private static HikariDataSource pool(ClickHouseService clickHouse, String database) {
-        return ClickHousePool.create(clickHouse.jdbcUrl(database), clickHouse.user(), clickHouse.password(), 2);
+        return ClickHousePool.create(clickHouse.jdbcUrl(database), clickHouse.user(), clickHouse.password(), 2, java.time.Duration.ofSeconds(30));
     }
 
     private static String nullIfEmpty(String value) {

@@ -8,11 +8,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Predicate;
 
 /** The in-memory twin of ClickHouse for unit tests, with scripted failures. */
 final class InMemoryEventWriter implements EventWriter {
-    /** (topic-partition-offset) → row; a key seen twice is a duplicate. */
+    /** (topic ID-partition-offset) → row; a key seen twice is a duplicate. */
     final TreeMap<String, EventRow> stored = new TreeMap<>();
     final List<String> duplicates = new ArrayList<>();
     /** Log of calls, interleaved by tests with commits, to check ordering. */
@@ -38,42 +39,74 @@ final class InMemoryEventWriter implements EventWriter {
         rejected = predicate;
     }
 
-    static String key(String topic, int partition, long offset) {
-        return topic + "-" + partition + "@" + String.format("%09d", offset);
+    /** Tokens of stored inserts: like ClickHouse's deduplication window, a known token stores nothing. */
+    final Set<String> tokens = new HashSet<>();
+    int deduplicatedInserts;
+
+    static String key(UUID topicId, int partition, long offset) {
+        return topicId + "-" + partition + "@" + String.format("%09d", offset);
     }
 
     @Override
-    public void write(List<EventRow> rows) throws WriteException {
+    public void write(List<EventRow> rows, String deduplicationToken) throws WriteException {
         calls.add("write " + rows.size());
         if (failuresLeft > 0) {
             failuresLeft--;
             if (storeBeforeFailing) {
-                rows.forEach(this::store);
+                store(rows, deduplicationToken);
             }
             throw new WriteException(failureKind, failureKind == WriteException.Kind.FATAL ? 516 : 0, "scripted " + failureKind, null);
         }
         if (rows.stream().anyMatch(rejected)) {
             throw new WriteException(WriteException.Kind.DATA, 53, "scripted TYPE_MISMATCH", null);
         }
-        rows.forEach(this::store);
+        store(rows, deduplicationToken);
     }
 
-    private void store(EventRow row) {
-        if (stored.put(key(row.topic(), row.partition(), row.offset()), row) != null) {
-            duplicates.add(key(row.topic(), row.partition(), row.offset()));
+    private void store(List<EventRow> rows, String token) {
+        if (!tokens.add(token)) {
+            deduplicatedInserts++;
+            return;
+        }
+        for (EventRow row : rows) {
+            String key = key(row.topicId(), row.partition(), row.offset());
+            if (stored.put(key, row) != null) {
+                duplicates.add(key);
+            }
         }
     }
 
-    @Override
-    public Set<Long> storedOffsets(String topic, int partition, long fromOffset) throws WriteException {
-        calls.add("lookup " + topic + "-" + partition + " from " + fromOffset);
+    private void failLookupIfScripted() throws WriteException {
         if (failuresLeft > 0 && failureKind != WriteException.Kind.DATA) {
             failuresLeft--;
             throw new WriteException(failureKind, 0, "scripted lookup " + failureKind, null);
         }
+    }
+
+    @Override
+    public StoredRange storedRange(String topic, UUID topicId, int partition, long fromOffset) throws WriteException {
+        calls.add("lookup " + topic + "-" + partition + " from " + fromOffset);
+        failLookupIfScripted();
+        long count = 0;
+        long max = -1;
+        for (EventRow row : stored.values()) {
+            if (row.topicId().equals(topicId) && row.partition() == partition && row.offset() >= fromOffset) {
+                count++;
+                max = Math.max(max, row.offset());
+            }
+        }
+        return count == 0 ? StoredRange.NONE : new StoredRange(count, max);
+    }
+
+    @Override
+    public Set<Long> storedOffsets(String topic, UUID topicId, int partition, long fromOffset, long toOffset)
+            throws WriteException {
+        calls.add("lookup " + topic + "-" + partition + " " + fromOffset + ".." + toOffset);
+        failLookupIfScripted();
         Set<Long> offsets = new HashSet<>();
         for (EventRow row : stored.values()) {
-            if (row.topic().equals(topic) && row.partition() == partition && row.offset() >= fromOffset) {
+            if (row.topicId().equals(topicId) && row.partition() == partition
+                    && row.offset() >= fromOffset && row.offset() <= toOffset) {
                 offsets.add(row.offset());
             }
         }

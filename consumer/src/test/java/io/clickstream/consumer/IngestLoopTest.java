@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /** The ingest loop against Kafka's MockConsumer and an in-memory ClickHouse twin. */
 class IngestLoopTest {
+    private static final UUID TOPIC_ID = new UUID(1, 1);
     private static final String TOPIC = "events";
     private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
     private static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
@@ -58,7 +59,7 @@ class IngestLoopTest {
         writer = new InMemoryEventWriter(calls);
         deadLetters = new RecordingDeadLetters();
         metrics = new IngestMetrics();
-        loop = new IngestLoop(consumer, TOPIC, writer, deadLetters, codec,
+        loop = new IngestLoop(consumer, TOPIC, topic -> TOPIC_ID, writer, deadLetters, codec,
                 new MicroBatcher(1000, Duration.ofSeconds(5), () -> now), new Backoff(Duration.ofSeconds(30)),
                 metrics, () -> now, Duration.ofDays(1));
         loop.subscribe();
@@ -139,17 +140,51 @@ class IngestLoopTest {
     }
 
     @Test
-    void retryAfterAnAmbiguousFailureStoresNothingTwice() throws Exception {
+    void retryAfterAnAmbiguousFailureResendsTheSameBatchWithTheSameToken() throws Exception {
         pollUntilResumed();
         writer.failNext(1, WriteException.Kind.RETRIABLE, true);  // stored, but the client saw a timeout
         addEvents(P0, 0, 1000);
         loop.pollOnce();
-        now += SECOND;
+        now += 31 * SECOND;
         loop.pollOnce();
         assertEquals(1000, writer.stored.size());
         assertEquals(List.of(), writer.duplicates);
+        assertEquals(1, writer.deduplicatedInserts, "the re-sent batch carried the stored batch's token");
+        assertEquals(List.of("write 1000", "write 1000", "commit [0=1000]"), calls.subList(calls.size() - 3, calls.size()),
+                "re-sent as it was, without a lookup");
         assertEquals(1000L, committed(P0));
-        assertEquals(1000, metrics.duplicatesSkipped.sum());
+    }
+
+    @Test
+    void aBatchThatChangedAfterAnAmbiguousFailureIsLookedUpBeforeTheRetry() throws Exception {
+        pollUntilResumed();
+        writer.failNext(1, WriteException.Kind.RETRIABLE, true);  // stored, but the client saw a timeout
+        addEvents(P0, 0, 600);
+        addEvents(P1, 0, 400);
+        loop.pollOnce();
+        loop.onPartitionsLost(List.of(P1));  // P1's rows leave the batch: its token changes
+        now += 31 * SECOND;
+        loop.pollOnce();
+        assertEquals(1000, writer.stored.size());
+        assertEquals(List.of(), writer.duplicates);
+        assertTrue(calls.contains("lookup events-0 0..599"), calls.toString());
+        assertEquals(600, metrics.duplicatesSkipped.sum());
+        assertEquals(600L, committed(P0));
+    }
+
+    @Test
+    void recordsOfARecreatedTopicAreNotMistakenForTheOldTopicsRecords() throws Exception {
+        // The old topic (another ID) stored offsets 0..999 of P0; the new topic restarts at 0.
+        List<io.clickstream.consumer.processing.EventRow> old = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            old.add(new io.clickstream.consumer.processing.EventRow(codec.decode(event(i)), TOPIC, new UUID(9, 9), 0, i));
+        }
+        writer.write(old, "old topic's batch");
+        pollUntilResumed();
+        addEvents(P0, 0, 1000);
+        loop.pollOnce();
+        assertEquals(2000, writer.stored.size(), "all 1,000 new records stored beside the old ones");
+        assertEquals(0, metrics.duplicatesSkipped.sum());
     }
 
     @Test
@@ -157,9 +192,9 @@ class IngestLoopTest {
         // A previous owner inserted offsets 0..599 of P0 and died before committing.
         List<io.clickstream.consumer.processing.EventRow> previous = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
-            previous.add(new io.clickstream.consumer.processing.EventRow(codec.decode(event(i)), TOPIC, 0, i));
+            previous.add(new io.clickstream.consumer.processing.EventRow(codec.decode(event(i)), TOPIC, TOPIC_ID, 0, i));
         }
-        writer.write(previous);
+        writer.write(previous, "previous owner's batch");
         calls.clear();
         pollUntilResumed();
         assertTrue(calls.contains("lookup events-0 from 0"));

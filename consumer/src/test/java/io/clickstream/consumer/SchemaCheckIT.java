@@ -22,7 +22,7 @@ class SchemaCheckIT {
     @Test
     void bundledSchemaPassesAndApplyingItTwiceIsHarmless(ClickHouseService ch) throws Exception {
         String database = "schema_ok_" + Long.toHexString(System.nanoTime());
-        try (HikariDataSource pool = ClickHousePool.create(ch.jdbcUrl("default"), ch.user(), ch.password(), 1)) {
+        try (HikariDataSource pool = ClickHousePool.create(ch.jdbcUrl("default"), ch.user(), ch.password(), 1, java.time.Duration.ofSeconds(30))) {
             try (Connection connection = pool.getConnection()) {
                 SchemaInstaller.install(connection, database, RETENTION);
                 SchemaInstaller.install(connection, database, RETENTION);
@@ -36,7 +36,7 @@ class SchemaCheckIT {
     @Test
     void missingOrMistypedTablesAreRefusedWithTheReason(ClickHouseService ch) throws Exception {
         String database = ch.createDatabase("schema_bad");
-        try (HikariDataSource pool = ClickHousePool.create(ch.jdbcUrl(database), ch.user(), ch.password(), 1)) {
+        try (HikariDataSource pool = ClickHousePool.create(ch.jdbcUrl(database), ch.user(), ch.password(), 1, java.time.Duration.ofSeconds(30))) {
             SchemaInstaller.IncompatibleSchemaException missing = assertThrows(SchemaInstaller.IncompatibleSchemaException.class,
                     () -> SchemaInstaller.check(pool, database));
             assertTrue(missing.getMessage().contains("table " + database + ".events does not exist"), missing.getMessage());

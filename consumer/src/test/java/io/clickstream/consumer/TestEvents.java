@@ -47,6 +47,14 @@ final class TestEvents implements AutoCloseable {
         this.random = new Random(seed);
     }
 
+    /** Kafka's ID of {@code topic}, as the consumer stores it per row. */
+    static UUID topicId(KafkaService kafka, String topic) throws Exception {
+        try (io.clickstream.consumer.kafka.AdminTopicIds ids = new io.clickstream.consumer.kafka.AdminTopicIds(
+                kafka.bootstrapServers())) {
+            return ids.of(topic);
+        }
+    }
+
     ClickEvent next() {
         EventType[] types = {EventType.PAGE_VIEW, EventType.PAGE_VIEW, EventType.PAGE_VIEW, EventType.ADD_TO_CART,
             EventType.REMOVE_FROM_CART, EventType.PURCHASE};

@@ -93,7 +93,7 @@ class ComposeFileTest {
 
     @Test
     void grafanaGetsThePluginProvisioningAndDashboards() {
-        assertTrue(env("grafana", "GF_PLUGINS_PREINSTALL_SYNC").startsWith("grafana-clickhouse-datasource@4.")  // exact pin: DataSourceSettingsTypesTest);
+        assertTrue(env("grafana", "GF_PLUGINS_PREINSTALL_SYNC").startsWith("grafana-clickhouse-datasource@4."));  // exact pin: DataSourceSettingsTypesTest
         List<String> volumes = strings(service("grafana").get("volumes"));
         assertTrue(volumes.contains("./grafana/provisioning:/etc/grafana/provisioning:ro"));
         assertTrue(volumes.contains("./grafana/dashboards:/var/lib/grafana/dashboards:ro"),

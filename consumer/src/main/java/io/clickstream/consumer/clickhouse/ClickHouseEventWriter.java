@@ -1,6 +1,11 @@
 package io.clickstream.consumer.clickhouse;
 
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.insert.InsertResponse;
+import com.clickhouse.client.api.insert.InsertSettings;
+import com.clickhouse.jdbc.ConnectionImpl;
 import io.clickstream.consumer.processing.EventRow;
+import io.clickstream.consumer.processing.PartitionSpan;
 import io.clickstream.model.Names;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,27 +14,25 @@ import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
-import com.clickhouse.client.api.Client;
-import com.clickhouse.client.api.insert.InsertSettings;
-import com.clickhouse.data.ClickHouseFormat;
-import com.clickhouse.jdbc.ConnectionImpl;
 
 /**
- * Inserts batches into {@code events} (one INSERT per batch, RowBinary) and answers which Kafka
- * offsets are already stored. Connections come from the HikariCP pool of clickhouse-jdbc
- * connections; the table lives in the database named by the JDBC URL. Not thread-safe (one
- * encoder buffer): the ingest loop is its only user.
+ * Inserts batches into {@code events} (one INSERT per batch, RowBinaryWithNamesAndTypes) and
+ * answers which Kafka records are already stored. Connections come from the HikariCP pool of
+ * clickhouse-jdbc connections, whose client neither retries on its own nor waits without bound
+ * ({@link ClickHousePool}); the table lives in the database named by the JDBC URL. Not
+ * thread-safe (one encoder buffer): the ingest loop is its only user.
  */
 public final class ClickHouseEventWriter implements EventWriter {
-    /** An insert that gets no answer in this time counts as failed (and is retried after a stored-offset check). */
-    static final Duration INSERT_TIMEOUT = Duration.ofSeconds(60);
-    static final String STORED_OFFSETS = "SELECT kafka_offset FROM " + Names.EVENTS_TABLE
-            + " WHERE kafka_topic = ? AND kafka_partition = ? AND kafka_offset >= ?";
+    /** Rows of the partition: by topic ID, or by name for rows stored before IDs were recorded. */
+    private static final String SAME_RECORDS = " WHERE kafka_partition = ? AND (kafka_topic_id = ?"
+            + " OR (kafka_topic_id = toUUID('00000000-0000-0000-0000-000000000000') AND kafka_topic = ?))";
+    static final String STORED_RANGE = "SELECT count(), max(kafka_offset) FROM " + Names.EVENTS_TABLE + SAME_RECORDS
+            + " AND kafka_offset >= ?";
+    static final String STORED_OFFSETS = "SELECT DISTINCT kafka_offset FROM " + Names.EVENTS_TABLE + SAME_RECORDS
+            + " AND kafka_offset BETWEEN ? AND ?";
 
     private final DataSource dataSource;
     private final RowBinaryEncoder encoder = new RowBinaryEncoder();
@@ -39,36 +42,78 @@ public final class ClickHouseEventWriter implements EventWriter {
     }
 
     @Override
-    public void write(List<EventRow> rows) throws WriteException {
+    public void write(List<EventRow> rows, String deduplicationToken) throws WriteException {
+        long written;
         try (Connection connection = dataSource.getConnection()) {
-            // A pooled clickhouse-jdbc connection, its client streaming our own RowBinary bytes: the
-            // JDBC batch API would convert every value through generic setters (measured 2x the CPU).
+            // A pooled clickhouse-jdbc connection, its client streaming our own bytes: the JDBC
+            // batch API would convert every value through generic setters (measured 2x the CPU).
             Client client = connection.unwrap(ConnectionImpl.class).getClient();
             InsertSettings settings = new InsertSettings()
                     .setDatabase(connection.getSchema())
-                    .serverSetting("async_insert", "0");  // batching is ours; ClickHouse must not buffer again
-            // Returning is the acknowledgement; the response only needs closing.
-            client.insert(Names.EVENTS_TABLE, RowBinaryEncoder.COLUMNS, out -> encoder.write(rows, out),
-                    ClickHouseFormat.RowBinary, settings).get(INSERT_TIMEOUT.toSeconds(), TimeUnit.SECONDS).close();
+                    // batching is ours; ClickHouse must not buffer again (async insert is default on 26.2+)
+                    .serverSetting("async_insert", "0")
+                    // a re-sent batch (same token) is dropped by ClickHouse, and so are its rollup rows
+                    .serverSetting("insert_deduplicate", "1")
+                    .serverSetting("insert_deduplication_token", deduplicationToken)
+                    .serverSetting("deduplicate_blocks_in_dependent_materialized_views", "1")
+                    // a replay of history may span more than 100 days in one batch: store it, do not fail it
+                    .serverSetting("throw_on_max_partitions_per_insert_block", "0");
+            // The client was built with retries off: this is one attempt, bounded by the socket timeout.
+            try (InsertResponse response = client.insert(Names.EVENTS_TABLE, EventTable.NAMES,
+                    out -> encoder.write(rows, out), RowBinaryEncoder.FORMAT, settings).get()) {
+                written = response.getWrittenRows();
+            }
         } catch (ExecutionException e) {
             throw ErrorClassifier.classify("insert of " + rows.size() + " rows", e.getCause());
-        } catch (TimeoutException e) {
-            throw ErrorClassifier.classify("insert of " + rows.size() + " rows (no answer in " + INSERT_TIMEOUT + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ErrorClassifier.classify("insert of " + rows.size() + " rows (interrupted)", e);
         } catch (SQLException | RuntimeException e) {
             throw ErrorClassifier.classify("insert of " + rows.size() + " rows", e);
         }
+        if (written < rows.size()) {
+            // "200" is not proof: fewer rows written than sent is fine only if they are all there
+            // (a deduplicated re-send); otherwise ClickHouse acknowledged rows it did not store.
+            verifyStored(rows, written);
+        }
+    }
+
+    private void verifyStored(List<EventRow> rows, long written) throws WriteException {
+        long missing = 0;
+        for (PartitionSpan span : PartitionSpan.of(rows)) {
+            Set<Long> stored = storedOffsets(span.topic(), span.topicId(), span.partition(), span.from(), span.to());
+            missing += span.offsets().stream().filter(o -> !stored.contains(o)).count();
+        }
+        if (missing > 0) {
+            throw new WriteException(WriteException.Kind.FATAL, 0, "ClickHouse acknowledged an insert of " + rows.size()
+                    + " rows reporting " + written + " written, and " + missing + " of them are not stored", null);
+        }
     }
 
     @Override
-    public Set<Long> storedOffsets(String topic, int partition, long fromOffset) throws WriteException {
+    public StoredRange storedRange(String topic, UUID topicId, int partition, long fromOffset) throws WriteException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(STORED_RANGE)) {
+            bindPartition(select, topic, topicId, partition);
+            select.setLong(4, fromOffset);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                long count = rows.getLong(1);
+                return count == 0 ? StoredRange.NONE : new StoredRange(count, rows.getLong(2));
+            }
+        } catch (SQLException | RuntimeException e) {
+            throw ErrorClassifier.classify("lookup of stored records of " + topic + "-" + partition, e);
+        }
+    }
+
+    @Override
+    public Set<Long> storedOffsets(String topic, UUID topicId, int partition, long fromOffset, long toOffset)
+            throws WriteException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement(STORED_OFFSETS)) {
-            select.setString(1, topic);
-            select.setInt(2, partition);
-            select.setLong(3, fromOffset);
+            bindPartition(select, topic, topicId, partition);
+            select.setLong(4, fromOffset);
+            select.setLong(5, toOffset);
             Set<Long> offsets = new HashSet<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -81,4 +126,10 @@ public final class ClickHouseEventWriter implements EventWriter {
         }
     }
 
+    private static void bindPartition(PreparedStatement select, String topic, UUID topicId, int partition)
+            throws SQLException {
+        select.setInt(1, partition);
+        select.setString(2, topicId.toString());
+        select.setString(3, topic);
+    }
 }

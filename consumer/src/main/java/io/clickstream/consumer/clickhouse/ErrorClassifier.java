@@ -15,6 +15,10 @@ import java.util.regex.Pattern;
  */
 public final class ErrorClassifier {
     private static final Pattern CODE_IN_MESSAGE = Pattern.compile("Code: (\\d+)\\.");
+    /** INCORRECT_DATA (117) from the insert's header check: the table's column no longer has the type we write. */
+    private static final Pattern COLUMN_TYPE_CHANGED = Pattern.compile("Type of '([^']+)' must be (.+?), not (.+?):");
+    private static final int INCORRECT_DATA = 117;
+    private static final int TOO_MANY_PARTS = 252;
 
     private static final Map<Integer, Kind> BY_CODE = Map.ofEntries(
             // the rows cannot be stored as they are
@@ -27,6 +31,7 @@ public final class ErrorClassifier {
             Map.entry(69, Kind.DATA),    // ARGUMENT_OUT_OF_BOUND
             Map.entry(70, Kind.DATA),    // CANNOT_CONVERT_TYPE
             Map.entry(72, Kind.DATA),    // CANNOT_PARSE_NUMBER
+            Map.entry(117, Kind.DATA),   // INCORRECT_DATA (but a changed column type is FATAL, see classify)
             Map.entry(131, Kind.DATA),   // TOO_LARGE_STRING_SIZE
             Map.entry(407, Kind.DATA),   // DECIMAL_OVERFLOW
             Map.entry(691, Kind.DATA),   // UNKNOWN_ELEMENT_OF_ENUM
@@ -62,9 +67,30 @@ public final class ErrorClassifier {
     public static WriteException classify(String what, Throwable error) {
         int code = clickHouseCode(error);
         Kind kind = code == 0 ? Kind.RETRIABLE : BY_CODE.getOrDefault(code, Kind.RETRIABLE);
-        String message = what + " failed (" + kind + (code == 0 ? "" : ", ClickHouse code " + code) + "): "
-                + firstLine(error);
+        String detail = firstLine(error);
+        if (code == INCORRECT_DATA) {
+            Matcher changed = COLUMN_TYPE_CHANGED.matcher(fullText(error));
+            if (changed.find()) {
+                // Deterministic for every row: retrying or dead-lettering would be wrong. A person must act.
+                kind = Kind.FATAL;
+                detail = "column " + changed.group(1) + " of the events table is now " + changed.group(2)
+                        + ", the consumer writes " + changed.group(3) + ": the table was changed under the consumer;"
+                        + " restore the column type (or deploy a consumer built for the new schema). " + detail;
+            }
+        } else if (code == TOO_MANY_PARTS && fullText(error).contains("partitions for single INSERT block")) {
+            // Not server pressure but this batch's spread of days: splitting the batch stores it.
+            kind = Kind.DATA;
+        }
+        String message = what + " failed (" + kind + (code == 0 ? "" : ", ClickHouse code " + code) + "): " + detail;
         return new WriteException(kind, code, message, error);
+    }
+
+    private static String fullText(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            text.append(t.getMessage()).append('\n');
+        }
+        return text.toString();
     }
 
     /** ClickHouse's error code from the exception chain, or 0 if ClickHouse did not answer with one. */

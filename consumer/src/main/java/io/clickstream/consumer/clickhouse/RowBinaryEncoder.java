@@ -8,21 +8,25 @@ import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import com.clickhouse.data.ClickHouseFormat;
 
 /**
- * Writes event rows in ClickHouse's RowBinary format for {@link #COLUMNS}, straight from the
- * decoded events: no per-value type dispatch, no intermediate objects per row.
+ * Writes event rows in ClickHouse's RowBinaryWithNamesAndTypes format for
+ * {@link EventTable#WRITTEN}, straight from the decoded events: no per-value type dispatch, no
+ * intermediate objects per row.
  *
- * <p>The byte layout depends on the exact column types, which {@link SchemaInstaller#check}
- * verifies at start: {@code UUID} (most and least significant halves, each little-endian),
- * {@code Enum8} (the values of {@link #enumValue}), {@code String} and {@code LowCardinality(String)}
- * (LEB128 length + UTF-8), {@code Decimal64} scale 2 (unscaled Int64), {@code DateTime64(3)} (epoch
- * milliseconds), {@code UInt16}, {@code UInt64} (little-endian).
+ * <p>The header names every column with the type this byte layout is for; ClickHouse refuses
+ * the insert (code 117, naming the column) if the table's type differs, so a column changed under
+ * a running consumer stops it instead of storing misread values. Layout: {@code UUID} (most and
+ * least significant halves, each little-endian), {@code Enum8} ({@link EventTable#enumCode}),
+ * {@code String} and {@code LowCardinality(String)} (LEB128 length + UTF-8), {@code Decimal(18, 2)}
+ * (unscaled Int64), {@code DateTime64(3)} (epoch milliseconds), {@code UInt16}, {@code UInt64}
+ * (little-endian).
  */
 final class RowBinaryEncoder {
-    static final List<String> COLUMNS = List.of("event_id", "event_type", "user_id", "product_id", "price", "timestamp",
-            "session_id", "category", "device", "browser", "os", "kafka_topic", "kafka_partition", "kafka_offset");
-    private static final int PRICE_SCALE = 2;
+    static final ClickHouseFormat FORMAT = ClickHouseFormat.RowBinaryWithNamesAndTypes;
+    private static final int PRICE_SCALE = EventTable.PRICE_SCALE;
+    private static final byte[] HEADER = header();
 
     private byte[] buffer = new byte[1 << 16];
     private int size;
@@ -30,14 +34,20 @@ final class RowBinaryEncoder {
     /** Encodes {@code rows} and writes them to {@code out}. */
     void write(List<EventRow> rows, OutputStream out) throws IOException {
         size = 0;
+        ensure(HEADER.length);
+        System.arraycopy(HEADER, 0, buffer, 0, HEADER.length);
+        size = HEADER.length;
         for (EventRow row : rows) {
             ClickEvent e = row.event();
-            ensure(512);
+            // Each run of fixed-width fields reserves its room just before it is written; each string
+            // reserves its own in putString (a string may be longer than any fixed reservation).
+            ensure(16 + 1);
             putLong(e.eventId().getMostSignificantBits());
             putLong(e.eventId().getLeastSignificantBits());
-            buffer[size++] = enumValue(e.eventType());
+            buffer[size++] = EventTable.enumCode(e.eventType());
             putString(e.userId());
             putString(e.productId());
+            ensure(8 + 8);
             putLong(unscaledPrice(e.price()));
             putLong(e.timestamp().toEpochMilli());
             putString(e.sessionId());
@@ -46,6 +56,9 @@ final class RowBinaryEncoder {
             putString(e.browser());
             putString(e.os());
             putString(row.topic());
+            ensure(16 + 2 + 8);
+            putLong(row.topicId().getMostSignificantBits());
+            putLong(row.topicId().getLeastSignificantBits());
             putShort(row.partition());
             putLong(row.offset());
             if (size > 1 << 20) {  // stream in 1 MiB pieces: memory stays flat whatever the batch size
@@ -56,14 +69,31 @@ final class RowBinaryEncoder {
         out.write(buffer, 0, size);
     }
 
-    /** The Enum8 value of each type, as declared in clickhouse/init/002_events.sql. */
-    static byte enumValue(EventType type) {
-        return switch (type) {
-            case PAGE_VIEW -> 1;
-            case ADD_TO_CART -> 2;
-            case REMOVE_FROM_CART -> 3;
-            case PURCHASE -> 4;
-        };
+    /** The RowBinaryWithNamesAndTypes header: column count, names, then types, each LEB128-length-prefixed. */
+    private static byte[] header() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        writeVarInt(out, EventTable.WRITTEN.size());
+        for (EventTable.Column column : EventTable.WRITTEN) {
+            writeText(out, column.name());
+        }
+        for (EventTable.Column column : EventTable.WRITTEN) {
+            writeText(out, column.type());
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeText(java.io.ByteArrayOutputStream out, String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        writeVarInt(out, utf8.length);
+        out.writeBytes(utf8);
+    }
+
+    private static void writeVarInt(java.io.ByteArrayOutputStream out, int value) {
+        while ((value & ~0x7F) != 0) {
+            out.write((value & 0x7F) | 0x80);
+            value >>>= 7;
+        }
+        out.write(value);
     }
 
     private static long unscaledPrice(BigDecimal price) {

@@ -93,32 +93,6 @@ public final class SchemaInstaller {
     }
 
     /**
-     * Column → the types the consumer's RowBinary encoder writes (other columns may exist and are
-     * ignored). Exact, because RowBinary carries no types: a Decimal of another width or an enum
-     * with other values would be misread, not rejected.
-     */
-    private static final Map<String, Pattern> REQUIRED_COLUMNS = Map.ofEntries(
-            Map.entry("event_id", Pattern.compile("UUID")),
-            Map.entry("event_type", Pattern.compile(Pattern.quote(
-                    "Enum8('page_view' = 1, 'add_to_cart' = 2, 'remove_from_cart' = 3, 'purchase' = 4)"))),
-            Map.entry("user_id", text()),
-            Map.entry("product_id", text()),
-            Map.entry("price", Pattern.compile("Decimal\\(1[0-8], 2\\)")),
-            Map.entry("timestamp", Pattern.compile("DateTime64\\(3(, '[^']+')?\\)")),
-            Map.entry("session_id", text()),
-            Map.entry("category", text()),
-            Map.entry("device", text()),
-            Map.entry("browser", text()),
-            Map.entry("os", text()),
-            Map.entry("kafka_topic", text()),
-            Map.entry("kafka_partition", Pattern.compile("UInt16")),
-            Map.entry("kafka_offset", Pattern.compile("UInt64")));
-
-    private static Pattern text() {
-        return Pattern.compile("(LowCardinality\\()?String\\)?");
-    }
-
-    /**
      * Checks that {@code database.events} exists with columns the consumer can write.
      *
      * @throws IncompatibleSchemaException listing every missing or mistyped column
@@ -136,18 +110,20 @@ public final class SchemaInstaller {
             throw new IncompatibleSchemaException("table " + database + "." + Names.EVENTS_TABLE
                     + " does not exist: start with --schema apply, or apply clickhouse/init/*.sql");
         }
+        // Exact types: every insert names them in its header, and ClickHouse refuses any other.
         List<String> problems = new ArrayList<>();
-        REQUIRED_COLUMNS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(required -> {
-            String type = columns.get(required.getKey());
+        for (EventTable.Column required : EventTable.WRITTEN) {
+            String type = columns.get(required.name());
             if (type == null) {
-                problems.add("missing column " + required.getKey());
-            } else if (!required.getValue().matcher(type).matches()) {
-                problems.add("column " + required.getKey() + " has type " + type + ", expected " + required.getValue());
+                problems.add("missing column " + required.name() + " " + required.type());
+            } else if (!type.equals(required.type())) {
+                problems.add("column " + required.name() + " has type " + type + ", expected " + required.type());
             }
-        });
+        }
         if (!problems.isEmpty()) {
             throw new IncompatibleSchemaException("table " + database + "." + Names.EVENTS_TABLE
-                    + " is incompatible with this consumer: " + String.join("; ", problems));
+                    + " is incompatible with this consumer: " + String.join("; ", problems)
+                    + " (--schema apply adds missing columns: clickhouse/init/004_exactly_once.sql)");
         }
     }
 

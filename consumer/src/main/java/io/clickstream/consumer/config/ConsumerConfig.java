@@ -20,6 +20,7 @@ public record ConsumerConfig(
         String database,
         String user,
         String password,
+        Duration clickHouseTimeout,
         int poolSize,
         int batchMaxRows,
         Duration batchMaxWait,
@@ -49,13 +50,17 @@ public record ConsumerConfig(
         if (backoff.toMillis() < 100) {
             throw Settings.invalid(MAX_BACKOFF, s.string(MAX_BACKOFF), "must be at least 100ms");
         }
+        Duration timeout = s.duration(CLICKHOUSE_TIMEOUT);
+        if (timeout.toMillis() < 1_000) {
+            throw Settings.invalid(CLICKHOUSE_TIMEOUT, s.string(CLICKHOUSE_TIMEOUT), "must be at least 1s");
+        }
         String instanceId = s.string(INSTANCE_ID);
         if ("auto".equalsIgnoreCase(instanceId)) {
             instanceId = hostName();  // a container's host name: stable across its restarts, distinct per replica
         }
         return new ConsumerConfig(s.required(BOOTSTRAP), topic, s.required(GROUP),
                 instanceId == null || instanceId.isBlank() ? null : instanceId, dlq, url, database,
-                s.required(USER), s.string(PASSWORD) == null ? "" : s.string(PASSWORD),
+                s.required(USER), s.string(PASSWORD) == null ? "" : s.string(PASSWORD), timeout,
                 s.integer(POOL_SIZE, 1, 64), s.integer(BATCH_ROWS, 1, 1_000_000), wait,
                 s.choice(SCHEMA, List.of("apply", "check")).equals("apply"),
                 s.integer(RAW_RETENTION, 1, 36_500), s.integer(ROLLUP_RETENTION, 1, 36_500), backoff,
@@ -114,7 +119,8 @@ public record ConsumerConfig(
     public String toString() {
         return "ConsumerConfig[bootstrapServers=" + bootstrapServers + ", topic=" + topic + ", groupId=" + groupId + ", instanceId=" + instanceId
                 + ", deadLetterTopic=" + deadLetterTopic + ", jdbcUrl=" + jdbcUrl + ", user=" + user
-                + ", password=" + (password.isEmpty() ? "(empty)" : "****") + ", poolSize=" + poolSize
+                + ", password=" + (password.isEmpty() ? "(empty)" : "****") + ", clickHouseTimeout=" + clickHouseTimeout
+                + ", poolSize=" + poolSize
                 + ", batchMaxRows=" + batchMaxRows + ", batchMaxWait=" + batchMaxWait + "]";
     }
 }

@@ -21,6 +21,9 @@ public final class ConsumerSettings {
     public static final Setting USER = Setting.of("--clickhouse-user", "CLICKHOUSE_USER", "default", "ClickHouse user");
     public static final Setting PASSWORD = Setting.secret("--clickhouse-password", "CLICKHOUSE_PASSWORD",
             "ClickHouse password (default: empty)");
+    public static final Setting CLICKHOUSE_TIMEOUT = Setting.of("--clickhouse-timeout", "CLICKHOUSE_TIMEOUT", "30s",
+            "longest wait for any ClickHouse answer; an insert without an answer in time is re-sent with the same"
+            + " deduplication token");
     public static final Setting POOL_SIZE = Setting.of("--pool-size", "CLICKHOUSE_POOL_SIZE", "2",
             "JDBC connections in the HikariCP pool");
     public static final Setting BATCH_ROWS = Setting.of("--batch-max-rows", "BATCH_MAX_ROWS", "1000",
@@ -43,7 +46,7 @@ public final class ConsumerSettings {
             "how often to log consumer lag");
 
     public static final List<Setting> ALL = List.of(BOOTSTRAP, TOPIC, GROUP, INSTANCE_ID, DLQ_TOPIC, JDBC_URL, USER, PASSWORD,
-            POOL_SIZE, BATCH_ROWS, BATCH_WAIT, SCHEMA, RAW_RETENTION, ROLLUP_RETENTION, MAX_BACKOFF, SHUTDOWN_TIMEOUT, HTTP_PORT, LAG_INTERVAL);
+            CLICKHOUSE_TIMEOUT, POOL_SIZE, BATCH_ROWS, BATCH_WAIT, SCHEMA, RAW_RETENTION, ROLLUP_RETENTION, MAX_BACKOFF, SHUTDOWN_TIMEOUT, HTTP_PORT, LAG_INTERVAL);
 
     private ConsumerSettings() {
     }

@@ -9,6 +9,8 @@ public interface DeadLetterPublisher extends AutoCloseable {
     String SOURCE_OFFSET = "dlq.source.offset";
     String SOURCE_TIMESTAMP = "dlq.source.timestamp";
     String FAILED_AT = "dlq.failed.at";
+    /** Present when the payload (or key) was cut to fit the topic: the original size in bytes, e.g. {@code value=1500000}. */
+    String TRUNCATED = "dlq.truncated";
 
     /** Sends asynchronously; {@link #flush()} reports the outcome. */
     void publish(DeadLetter letter);

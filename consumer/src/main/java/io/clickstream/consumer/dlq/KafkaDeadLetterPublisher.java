@@ -17,12 +17,18 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Publishes dead letters to Kafka: the original key and value untouched, the reason and
- * source coordinates in headers ({@value #REASON}, {@value #SOURCE_TOPIC}, ...). Letters whose
- * send failed are re-sent by the next {@link #flush()}, so none is dropped.
+ * Publishes dead letters to Kafka: the original key and value, the reason and source
+ * coordinates in headers ({@value #REASON}, {@value #SOURCE_TOPIC}, ...). A key or value over
+ * {@link #MAX_PAYLOAD_BYTES} is cut to that size and {@value #TRUNCATED} says so, so that every
+ * poison record fits the dead-letter topic whatever its size (a record that cannot be
+ * dead-lettered would block its partition). Letters whose send failed are re-sent by the next
+ * {@link #flush()}, so none is dropped.
  */
 public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** Well under the 1 MiB that a default topic and producer accept, with room for the headers. */
+    static final int MAX_PAYLOAD_BYTES = 256 * 1024;
+    private static final int MAX_REASON_CHARS = 2_000;
 
     private record Pending(DeadLetter letter, Future<RecordMetadata> result) {
     }
@@ -46,15 +52,24 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
     @Override
     public void publish(DeadLetter letter) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(REASON, utf8(letter.reason()));
+        String reason = letter.reason().length() > MAX_REASON_CHARS
+                ? letter.reason().substring(0, MAX_REASON_CHARS) + "..." : letter.reason();
+        headers.add(REASON, utf8(reason));
         headers.add(SOURCE_TOPIC, utf8(letter.sourceTopic()));
         headers.add(SOURCE_PARTITION, utf8(Integer.toString(letter.sourcePartition())));
         headers.add(SOURCE_OFFSET, utf8(Long.toString(letter.sourceOffset())));
         headers.add(SOURCE_TIMESTAMP, utf8(Long.toString(letter.sourceTimestamp())));
         headers.add(FAILED_AT, utf8(Instant.now().toString()));
+        byte[] key = cut(letter.key());
+        byte[] value = cut(letter.value());
+        if (key != letter.key() || value != letter.value()) {
+            String sizes = (key != letter.key() ? "key=" + letter.key().length + " " : "")
+                    + (value != letter.value() ? "value=" + letter.value().length : "");
+            headers.add(TRUNCATED, utf8(sizes.trim()));
+        }
         Future<RecordMetadata> result;
         try {
-            result = producer.send(new ProducerRecord<>(topic, null, letter.key(), letter.value(), headers));
+            result = producer.send(new ProducerRecord<>(topic, null, key, value, headers));
         } catch (KafkaException e) {
             result = java.util.concurrent.CompletableFuture.failedFuture(e);
         }
@@ -97,6 +112,10 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
     @Override
     public void close() {
         producer.close(CLOSE_TIMEOUT);
+    }
+
+    private static byte[] cut(byte[] bytes) {
+        return bytes == null || bytes.length <= MAX_PAYLOAD_BYTES ? bytes : java.util.Arrays.copyOf(bytes, MAX_PAYLOAD_BYTES);
     }
 
     private static byte[] utf8(String text) {

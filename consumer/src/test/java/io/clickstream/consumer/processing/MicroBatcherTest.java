@@ -20,7 +20,7 @@ class MicroBatcherTest {
 
     private static EventRow row(int partition, long offset) {
         return new EventRow(ClickEvent.of(UUID.randomUUID(), EventType.PAGE_VIEW, "u", "p", BigDecimal.ONE,
-                Instant.parse("2026-11-25T12:00:00Z")), "t", partition, offset);
+                Instant.parse("2026-11-25T12:00:00Z")), "t", new UUID(0, 0), partition, offset);
     }
 
     @Test

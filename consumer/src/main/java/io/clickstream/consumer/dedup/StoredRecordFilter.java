@@ -1,0 +1,77 @@
+package io.clickstream.consumer.dedup;
+
+import io.clickstream.consumer.clickhouse.EventWriter;
+import io.clickstream.consumer.clickhouse.EventWriter.StoredRange;
+import io.clickstream.consumer.clickhouse.WriteException;
+import io.clickstream.consumer.processing.EventRow;
+import io.clickstream.consumer.processing.PartitionSpan;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Keeps records that are already stored out of inserts, with memory bounded by the batch.
+ *
+ * <p>On assignment, ClickHouse is asked for the highest stored offset at or after the
+ * partition's position (one row back, whatever the table holds): the partition's
+ * <em>horizon</em>. Records past the horizon cannot be stored yet and need no check. While a
+ * batch holds records at or below the horizon (after a crash between insert and commit, a
+ * changed group id or offsets reset to earliest), the stored offsets in that batch's range are
+ * asked for, at most one batch of them, and those rows are dropped. So memory stays within one
+ * batch, whatever the table holds.
+ */
+public final class StoredRecordFilter {
+    private final EventWriter writer;
+    /** Highest stored offset per partition; absent or -1: nothing at or after the position is stored. */
+    private final Map<TopicPartition, Long> horizon = new HashMap<>();
+
+    public StoredRecordFilter(EventWriter writer) {
+        this.writer = writer;
+    }
+
+    /** Looks up what is stored of the partition from {@code position} on; returns how many records. */
+    public long assigned(TopicPartition partition, UUID topicId, long position) throws WriteException {
+        StoredRange range = writer.storedRange(partition.topic(), topicId, partition.partition(), position);
+        horizon.put(partition, range.maxOffset());
+        return range.count();
+    }
+
+    public void forget(TopicPartition partition) {
+        horizon.remove(partition);
+    }
+
+    /**
+     * Marks every record of {@code rows} as possibly stored: after an insert failed in a way
+     * that may still have stored them, and the batch changed before the retry.
+     */
+    public void mayBeStored(List<EventRow> rows) {
+        for (PartitionSpan span : PartitionSpan.of(rows)) {
+            horizon.merge(new TopicPartition(span.topic(), span.partition()), span.to(), Math::max);
+        }
+    }
+
+    /** Removes from {@code rows} those already stored; returns how many were removed. */
+    public int removeStored(List<EventRow> rows) throws WriteException {
+        int removed = 0;
+        for (PartitionSpan span : PartitionSpan.of(rows)) {
+            TopicPartition partition = new TopicPartition(span.topic(), span.partition());
+            long limit = horizon.getOrDefault(partition, -1L);
+            if (span.from() > limit) {
+                continue;
+            }
+            Set<Long> stored = writer.storedOffsets(span.topic(), span.topicId(), span.partition(), span.from(),
+                    Math.min(span.to(), limit));
+            int before = rows.size();
+            rows.removeIf(r -> r.partition() == span.partition() && r.topicId().equals(span.topicId())
+                    && stored.contains(r.offset()));
+            removed += before - rows.size();
+            if (span.to() >= limit) {
+                horizon.put(partition, -1L);  // past the horizon: nothing later can be stored already
+            }
+        }
+        return removed;
+    }
+}
