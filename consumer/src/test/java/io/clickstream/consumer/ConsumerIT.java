@@ -51,16 +51,16 @@ class ConsumerIT {
     }
 
     /** Each test's own database, named after its topic. */
-    private static String databaseFor(String topic) {
+    static String databaseFor(String topic) {
         return "it_" + topic.replace('-', '_').replace('.', '_');
     }
 
-    private static long count(ClickHouseService ch, String database, String where) {
+    static long count(ClickHouseService ch, String database, String where) {
         return ch.queryLong("SELECT count() FROM " + database + ".events" + (where.isEmpty() ? "" : " WHERE " + where));
     }
 
     /** Waits until the table holds {@code expected} rows (or fails with the consumer's log). */
-    private static void awaitRows(ClickHouseService ch, String database, long expected, Duration timeout,
+    static void awaitRows(ClickHouseService ch, String database, long expected, Duration timeout,
                                   ConsumerProcess consumer) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long rows = -1;
@@ -80,7 +80,7 @@ class ConsumerIT {
     }
 
     /** Zero lost, zero duplicated: rows = distinct event ids = distinct source offsets = produced. */
-    private static void assertExactlyOnce(ClickHouseService ch, String database, long produced) {
+    static void assertExactlyOnce(ClickHouseService ch, String database, long produced) {
         String table = database + ".events";
         assertEquals(produced, count(ch, database, ""), "rows = produced (nothing lost, nothing extra)");
         assertEquals(produced, ch.queryLong("SELECT uniqExact(event_id) FROM " + table), "no event stored twice");
@@ -279,7 +279,7 @@ class ConsumerIT {
     }
 
     /** SIGTERM: the JVM exits with 143 (128 + SIGTERM) after the consumer stopped cleanly. */
-    private static void assertCleanStop(ConsumerProcess consumer) throws InterruptedException {
+    static void assertCleanStop(ConsumerProcess consumer) throws InterruptedException {
         int exit = consumer.terminate();
         String log = consumer.output();
         assertEquals(ConsumerProcess.SIGTERM_EXIT, exit, log);
@@ -287,12 +287,12 @@ class ConsumerIT {
         assertTrue(!log.contains("left uncommitted"), log);
     }
 
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(KafkaService kafka, String topic, int expected) {
+    static List<ConsumerRecord<byte[], byte[]>> readAll(KafkaService kafka, String topic, int expected) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

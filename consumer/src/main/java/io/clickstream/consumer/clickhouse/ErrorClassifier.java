@@ -109,8 +109,23 @@ public final class ErrorClassifier {
         return 0;
     }
 
+    /** The first line of the message, and the root cause where it says more (e.g. "Read timed out"). */
     private static String firstLine(Throwable error) {
-        String message = error.getMessage() == null ? error.toString() : error.getMessage();
+        String line = firstLineOf(error.getMessage() == null ? error.toString() : error.getMessage());
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != error) {
+            String cause = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + firstLineOf(root.getMessage()));
+            if (!line.contains(cause)) {
+                line += " (" + cause + ")";
+            }
+        }
+        return line;
+    }
+
+    private static String firstLineOf(String message) {
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
     }

@@ -1,6 +1,7 @@
 package io.clickstream.consumer.clickhouse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ConnectException;
 import java.sql.SQLException;
@@ -41,5 +42,33 @@ class ErrorClassifierTest {
     void messageNamesKindAndCode() {
         assertEquals("insert failed (FATAL, ClickHouse code 516): Code: 516. DB::Exception: default: Authentication failed",
                 classify(new SQLException("Code: 516. DB::Exception: default: Authentication failed\nmore")).getMessage());
+    }
+
+    @Test
+    void aColumnWhoseTypeChangedIsFatalAndNamed() {
+        WriteException e = classify(new SQLException("Code: 117. DB::Exception: Type of 'price' must be Decimal(18, 4),"
+                + " not Decimal(18, 2): (while reading header): While executing BinaryRowInputFormat. (INCORRECT_DATA)"));
+        assertEquals(WriteException.Kind.FATAL, e.kind());
+        assertTrue(e.getMessage().contains("column price of the events table is now Decimal(18, 4), the consumer writes"
+                + " Decimal(18, 2)"), e.getMessage());
+        assertEquals(WriteException.Kind.DATA, classify(new SQLException("Code: 117. DB::Exception: Cannot read all data."
+                + " (INCORRECT_DATA)")).kind(), "other INCORRECT_DATA is about the rows");
+    }
+
+    @Test
+    void tooManyPartitionsInOneBlockIsTheBatchNotTheServer() {
+        assertEquals(WriteException.Kind.DATA, classify(new SQLException("Code: 252. DB::Exception: Too many partitions for"
+                + " single INSERT block (more than 100). (TOO_MANY_PARTS)")).kind(), "split the batch");
+        assertEquals(WriteException.Kind.RETRIABLE, classify(new SQLException("Code: 252. DB::Exception: Too many parts"
+                + " (3000 with average size of 1.00 MiB) in table 'x'. Merges are processing significantly slower than inserts."
+                + " (TOO_MANY_PARTS)")).kind(), "back off");
+    }
+
+    @Test
+    void theRootCauseOfATransportFailureIsNamed() {
+        WriteException e = classify(new RuntimeException("Insert request failed (attempt: 1)",
+                new java.net.SocketTimeoutException("Read timed out")));
+        assertEquals("insert failed (RETRIABLE): Insert request failed (attempt: 1) (SocketTimeoutException: Read timed out)",
+                e.getMessage());
     }
 }

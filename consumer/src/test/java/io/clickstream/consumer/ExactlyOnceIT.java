@@ -1,0 +1,296 @@
+package io.clickstream.consumer;
+
+import static io.clickstream.consumer.ConsumerIT.assertCleanStop;
+import static io.clickstream.consumer.ConsumerIT.assertExactlyOnce;
+import static io.clickstream.consumer.ConsumerIT.awaitRows;
+import static io.clickstream.consumer.ConsumerIT.count;
+import static io.clickstream.consumer.ConsumerIT.databaseFor;
+import static io.clickstream.consumer.ConsumerIT.header;
+import static io.clickstream.consumer.ConsumerIT.readAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clickstream.consumer.dlq.DeadLetterPublisher;
+import io.clickstream.model.ClickEvent;
+import io.clickstream.model.EventCodec;
+import io.clickstream.model.EventType;
+import io.clickstream.testsupport.ClickHouseService;
+import io.clickstream.testsupport.FaultProxy;
+import io.clickstream.testsupport.KafkaService;
+import io.clickstream.testsupport.RealServices;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly once under the faults deployments see beyond a kill: answers lost after ClickHouse
+ * stored an insert, a ClickHouse that does not answer, a re-created topic, a new group id,
+ * history spanning months, text at its maximum length, a poison record over 1 MiB and a
+ * column changed under the running consumer. The consumer jar runs as a process against a real
+ * broker and a real ClickHouse; faults come from a TCP proxy between the two.
+ */
+@ExtendWith(RealServices.class)
+class ExactlyOnceIT {
+    private static void log(String message) {
+        System.out.println("[ExactlyOnceIT] " + message);
+    }
+
+    /** The consumer's arguments with ClickHouse reached through {@code proxy}. */
+    private static List<String> throughProxy(List<String> args, ClickHouseService ch, FaultProxy proxy) {
+        List<String> changed = new ArrayList<>(args);
+        int url = changed.indexOf("--clickhouse-url") + 1;
+        String hostPort = ch.httpEndpoint().getHost() + ":" + ch.httpEndpoint().getPort();
+        changed.set(url, changed.get(url).replace(hostPort, "127.0.0.1:" + proxy.port()));
+        return changed;
+    }
+
+    @Test
+    void answersCutAfterClickHouseStoredTheInsertStoreNothingTwice(KafkaService kafka, ClickHouseService ch,
+                                                                    @TempDir Path dir) throws Exception {
+        String topic = kafka.createTopic("cut", 3);
+        String database = databaseFor(topic);
+        try (FaultProxy proxy = FaultProxy.start(ch.httpEndpoint().getHost(), ch.httpEndpoint().getPort());
+             TestEvents events = new TestEvents(kafka, topic, 11);
+             ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"), throughProxy(
+                     ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms"), ch, proxy))) {
+            CompletableFuture<Void> producer = events.sendPacedInBackground(20_000, 2_000);  // 10 s of traffic
+            awaitRows(ch, database, 1_000, Duration.ofSeconds(60), consumer);
+            for (int cut = 0; cut < 6; cut++) {
+                proxy.cutInsertAnswers(1);
+                Thread.sleep(1_200);
+            }
+            producer.join();
+            awaitRows(ch, database, events.produced, Duration.ofSeconds(90), consumer);
+            Thread.sleep(2_000);
+            log(proxy.faultsInjected() + " insert answers cut of " + proxy.insertsSeen() + " inserts");
+            assertTrue(proxy.faultsInjected() >= 5, "at least five answers were cut: " + proxy.faultsInjected());
+            assertExactlyOnce(ch, database, events.produced);
+            assertRollupsCountEveryEventOnce(ch, database, events.produced);
+            assertCleanStop(consumer);
+        }
+    }
+
+    @Test
+    void aClickHouseThatDoesNotAnswerTimesOutAndTheRetryStoresNothingTwice(KafkaService kafka, ClickHouseService ch,
+                                                                          @TempDir Path dir) throws Exception {
+        String topic = kafka.createTopic("hung", 3);
+        String database = databaseFor(topic);
+        try (FaultProxy proxy = FaultProxy.start(ch.httpEndpoint().getHost(), ch.httpEndpoint().getPort());
+             TestEvents events = new TestEvents(kafka, topic, 12);
+             ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"), throughProxy(
+                     ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms",
+                             "--clickhouse-timeout", "2s"), ch, proxy))) {
+            events.send(1_000);
+            awaitRows(ch, database, 1_000, Duration.ofSeconds(60), consumer);
+            proxy.holdInsertAnswers(2, Duration.ofSeconds(6));  // three times the consumer's timeout
+            long started = System.nanoTime();
+            events.send(2_000);
+            awaitRows(ch, database, 3_000, Duration.ofSeconds(90), consumer);
+            Thread.sleep(6_000);  // any held answer has been dropped by now
+            log("stored after " + (System.nanoTime() - started) / 1_000_000 + " ms with " + proxy.faultsInjected()
+                    + " answers held back");
+            assertEquals(2, proxy.faultsInjected());
+            assertExactlyOnce(ch, database, 3_000);
+            assertRollupsCountEveryEventOnce(ch, database, 3_000);
+            String output = consumer.output();
+            assertTrue(output.contains("Read timed out") || output.contains("SocketTimeout")
+                    || output.contains("timed out"), "the consumer timed out instead of waiting:\n" + output);
+            assertCleanStop(consumer);
+        }
+    }
+
+    @Test
+    void aTopicDeletedAndCreatedAgainHasItsNewRecordsStored(KafkaService kafka, ClickHouseService ch,
+                                                            @TempDir Path dir) throws Exception {
+        String topic = kafka.createTopic("recreated", 3);
+        String database = databaseFor(topic);
+        List<String> args = ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms");
+        try (TestEvents events = new TestEvents(kafka, topic, 13)) {
+            events.send(3_000);
+        }
+        try (ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("first.log"), args)) {
+            awaitRows(ch, database, 3_000, Duration.ofSeconds(60), consumer);
+            assertCleanStop(consumer);
+        }
+        kafka.admin().deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        awaitTopicGone(kafka, topic);
+        kafka.createTopicNamed(topic, 3);
+        long second;
+        try (TestEvents events = new TestEvents(kafka, topic, 14)) {
+            events.send(3_000);
+            second = events.produced;
+        }
+        try (ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("second.log"), args)) {
+            awaitRows(ch, database, 6_000, Duration.ofSeconds(60), consumer);
+            Thread.sleep(2_000);
+            assertEquals(2, ch.queryLong("SELECT uniqExact(kafka_topic_id) FROM " + database + ".events"));
+            assertExactlyOnceAcrossTopics(ch, database, 3_000 + second);
+            assertCleanStop(consumer);
+        }
+    }
+
+    @Test
+    void aNewGroupReadingFromTheStartStoresNothingAgain(KafkaService kafka, ClickHouseService ch,
+                                                        @TempDir Path dir) throws Exception {
+        String topic = kafka.createTopic("regroup", 3);
+        String database = databaseFor(topic);
+        try (TestEvents events = new TestEvents(kafka, topic, 15)) {
+            events.send(6_000);
+        }
+        try (ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("first.log"),
+                ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms"))) {
+            awaitRows(ch, database, 6_000, Duration.ofSeconds(60), consumer);
+            assertCleanStop(consumer);
+        }
+        // Another group id (or offsets reset to earliest): every record is read again from offset 0.
+        try (ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("second.log"),
+                ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms",
+                        "--group-id", topic + "-another-group"))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!consumer.output().contains("duplicates skipped 6000") && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+            assertTrue(consumer.output().contains("duplicates skipped 6000"), consumer.output());
+            assertExactlyOnce(ch, database, 6_000);
+            assertCleanStop(consumer);
+        }
+    }
+
+    @Test
+    void historySpanningMoreThanAHundredDaysAndTextAtMaximumLengthAreStored(KafkaService kafka, ClickHouseService ch,
+                                                                            @TempDir Path dir) throws Exception {
+        String topic = kafka.createTopic("history", 3);
+        String database = databaseFor(topic);
+        String ascii = "a".repeat(EventCodec.MAX_TEXT_LENGTH);
+        String wide = "\u00e9\u20ac".repeat(EventCodec.MAX_TEXT_LENGTH / 2);  // 2- and 3-byte UTF-8
+        Instant now = Instant.now();
+        try (TestEvents events = new TestEvents(kafka, topic, 16)) {
+            for (int i = 0; i < 3_000; i++) {
+                String text = i % 2 == 0 ? ascii : wide;
+                events.send(new ClickEvent(new UUID(16, i), EventType.PURCHASE, text, text, new BigDecimal("999999999.99"),
+                        now.minus(Duration.ofDays(i % 200)).minusMillis(i), text, text, text, text, text));
+            }
+            events.flush();
+        }
+        try (ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"),
+                ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms"))) {
+            awaitRows(ch, database, 3_000, Duration.ofSeconds(60), consumer);
+            Thread.sleep(1_000);
+            assertExactlyOnce(ch, database, 3_000);
+            assertEquals(200, ch.queryLong("SELECT uniqExact(toDate(timestamp)) FROM " + database + ".events"));
+            assertEquals(1_500, count(ch, database, "user_id = '" + ascii + "' AND os = '" + ascii + "'"));
+            assertEquals(1_500, count(ch, database, "user_id = '" + wide + "' AND os = '" + wide + "'"));
+            assertCleanStop(consumer);
+        }
+    }
+
+    @Test
+    void aPoisonRecordOverOneMebibyteIsDeadLetteredTruncatedAndThePartitionMovesOn(
+            KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
+        String topic = KafkaService.uniqueName("huge");
+        int twoMiB = 2 * 1024 * 1024;
+        kafka.admin().createTopics(List.of(new NewTopic(topic, 1, (short) 1)
+                .configs(Map.of("max.message.bytes", Integer.toString(twoMiB))))).all().get(30, TimeUnit.SECONDS);
+        String database = databaseFor(topic);
+        byte[] poison = ("{\"event_id\":\"" + "x".repeat(1_500_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, twoMiB);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, "user_huge".getBytes(StandardCharsets.UTF_8), poison))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        try (TestEvents events = new TestEvents(kafka, topic, 17)) {
+            events.send(500);
+        }
+        try (ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"),
+                ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms"))) {
+            awaitRows(ch, database, 500, Duration.ofSeconds(60), consumer);
+            assertExactlyOnce(ch, database, 500);
+            assertCleanStop(consumer);
+        }
+        List<ConsumerRecord<byte[], byte[]>> letters = readAll(kafka, topic + ".dlq", 1);
+        assertEquals(1, letters.size());
+        ConsumerRecord<byte[], byte[]> letter = letters.get(0);
+        assertEquals("0", header(letter, DeadLetterPublisher.SOURCE_OFFSET));
+        assertEquals(topic, header(letter, DeadLetterPublisher.SOURCE_TOPIC));
+        assertNotNull(header(letter, DeadLetterPublisher.REASON));
+        assertEquals("value=" + poison.length, header(letter, DeadLetterPublisher.TRUNCATED));
+        assertEquals(256 * 1024, letter.value().length, "the payload's first 256 KiB");
+    }
+
+    @Test
+    void aColumnChangedUnderTheRunningConsumerStopsItNamingTheColumn(KafkaService kafka, ClickHouseService ch,
+                                                                     @TempDir Path dir) throws Exception {
+        String topic = kafka.createTopic("altered", 3);
+        String database = databaseFor(topic);
+        try (TestEvents events = new TestEvents(kafka, topic, 18);
+             ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"),
+                     ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms"))) {
+            events.send(1_000);
+            awaitRows(ch, database, 1_000, Duration.ofSeconds(60), consumer);
+            Thread.sleep(1_000);  // the commit of that batch
+            // Same width, other meaning: without the typed header these values would be stored x100 too small.
+            ch.execute("ALTER TABLE " + database + ".events MODIFY COLUMN price Decimal(18, 4)");
+            events.send(1_000);
+            assertTrue(consumer.waitFor(Duration.ofSeconds(60)), "the consumer stops:\n" + consumer.output());
+            assertEquals(ConsumerMain.EXIT_FATAL, consumer.exitValue(), consumer.output());
+            String output = consumer.output();
+            assertTrue(output.contains("column price of the events table is now Decimal(18, 4), the consumer writes"
+                    + " Decimal(18, 2)"), output);
+            assertEquals(1_000, count(ch, database, ""), "nothing of the refused batch stored");
+            assertEquals(1_000, committedOffsets(kafka, topic + "-group"), "nothing committed past the stored batch");
+        }
+    }
+
+    private static long committedOffsets(KafkaService kafka, String group) throws Exception {
+        return kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                .values().stream().mapToLong(o -> o == null ? 0 : o.offset()).sum();
+    }
+
+    /** Each rollup counts every stored event once: a re-sent insert left no second block in any view. */
+    private static void assertRollupsCountEveryEventOnce(ClickHouseService ch, String database, long events) {
+        assertEquals(events, ch.queryLong("SELECT sum(events) FROM " + database + ".events_per_minute"),
+                "events_per_minute");
+        assertEquals(events, ch.queryLong("SELECT sum(events) FROM " + database + ".segment_minute"), "segment_minute");
+    }
+
+    /** Like {@link ConsumerIT#assertExactlyOnce}, where two topics' offsets overlap: the record key includes the topic ID. */
+    private static void assertExactlyOnceAcrossTopics(ClickHouseService ch, String database, long produced) {
+        String table = database + ".events";
+        assertEquals(produced, count(ch, database, ""), "rows = produced");
+        assertEquals(produced, ch.queryLong("SELECT uniqExact(event_id) FROM " + table), "no event stored twice");
+        assertEquals(produced, ch.queryLong("SELECT uniqExact(kafka_topic_id, kafka_partition, kafka_offset) FROM "
+                + table), "no Kafka record stored twice");
+    }
+
+    private static void awaitTopicGone(KafkaService kafka, String topic) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (kafka.admin().listTopics().names().get(10, TimeUnit.SECONDS).contains(topic)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("topic " + topic + " still listed 30 s after its deletion");
+            }
+            Thread.sleep(200);
+        }
+    }
+}

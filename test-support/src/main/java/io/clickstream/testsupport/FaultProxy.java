@@ -1,0 +1,209 @@
+package io.clickstream.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A TCP proxy on loopback between a client and an HTTP server (ClickHouse), injecting the
+ * faults real networks have, for requests whose request line contains {@code INSERT}:
+ * <ul>
+ *   <li>{@link #cutInsertAnswers}: the request reaches the server, which acts on it; its answer
+ *       is dropped and the client's connection reset (a load balancer reset, a server restart
+ *       mid-answer);</li>
+ *   <li>{@link #holdInsertAnswers}: the answer is held back for a while, then dropped the same
+ *       way (a hung or very slow server, as the client sees it).</li>
+ * </ul>
+ * Everything else passes through untouched. Each connection is pumped by two daemon threads.
+ */
+public final class FaultProxy implements AutoCloseable {
+    private final ServerSocket listener;
+    private final InetSocketAddress target;
+    private final AtomicInteger cutsLeft = new AtomicInteger();
+    private final AtomicInteger holdsLeft = new AtomicInteger();
+    private volatile Duration hold = Duration.ZERO;
+    private final AtomicInteger faultsInjected = new AtomicInteger();
+    private final AtomicInteger insertsSeen = new AtomicInteger();
+    private volatile boolean closed;
+
+    private FaultProxy(ServerSocket listener, InetSocketAddress target) {
+        this.listener = listener;
+        this.target = target;
+    }
+
+    public static FaultProxy start(String targetHost, int targetPort) throws IOException {
+        ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        FaultProxy proxy = new FaultProxy(listener, new InetSocketAddress(targetHost, targetPort));
+        Thread acceptor = new Thread(proxy::acceptLoop, "fault-proxy-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return proxy;
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** The next {@code count} answers to INSERT requests are dropped after the server acted. */
+    public void cutInsertAnswers(int count) {
+        cutsLeft.addAndGet(count);
+    }
+
+    /** The next {@code count} answers to INSERT requests are held for {@code duration}, then dropped. */
+    public void holdInsertAnswers(int count, Duration duration) {
+        hold = duration;
+        holdsLeft.addAndGet(count);
+    }
+
+    /** Answers cut, or held back (counted from the moment the hold starts), so far. */
+    public int faultsInjected() {
+        return faultsInjected.get();
+    }
+
+    public int insertsSeen() {
+        return insertsSeen.get();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket client = listener.accept();
+                Socket server = new Socket();
+                server.connect(target, 5_000);
+                client.setTcpNoDelay(true);
+                server.setTcpNoDelay(true);
+                Connection connection = new Connection(client, server);
+                pump("fault-proxy-up", () -> connection.forwardRequests());
+                pump("fault-proxy-down", () -> connection.forwardAnswers());
+            } catch (IOException e) {
+                if (!closed) {
+                    System.err.println("[FaultProxy] " + e);
+                }
+            }
+        }
+    }
+
+    private static void pump(String name, IoTask task) {
+        Thread thread = new Thread(() -> {
+            try {
+                task.run();
+            } catch (IOException ignored) {
+                // a closed socket ends the pump
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private interface IoTask {
+        void run() throws IOException;
+    }
+
+    /** One client connection and its own connection to the server. */
+    private final class Connection {
+        private final Socket client;
+        private final Socket server;
+        private volatile boolean awaitingInsertAnswer;
+
+        Connection(Socket client, Socket server) {
+            this.client = client;
+            this.server = server;
+        }
+
+        void forwardRequests() throws IOException {
+            byte[] buffer = new byte[65_536];
+            InputStream in = client.getInputStream();
+            OutputStream out = server.getOutputStream();
+            try {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    String start = new String(buffer, 0, Math.min(n, 2_048), StandardCharsets.ISO_8859_1);
+                    if (start.startsWith("POST ") || start.startsWith("GET ")) {
+                        String requestLine = start.lines().findFirst().orElse("").toUpperCase(Locale.ROOT);
+                        awaitingInsertAnswer = requestLine.contains("INSERT");
+                        if (awaitingInsertAnswer) {
+                            insertsSeen.incrementAndGet();
+                        }
+                    }
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } finally {
+                closeBoth(false);
+            }
+        }
+
+        void forwardAnswers() throws IOException {
+            byte[] buffer = new byte[65_536];
+            InputStream in = server.getInputStream();
+            OutputStream out = client.getOutputStream();
+            try {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    if (awaitingInsertAnswer) {
+                        awaitingInsertAnswer = false;
+                        if (take(holdsLeft)) {
+                            faultsInjected.incrementAndGet();
+                            sleep(hold);
+                            closeBoth(true);
+                            return;
+                        }
+                        if (take(cutsLeft)) {
+                            faultsInjected.incrementAndGet();
+                            closeBoth(true);
+                            return;
+                        }
+                    }
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } finally {
+                closeBoth(false);
+            }
+        }
+
+        private void closeBoth(boolean reset) {
+            try {
+                if (reset) {
+                    client.setSoLinger(true, 0);  // RST, as a reset by a peer looks to the client
+                }
+            } catch (IOException ignored) {
+                // already closed
+            }
+            closeQuietly(client);
+            closeQuietly(server);
+        }
+    }
+
+    private static boolean take(AtomicInteger counter) {
+        return counter.getAndUpdate(v -> v > 0 ? v - 1 : 0) > 0;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        listener.close();
+    }
+}
