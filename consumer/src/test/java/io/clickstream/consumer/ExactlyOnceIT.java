@@ -119,6 +119,58 @@ class ExactlyOnceIT {
     }
 
     @Test
+    void twoConsumersKilledAtRandomAndAClickHouseCrashLoseAndDuplicateNothing(KafkaService kafka, ClickHouseService ch,
+                                                                            @TempDir Path dir) throws Exception {
+        String topic = kafka.createTopic("crashes", 3);
+        String database = databaseFor(topic);
+        java.util.Random random = new java.util.Random();
+        List<List<String>> args = new ArrayList<>();
+        for (String instance : List.of("consumer-a", "consumer-b")) {
+            args.add(ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-rows", "300",
+                    "--batch-max-wait", "500ms", "--instance-id", instance));
+        }
+        ConsumerProcess[] consumers = new ConsumerProcess[2];
+        int kills = 0;
+        boolean clickHouseCrashed = false;
+        try (TestEvents events = new TestEvents(kafka, topic, 19)) {
+            for (int i = 0; i < 2; i++) {
+                consumers[i] = ConsumerProcess.start(dir.resolve("consumer-" + i + ".log"), args.get(i));
+            }
+            CompletableFuture<Void> producer = events.sendPacedInBackground(16_000, 800);  // 20 s of traffic
+            try {
+                while (!producer.isDone()) {
+                    Thread.sleep(2_000 + random.nextInt(2_000));
+                    if (!clickHouseCrashed && kills >= 2) {
+                        log("kill -9 of ClickHouse with " + count(ch, database, "") + " rows stored");
+                        ch.crash();
+                        clickHouseCrashed = true;
+                        continue;
+                    }
+                    int victim = random.nextInt(2);
+                    consumers[victim].kill();
+                    kills++;
+                    log("kill -9 #" + kills + " of consumer " + victim);
+                    consumers[victim] = ConsumerProcess.start(dir.resolve("consumer-" + victim + ".log"), args.get(victim));
+                }
+                producer.join();
+                awaitRows(ch, database, events.produced, Duration.ofSeconds(120), consumers[0]);
+                Thread.sleep(3_000);
+                assertExactlyOnce(ch, database, events.produced);
+                assertRollupsCountEveryEventOnce(ch, database, events.produced);
+                assertCleanStop(consumers[0]);
+                assertCleanStop(consumers[1]);
+            } finally {
+                for (ConsumerProcess consumer : consumers) {
+                    consumer.close();
+                }
+            }
+            log(kills + " consumer kills and a ClickHouse kill survived; " + events.produced + " events stored once");
+        }
+        assertTrue(kills >= 3, "killed consumers at least three times, was " + kills);
+        assertTrue(clickHouseCrashed, "ClickHouse was killed");
+    }
+
+    @Test
     void aTopicDeletedAndCreatedAgainHasItsNewRecordsStored(KafkaService kafka, ClickHouseService ch,
                                                             @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("recreated", 3);

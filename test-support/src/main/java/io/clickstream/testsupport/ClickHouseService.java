@@ -27,6 +27,9 @@ public final class ClickHouseService {
         void stop();
 
         void start();
+
+        /** SIGKILL to the server, then starts it again on the same port with its data. */
+        void crash();
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -153,6 +156,11 @@ public final class ClickHouseService {
     /** Brings the server back after {@link #stop()}, with its data. */
     public void start() {
         requireOutage().start();
+    }
+
+    /** Kills the server (SIGKILL: no flush, no goodbye) and starts it again with its data. */
+    public void crash() {
+        requireOutage().crash();
     }
 
     private Outage requireOutage() {

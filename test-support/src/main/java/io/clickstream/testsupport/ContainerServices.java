@@ -1,5 +1,8 @@
 package io.clickstream.testsupport;
 
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
 import java.net.URI;
 import org.testcontainers.clickhouse.ClickHouseContainer;
 import org.testcontainers.kafka.KafkaContainer;
@@ -27,8 +30,13 @@ final class ContainerServices {
 
     static Started<ClickHouseService> clickHouse() {
         // SQL access management for the container's user, so tests can create least-privilege users.
+        int httpPort = freePort();
         ClickHouseContainer container = new ClickHouseContainer(CLICKHOUSE_IMAGE)
-                .withEnv("CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT", "1");
+                .withEnv("CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT", "1")
+                // A fixed host port: a container killed and started again (crash tests) comes back
+                // where the clients look, instead of on a new random port.
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
+                        new PortBinding(Ports.Binding.bindPort(httpPort), new ExposedPort(8123))));
         container.start();
         // Pause rather than stop: a stopped container gets a new host port on restart.
         ClickHouseService.Outage outage = new ClickHouseService.Outage() {
@@ -41,10 +49,24 @@ final class ContainerServices {
             public void start() {
                 container.getDockerClient().unpauseContainerCmd(container.getContainerId()).exec();
             }
+
+            @Override
+            public void crash() {
+                container.getDockerClient().killContainerCmd(container.getContainerId()).withSignal("KILL").exec();
+                container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
+            }
         };
         ClickHouseService service = new ClickHouseService(URI.create(container.getHttpUrl()),
                 container.getUsername(), container.getPassword(), "", ServiceSource.TESTCONTAINERS, outage);
         return new Started<>(service, container::stop);
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no free port for the ClickHouse container", e);
+        }
     }
 
     /** A service and how to release it at the end of the test JVM. */

@@ -58,6 +58,19 @@ public final class LocalClickHouseServer implements AutoCloseable {
         process = null;
     }
 
+    /** SIGKILL, as a crash or an OOM kill does it, then a restart on the same port with the same data. */
+    synchronized void crash() {
+        if (process != null) {
+            try {
+                process.destroyForcibly().waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+        start();
+    }
+
     synchronized void start() {
         if (process != null) {
             return;

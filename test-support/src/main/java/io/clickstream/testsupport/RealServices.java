@@ -106,6 +106,11 @@ public final class RealServices implements ParameterResolver {
                 public void start() {
                     server.start();
                 }
+
+                @Override
+                public void crash() {
+                    server.crash();
+                }
             };
             // The local server speaks uncompressed responses only (see clickhouse/chdb_http_server.py).
             ClickHouseService service = new ClickHouseService(URI.create("http://127.0.0.1:" + server.port()),
