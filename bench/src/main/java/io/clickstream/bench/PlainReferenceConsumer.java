@@ -19,14 +19,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The benchmark's yardstick: a deliberately plain consumer in the style of the seed project.
- * One {@code ObjectMapper.readValue} into a Map per record, a JDBC batch of 1,000 rows bound
- * with {@code setObject} per column (clickhouse-jdbc's default SQL-text VALUES), flushed once
- * at least 1,000 rows are buffered, one synchronous commit per batch. Correct (commit after insert), not fast. Runs until killed.
+ * One {@code ObjectMapper.readValue} into a Map per record, a JDBC batch bound with
+ * {@code setObject} per column (clickhouse-jdbc's default SQL-text VALUES), flushed once at least
+ * the batch size is buffered (or a poll returned nothing), one synchronous commit per batch.
+ * Correct (commit after insert), not fast. Runs until killed.
  *
- * <p>Arguments: bootstrap servers, topic, group id, JDBC URL.
+ * <p>Arguments: bootstrap servers, topic, group id, JDBC URL[, batch rows (default 1,000)]: the
+ * benchmark gives it the same batch size as the consumer it is compared with.
  */
 public final class PlainReferenceConsumer {
-    private static final int BATCH = 1_000;
+    private static final int DEFAULT_BATCH = 1_000;
     private static final String INSERT = "INSERT INTO events (event_id, event_type, user_id, product_id, price,"
             + " timestamp, session_id, category, device, browser, os, kafka_topic, kafka_partition, kafka_offset)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -40,6 +42,7 @@ public final class PlainReferenceConsumer {
         config.put(ConsumerConfig.GROUP_ID_CONFIG, args[2]);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        int batch = args.length > 4 ? Integer.parseInt(args[4]) : DEFAULT_BATCH;
         ObjectMapper json = new ObjectMapper();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
              Connection connection = DriverManager.getConnection(args[3], "default", "");
@@ -69,7 +72,7 @@ public final class PlainReferenceConsumer {
                     buffered++;
                 }
                 // After a whole poll, so the commit (the poll's positions) never passes an uninserted record.
-                if (buffered >= BATCH || (records.isEmpty() && buffered > 0)) {
+                if (buffered >= batch || (records.isEmpty() && buffered > 0)) {
                     insert.executeBatch();
                     consumer.commitSync();
                     buffered = 0;

@@ -58,6 +58,15 @@ public final class LocalClickHouseServer implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * Stops (SIGTERM) and starts the server again, same port, same data: a fresh process, for
+     * benchmarks (the engine slows as its process ages).
+     */
+    public synchronized void restart() {
+        stop();
+        start();
+    }
+
     /** SIGKILL, as a crash or an OOM kill does it, then a restart on the same port with the same data. */
     synchronized void crash() {
         if (process != null) {
