@@ -2,7 +2,7 @@
 # Runs once, at the first start of the ClickHouse container (mounted into
 # /docker-entrypoint-initdb.d). Applies the same SQL files the consumer and the tests use:
 # clickhouse/init (schema) then clickhouse/access (users), substituting {{NAME}} placeholders
-# from the environment (.env via docker compose).
+# from the environment (passwords: from the secrets volume, see docker-entrypoint.sh).
 set -euo pipefail
 shopt -u patsub_replacement 2>/dev/null || true  # '&' in a password must stay a literal '&'
 
@@ -11,7 +11,7 @@ shopt -u patsub_replacement 2>/dev/null || true  # '&' in a password must stay a
 for required in CLICKHOUSE_INGEST_PASSWORD CLICKHOUSE_READER_PASSWORD; do
     value="${!required:-}"
     if [[ -z "$value" ]]; then
-        echo "docker-init: $required is not set (copy .env.example to .env and set it)" >&2
+        echo "docker-init: $required is not set (docker-entrypoint.sh reads it from the secrets volume)" >&2
         exit 1
     fi
     if [[ "$value" == *"'"* || "$value" == *"\\"* ]]; then

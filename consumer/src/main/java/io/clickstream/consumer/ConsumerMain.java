@@ -44,8 +44,6 @@ public final class ConsumerMain {
     static final int EXIT_FATAL = 1;
     static final int EXIT_BAD_CONFIG = 2;
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerMain.class);
-    /** Partitions of the topics when the consumer has to create them. */
-    private static final int DEFAULT_PARTITIONS = 3;
 
     private ConsumerMain() {
     }
@@ -78,7 +76,8 @@ public final class ConsumerMain {
             if (!prepareSchema(config, pool, stopRequested)) {
                 return stopRequested.getCount() == 0 ? EXIT_OK : EXIT_FATAL;
             }
-            TopicInitializer.ensureTopic(config.bootstrapServers(), config.topic(), DEFAULT_PARTITIONS, (short) 1);
+            // Whichever of producer and consumer starts first creates the topic, with the same partitions.
+            TopicInitializer.ensureTopic(config.bootstrapServers(), config.topic(), config.partitions(), (short) 1);
             TopicInitializer.ensureTopic(config.bootstrapServers(), config.deadLetterTopic(), 1, (short) 1);
             return consume(config, pool);
         } catch (KafkaUnavailableException e) {

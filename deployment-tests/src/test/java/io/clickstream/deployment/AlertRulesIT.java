@@ -19,13 +19,20 @@ class AlertRulesIT {
     private static final Map<String, Provisioning.AlertRule> RULES = Provisioning.alertRules().stream()
             .collect(Collectors.toMap(Provisioning.AlertRule::uid, r -> r));
 
-    /** {@code count} events of {@code type}, one every {@code stepMillis}, from {@code start}. */
+    /** {@code count} events of {@code type}, one every {@code stepMillis}, from {@code start}, each stored as it happened. */
     private static void insert(ClickHouseService ch, String db, String type, int count, Instant start, long stepMillis) {
+        insert(ch, db, type, count, start, stepMillis, 0);
+    }
+
+    /** As above, but stored {@code storedAfterMillis} after the event's time (negative: stamped ahead of its storing). */
+    private static void insert(ClickHouseService ch, String db, String type, int count, Instant start, long stepMillis,
+                               long storedAfterMillis) {
+        String time = "addMilliseconds(fromUnixTimestamp64Milli(" + start.toEpochMilli() + "), number * " + stepMillis + ")";
         ch.execute("INSERT INTO " + db + ".events (event_id, event_type, user_id, product_id, price, timestamp,"
-                + " session_id, category, device, browser, os, kafka_topic, kafka_partition, kafka_offset)"
-                + " SELECT generateUUIDv4(), '" + type + "', concat('user_', toString(number % 50)), 'prod_1', 9.99,"
-                + " addMilliseconds(fromUnixTimestamp64Milli(" + start.toEpochMilli() + "), number * " + stepMillis + "),"
-                + " 's', 'c', 'mobile', 'Chrome', 'Android', 'alert-test', 0, number FROM numbers(" + count + ")");
+                + " session_id, category, device, browser, os, kafka_topic, kafka_partition, kafka_offset, ingested_at)"
+                + " SELECT generateUUIDv4(), '" + type + "', concat('user_', toString(number % 50)), 'prod_1', 9.99, " + time + ","
+                + " 's', 'c', 'mobile', 'Chrome', 'Android', 'alert-test', 0, number, addMilliseconds(" + time + ", "
+                + storedAfterMillis + ") FROM numbers(" + count + ")");
     }
 
     /** Evaluates a rule as Grafana would at {@code TO}: query, last value, threshold. */
@@ -95,5 +102,14 @@ class AlertRulesIT {
         assertTrue(!fires(ch, fresh, "clickstream-stale-data"));
 
         assertTrue(fires(ch, freshDatabase(ch), "clickstream-stale-data"), "nothing at all is stale too");
+
+        // A pipeline that stalled 2 minutes ago after storing one event stamped a day ahead
+        // (a client with a wrong clock): the freshest event time is in the future, the freshest
+        // ingestion is 2 minutes old. Event time would call this fresh for a day.
+        String stalled = freshDatabase(ch);
+        insert(ch, stalled, "page_view", 10, now.minusSeconds(130), 1000);
+        insert(ch, stalled, "page_view", 1, now.plus(java.time.Duration.ofDays(1)), 1000,
+                -java.time.Duration.ofDays(1).plusSeconds(120).toMillis());
+        assertTrue(fires(ch, stalled, "clickstream-stale-data"), "an event stamped ahead hides nothing");
     }
 }

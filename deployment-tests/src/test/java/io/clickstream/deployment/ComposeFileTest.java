@@ -66,10 +66,40 @@ class ComposeFileTest {
     }
 
     @Test
-    void portsOnTheHost() {
-        assertTrue(strings(service("kafka").get("ports")).contains("${KAFKA_HOST_PORT:-9092}:9092"));
-        assertTrue(strings(service("clickhouse").get("ports")).contains("${CLICKHOUSE_HTTP_PORT:-8123}:8123"));
-        assertTrue(strings(service("grafana").get("ports")).contains("${GRAFANA_PORT:-3000}:3000"));
+    void portsOnTheHostAreOnLoopbackByDefault() {
+        assertEquals(List.of("${BIND_ADDRESS:-127.0.0.1}:${KAFKA_HOST_PORT:-9092}:9092"), strings(service("kafka").get("ports")));
+        assertEquals(List.of("${BIND_ADDRESS:-127.0.0.1}:${CLICKHOUSE_HTTP_PORT:-8123}:8123"),
+                strings(service("clickhouse").get("ports")));
+        assertEquals(List.of("${BIND_ADDRESS:-127.0.0.1}:${GRAFANA_PORT:-3000}:3000"), strings(service("grafana").get("ports")));
+        SERVICES.fields().forEachRemaining(e -> strings(e.getValue().get("ports")).forEach(port ->
+                assertTrue(port.startsWith("${BIND_ADDRESS:-127.0.0.1}:"), e.getKey() + " publishes " + port)));
+    }
+
+    @Test
+    void passwordsComeFromTheSecretsVolumeNeverFromTheComposeFile() throws IOException {
+        JsonNode secrets = service("secrets");
+        assertEquals(List.of("/bin/sh", "/clickstream/init-secrets.sh"), strings(secrets.get("entrypoint")));
+        assertEquals("no", secrets.get("restart").asText(), "a one-shot");
+        for (String name : List.of("clickhouse", "grafana", "consumer")) {
+            assertTrue(strings(service(name).get("volumes")).contains("secrets:/run/clickstream-secrets:ro"), name);
+        }
+        assertEquals("service_completed_successfully",
+                service("clickhouse").get("depends_on").get("secrets").get("condition").asText());
+        assertEquals("/run/clickstream-secrets/clickhouse_ingest", env("consumer", "CLICKHOUSE_PASSWORD_FILE"));
+        assertEquals("/run/clickstream-secrets/grafana_admin", env("grafana", "GF_SECURITY_ADMIN_PASSWORD__FILE"));
+        assertEquals(List.of("/bin/bash", "/clickstream/docker-entrypoint.sh"), strings(service("clickhouse").get("entrypoint")));
+        String entrypoint = Files.readString(RepositoryLayout.resolve("clickhouse/docker-entrypoint.sh"));
+        for (String secret : List.of("clickhouse_admin", "clickhouse_ingest", "clickhouse_reader")) {
+            assertTrue(entrypoint.contains(secret), "the ClickHouse entrypoint reads " + secret);
+        }
+        assertTrue(entrypoint.contains("exec /entrypoint.sh \"$@\""), "then runs the image's own entrypoint");
+        // .env may still set a password: only the secrets service reads these variables, and none is required.
+        for (String secret : List.of("CLICKHOUSE_ADMIN_PASSWORD", "CLICKHOUSE_INGEST_PASSWORD", "CLICKHOUSE_READER_PASSWORD",
+                "GRAFANA_ADMIN_PASSWORD")) {
+            assertEquals("${" + secret + ":-}", env("secrets", secret));
+            assertEquals(1, Files.readString(COMPOSE).split(java.util.regex.Pattern.quote("${" + secret), -1).length - 1,
+                    secret + " is read by the secrets service only");
+        }
     }
 
     @Test
@@ -85,7 +115,7 @@ class ComposeFileTest {
             }
         }
         SERVICES.fields().forEachRemaining(e -> {
-            if (!e.getValue().has("profiles")) {
+            if (!e.getValue().has("profiles") && !e.getKey().equals("secrets")) {
                 assertEquals("unless-stopped", e.getValue().get("restart").asText(), e.getKey() + " restart policy");
             }
         });
@@ -95,8 +125,8 @@ class ComposeFileTest {
     void grafanaGetsThePluginProvisioningAndDashboards() {
         assertTrue(env("grafana", "GF_PLUGINS_PREINSTALL_SYNC").startsWith("grafana-clickhouse-datasource@4."));  // exact pin: DataSourceSettingsTypesTest
         List<String> volumes = strings(service("grafana").get("volumes"));
-        assertTrue(volumes.contains("./grafana/provisioning:/etc/grafana/provisioning:ro"));
-        assertTrue(volumes.contains("./grafana/dashboards:/var/lib/grafana/dashboards:ro"),
+        assertTrue(volumes.contains("./grafana/provisioning:/etc/grafana/provisioning:ro,z"));
+        assertTrue(volumes.contains("./grafana/dashboards:/var/lib/grafana/dashboards:ro,z"),
                 "mounted where the dashboard provider looks");
         assertEquals("clickstream_ingest", env("consumer", "CLICKHOUSE_USER"), "the consumer writes as the ingest user");
     }
@@ -115,7 +145,9 @@ class ComposeFileTest {
                 }
             }
         });
-        assertTrue(Files.isExecutable(RepositoryLayout.resolve("clickhouse/docker-init.sh")), "init script is executable");
+        for (String script : List.of("clickhouse/docker-init.sh", "clickhouse/docker-entrypoint.sh", "scripts/init-secrets.sh")) {
+            assertTrue(Files.isExecutable(RepositoryLayout.resolve(script)), script + " is executable");
+        }
     }
 
     @Test
@@ -132,10 +164,7 @@ class ComposeFileTest {
         Set<String> unused = new TreeSet<>(documented);
         unused.removeAll(used);
         assertEquals(Set.of(), unused, "in .env.example, unused by docker-compose.yml");
-        for (String secret : List.of("CLICKHOUSE_ADMIN_PASSWORD", "CLICKHOUSE_INGEST_PASSWORD", "CLICKHOUSE_READER_PASSWORD",
-                "GRAFANA_ADMIN_PASSWORD")) {
-            assertTrue(Files.readString(COMPOSE).contains("${" + secret + ":?"), secret + " is required, never defaulted");
-        }
+        assertFalse(Files.readString(COMPOSE).contains(":?"), "no variable is required: it runs without a .env");
     }
 
     @Test

@@ -54,7 +54,8 @@ class ProvisioningFilesTest {
         assertEquals("grafana-clickhouse-datasource", ds.get("type").asText());
         assertEquals("clickstream_reader", ds.get("jsonData").get("username").asText());
         assertEquals("http", ds.get("jsonData").get("protocol").asText());
-        assertEquals("$CLICKHOUSE_READER_PASSWORD", ds.get("secureJsonData").get("password").asText(), "no password committed");
+        // No password committed: Grafana reads the file the secrets service wrote, mounted by docker compose.
+        assertEquals("$__file{/run/clickstream-secrets/clickhouse_reader}", ds.get("secureJsonData").get("password").asText());
         String users = Files.readString(RepositoryLayout.resolve("clickhouse/access/010_users.sql"));
         assertTrue(users.contains("GRANT SELECT ON clickstream.* TO clickstream_reader;"), "reader may only read clickstream");
         assertTrue(users.contains("SETTINGS readonly = 2"), "reader cannot write but may set max_execution_time");

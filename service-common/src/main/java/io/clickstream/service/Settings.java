@@ -38,6 +38,9 @@ public final class Settings {
         Map<Setting, String> values = new LinkedHashMap<>();
         for (Setting setting : known) {
             String fromEnvironment = environment.get(setting.variable());
+            if (setting.secret()) {
+                fromEnvironment = secretFromFile(setting, fromEnvironment, environment.get(setting.variable() + "_FILE"));
+            }
             values.put(setting, fromEnvironment != null && !fromEnvironment.isBlank()
                     ? fromEnvironment.trim() : setting.defaultValue());
         }
@@ -68,6 +71,26 @@ public final class Settings {
             values.put(setting, value.trim());
         }
         return new Settings(values, help);
+    }
+
+    /**
+     * A secret may come from a file named by {@code <VARIABLE>_FILE} (the Docker secrets
+     * convention): its content, without the trailing newline. Both set is an error, since
+     * either could be the stale one.
+     */
+    private static String secretFromFile(Setting setting, String fromEnvironment, String file) throws ConfigException {
+        if (file == null || file.isBlank()) {
+            return fromEnvironment;
+        }
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            throw new ConfigException("both " + setting.variable() + " and " + setting.variable()
+                    + "_FILE are set: keep one");
+        }
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of(file.trim())).replaceFirst("\\r?\\n$", "");
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new ConfigException("cannot read " + setting.variable() + "_FILE '" + file.trim() + "': " + e);
+        }
     }
 
     public boolean helpRequested() {

@@ -72,4 +72,21 @@ class SettingsTest {
         assertFalse(settings.describe().contains("hunter2"));
         assertTrue(settings.describe().contains("password=****"));
     }
+
+    @Test
+    void aSecretCanComeFromTheFileNamedByItsFileVariable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path secret = dir.resolve("password");
+        java.nio.file.Files.writeString(secret, "s3cret\n");
+        assertEquals("s3cret", parse(Map.of("APP_PASSWORD_FILE", secret.toString())).string(PASSWORD));
+        assertEquals("flag", parse(Map.of("APP_PASSWORD_FILE", secret.toString()), "--password", "flag").string(PASSWORD),
+                "the flag still wins");
+        ConfigException both = assertThrows(ConfigException.class,
+                () -> parse(Map.of("APP_PASSWORD_FILE", secret.toString(), "APP_PASSWORD", "x")));
+        assertTrue(both.getMessage().contains("both APP_PASSWORD and APP_PASSWORD_FILE are set"), both.getMessage());
+        ConfigException missing = assertThrows(ConfigException.class,
+                () -> parse(Map.of("APP_PASSWORD_FILE", dir.resolve("nope").toString())));
+        assertTrue(missing.getMessage().startsWith("cannot read APP_PASSWORD_FILE"), missing.getMessage());
+        assertNull(parse(Map.of("APP_RATE_FILE", secret.toString())).string(COUNT), "only secrets read files");
+    }
 }

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 public record ConsumerConfig(
         String bootstrapServers,
         String topic,
+        int partitions,
         String groupId,
         String instanceId,
         String deadLetterTopic,
@@ -58,7 +59,7 @@ public record ConsumerConfig(
         if ("auto".equalsIgnoreCase(instanceId)) {
             instanceId = hostName();  // a container's host name: stable across its restarts, distinct per replica
         }
-        return new ConsumerConfig(s.required(BOOTSTRAP), topic, s.required(GROUP),
+        return new ConsumerConfig(s.required(BOOTSTRAP), topic, s.integer(PARTITIONS, 1, 10_000), s.required(GROUP),
                 instanceId == null || instanceId.isBlank() ? null : instanceId, dlq, url, database,
                 s.required(USER), s.string(PASSWORD) == null ? "" : s.string(PASSWORD), timeout,
                 s.integer(POOL_SIZE, 1, 64), s.integer(BATCH_ROWS, 1, 1_000_000), wait,

@@ -9,6 +9,8 @@ public final class ConsumerSettings {
     public static final Setting BOOTSTRAP = Setting.of("--bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS",
             "localhost:9092", "Kafka bootstrap servers");
     public static final Setting TOPIC = Setting.of("--topic", "KAFKA_TOPIC", Names.EVENTS_TOPIC, "topic to consume");
+    public static final Setting PARTITIONS = Setting.of("--partitions", "KAFKA_TOPIC_PARTITIONS", "3",
+            "partitions of the topic if the consumer has to create it (the producer uses the same variable)");
     public static final Setting GROUP = Setting.of("--group-id", "CONSUMER_GROUP_ID", "clickstream-clickhouse",
             "consumer group; run more consumers with the same id to share the partitions");
     public static final Setting INSTANCE_ID = Setting.of("--instance-id", "CONSUMER_INSTANCE_ID", null,
@@ -45,7 +47,7 @@ public final class ConsumerSettings {
     public static final Setting LAG_INTERVAL = Setting.of("--lag-interval", "CONSUMER_LAG_INTERVAL", "10s",
             "how often to log consumer lag");
 
-    public static final List<Setting> ALL = List.of(BOOTSTRAP, TOPIC, GROUP, INSTANCE_ID, DLQ_TOPIC, JDBC_URL, USER, PASSWORD,
+    public static final List<Setting> ALL = List.of(BOOTSTRAP, TOPIC, PARTITIONS, GROUP, INSTANCE_ID, DLQ_TOPIC, JDBC_URL, USER, PASSWORD,
             CLICKHOUSE_TIMEOUT, POOL_SIZE, BATCH_ROWS, BATCH_WAIT, SCHEMA, RAW_RETENTION, ROLLUP_RETENTION, MAX_BACKOFF, SHUTDOWN_TIMEOUT, HTTP_PORT, LAG_INTERVAL);
 
     private ConsumerSettings() {
