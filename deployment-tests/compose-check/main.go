@@ -1,0 +1,104 @@
+// compose-check loads docker-compose.yml with the Compose specification's own loader
+// (github.com/compose-spec/compose-go, the code docker compose runs) the ways users start it:
+// with no .env, with .env.example as .env, and with the "load" profile. It fails, naming the
+// case, if the file does not load or if a default a user relies on is not what it resolves to:
+// every published port on 127.0.0.1, no variable required, the services of each case present.
+//
+// Usage (from the repository root): go run ./deployment-tests/compose-check .
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/types"
+)
+
+type check struct {
+	name     string
+	envFiles []string
+	profiles []string
+	services []string
+}
+
+func main() {
+	root := "."
+	if len(os.Args) > 1 {
+		root = os.Args[1]
+	}
+	root, _ = filepath.Abs(root)
+	base := []string{"clickhouse", "consumer", "grafana", "kafka", "producer", "secrets"}
+	checks := []check{
+		{name: "no .env", services: base},
+		{name: ".env.example as .env", envFiles: []string{filepath.Join(root, ".env.example")}, services: base},
+		{name: "load profile", profiles: []string{"load"}, services: append(append([]string{}, base...), "producer-load")},
+	}
+	failed := false
+	for _, c := range checks {
+		if err := run(root, c); err != nil {
+			fmt.Printf("FAIL %s: %v\n", c.name, err)
+			failed = true
+		} else {
+			fmt.Printf("ok   %s\n", c.name)
+		}
+	}
+	if failed {
+		os.Exit(1)
+	}
+}
+
+func run(root string, c check) error {
+	options := []cli.ProjectOptionsFn{
+		cli.WithWorkingDirectory(root),
+		cli.WithName("clickstream"),
+		cli.WithProfiles(c.profiles),
+		// Only the variables a user sets: none, or the env file. Never this machine's environment.
+		cli.WithEnvFiles(c.envFiles...),
+		cli.WithDotEnv,
+	}
+	opts, err := cli.NewProjectOptions([]string{filepath.Join(root, "docker-compose.yml")}, options...)
+	if err != nil {
+		return err
+	}
+	project, err := opts.LoadProject(context.Background())
+	if err != nil {
+		return err
+	}
+	var names []string
+	for name := range project.Services {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	expected := append([]string{}, c.services...)
+	sort.Strings(expected)
+	if strings.Join(names, ",") != strings.Join(expected, ",") {
+		return fmt.Errorf("services %v, expected %v", names, expected)
+	}
+	for _, name := range names {
+		if err := checkService(project.Services[name]); err != nil {
+			return fmt.Errorf("service %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func checkService(service types.ServiceConfig) error {
+	for _, port := range service.Ports {
+		if port.HostIP != "127.0.0.1" {
+			return fmt.Errorf("port %s published on %q, not 127.0.0.1", port.Published, port.HostIP)
+		}
+	}
+	for _, volume := range service.Volumes {
+		if volume.Type == types.VolumeTypeBind {
+			if _, err := os.Stat(volume.Source); err != nil {
+				return fmt.Errorf("bind mount source %s: %w", volume.Source, err)
+			}
+		}
+	}
+	return nil
+}
