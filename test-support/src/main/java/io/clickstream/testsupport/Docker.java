@@ -4,10 +4,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
 
-/** Whether Testcontainers can be used: a Docker engine answers and the user did not opt out. */
+/**
+ * Whether Testcontainers can be used: a Docker engine answers and the user did not opt out.
+ * {@code CLICKSTREAM_IT_DOCKER=never} skips the probe (the local fallback); {@code required}
+ * fails instead of falling back, for CI jobs that exist to run the Testcontainers path.
+ */
 final class Docker {
     private static final Logger LOG = LoggerFactory.getLogger(Docker.class);
-    /** {@code never} skips the Docker probe and goes straight to the local fallback. */
     static final String MODE_VARIABLE = "CLICKSTREAM_IT_DOCKER";
 
     private static Boolean available;
@@ -22,6 +25,10 @@ final class Docker {
                 available = false;
             } else {
                 available = probe();
+                if (!available && "required".equalsIgnoreCase(System.getenv(MODE_VARIABLE))) {
+                    throw new IllegalStateException(MODE_VARIABLE + "=required, but no Docker engine answers:"
+                            + " the tests would not run against Testcontainers");
+                }
             }
         }
         return available;
