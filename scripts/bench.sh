@@ -5,7 +5,8 @@
 #   scripts/bench.sh --quick    short scenarios, to try the harness
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -c 'import chdb' 2> /dev/null || { echo "bench: the local ClickHouse needs chDB: pip install chdb-core==26.9.0" >&2; exit 2; }
+CLICKSTREAM_PYTHON="$(local/python.sh)"  # a Python with the pinned chDB (sets up .venv-local/ on first use)
+export CLICKSTREAM_PYTHON
 mvn -B -q -ntp install -DskipTests -pl bench -am
 mvn -B -q -ntp -pl bench dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 exec java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.clickstream.bench.BenchmarkMain "$@"

@@ -11,7 +11,7 @@ url="${CLICKHOUSE_HTTP_URL:-}"
 if [[ -z "$url" ]]; then
     work="$(mktemp -d)"
     trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$work"' EXIT
-    python3 clickhouse/chdb_http_server.py --port 0 --port-file "$work/port" --path "$work/data" 2>"$work/server.log" &
+    "$(local/python.sh)" local/chdb_http_server.py --port 0 --port-file "$work/port" --path "$work/data" 2>"$work/server.log" &
     server=$!
     for _ in $(seq 100); do [[ -f "$work/port" ]] && break; sleep 0.2; done
     [[ -f "$work/port" ]] || { cat "$work/server.log"; exit 1; }

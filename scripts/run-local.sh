@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole pipeline on this machine, without Docker:
 #   a real Kafka broker (the project's in-JVM KRaft broker, run as a process),
-#   the local ClickHouse (clickhouse/chdb_http_server.py, data in $DATA_DIR/clickhouse),
+#   the local ClickHouse (local/chdb_http_server.py, data in $DATA_DIR/clickhouse),
 #   the consumer and the producer jars with their default settings,
 # and a live summary read from ClickHouse every few seconds. Ctrl-C stops everything cleanly.
 #
@@ -28,7 +28,7 @@ logs="$data_dir/logs"
 for tool in java python3 curl; do
     command -v "$tool" > /dev/null || { echo "run-local: $tool is required" >&2; exit 2; }
 done
-python3 -c 'import chdb' 2> /dev/null || { echo "run-local: the local ClickHouse needs chDB: pip install chdb-core==26.9.0" >&2; exit 2; }
+python="$(local/python.sh)"  # a Python with the pinned chDB: sets up .venv-local/ on first use
 
 if [[ ! -f producer/target/clickstream-producer.jar || ! -f consumer/target/clickstream-consumer.jar || -z "${KAFKA_CLASSPATH:-}" ]]; then
     echo "run-local: building (mvn package, tests skipped) ..."
@@ -58,7 +58,7 @@ query() {
 }
 
 echo "run-local: starting ClickHouse (chDB) on 127.0.0.1:$clickhouse_port, data in $data_dir/clickhouse"
-python3 clickhouse/chdb_http_server.py --port "$clickhouse_port" --path "$data_dir/clickhouse" \
+"$python" local/chdb_http_server.py --port "$clickhouse_port" --path "$data_dir/clickhouse" \
     > "$logs/clickhouse.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do query 'SELECT 1' > /dev/null && break; sleep 0.2; done

@@ -25,7 +25,7 @@ final class Report {
         md.append("- ").append(machine()).append('\n');
         md.append("- Java ").append(System.getProperty("java.version")).append(" (").append(System.getProperty("java.vm.name")).append(")\n");
         md.append("- Kafka ").append(AppInfoParser.getVersion()).append(": one KRaft broker in the benchmark's JVM, 3 partitions\n");
-        md.append("- ClickHouse ").append(clickHouseVersion).append(": the local chDB engine behind clickhouse/chdb_http_server.py"
+        md.append("- ClickHouse ").append(clickHouseVersion).append(": the local chDB engine behind local/chdb_http_server.py"
                 + " (one query at a time, Python HTTP front), not a ClickHouse server\n");
         md.append("- Producer, consumer (and the reference consumer) run as their own JVMs; everything shares the same cores.\n");
         md.append("- The local engine is restarted (same data) before every scenario and every drain: it slows as its"

@@ -10,13 +10,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The repository's local ClickHouse ({@code clickhouse/chdb_http_server.py}: ClickHouse's HTTP
+ * The repository's local ClickHouse ({@code local/chdb_http_server.py}: ClickHouse's HTTP
  * interface over a persistent chDB session) as a child process with a temporary data directory.
  * {@link #stop()} and {@link #start()} keep the port and the data, for outage tests.
  */
 public final class LocalClickHouseServer implements AutoCloseable {
     static final String PYTHON_VARIABLE = "CLICKSTREAM_PYTHON";
-    static final String INSTALL_HINT = "install the local ClickHouse engine with: pip install chdb-core==26.9.0"
+    static final String INSTALL_HINT = "install the local ClickHouse engine with: pip install -r local/requirements.txt"
             + " (or start a ClickHouse and set CLICKSTREAM_IT_CLICKHOUSE_URL, or run with a Docker engine)";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -32,7 +32,7 @@ public final class LocalClickHouseServer implements AutoCloseable {
     }
 
     public static LocalClickHouseServer startNew() throws IOException {
-        Path script = RepositoryLayout.resolve("clickhouse/chdb_http_server.py");
+        Path script = RepositoryLayout.resolve("local/chdb_http_server.py");
         LocalClickHouseServer server = new LocalClickHouseServer(script, Files.createTempDirectory("local-clickhouse-"));
         server.launch(0);
         return server;

@@ -112,7 +112,7 @@ public final class RealServices implements ParameterResolver {
                     server.crash();
                 }
             };
-            // The local server speaks uncompressed responses only (see clickhouse/chdb_http_server.py).
+            // The local server speaks uncompressed responses only (see local/chdb_http_server.py).
             ClickHouseService service = new ClickHouseService(URI.create("http://127.0.0.1:" + server.port()),
                     "default", "", "compress=false", ServiceSource.LOCAL, outage);
             return new ContainerServices.Started<>(service, server);

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 public final class RepositoryLayout {
     /** Set by the build (failsafe) to the repository root; otherwise found by walking up. */
     static final String ROOT_PROPERTY = "clickstream.repo.root";
-    private static final String MARKER = "clickhouse/chdb_http_server.py";
+    private static final String MARKER = "local/chdb_http_server.py";
 
     private RepositoryLayout() {
     }

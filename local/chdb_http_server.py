@@ -5,11 +5,11 @@ Serves the part of ClickHouse's HTTP interface that clickhouse-jdbc (client-v2) 
 executing every request in one persistent chDB session (PyPI ``chdb-core``: the ClickHouse
 engine built as a library). Data lives in ``--path`` and survives restarts.
 
-    python3 clickhouse/chdb_http_server.py --port 8123 --path ./data
+    python3 local/chdb_http_server.py --port 8123 --path ./data
 
 JDBC URL: ``jdbc:clickhouse://127.0.0.1:8123/default?compress=false``.
 
-What is spoken (see docs/local-clickhouse.md for the full contract and its limits):
+What is spoken (README, "The local ClickHouse server" and "Limits of the local fallback"):
   * ``GET /ping`` and ``GET /`` -> ``Ok.``; ``GET /?query=...`` runs a read-only query;
   * ``POST /``: SQL in the body, or ``query=`` in the URL with the data in the body
     (``INSERT INTO t FORMAT RowBinary`` + binary rows); ``param_<name>`` query parameters;
@@ -394,7 +394,7 @@ def serve(args):
     try:
         engine = Engine(args.path)
     except ImportError:
-        LOG.error("chDB is not installed: pip install chdb-core (see README, 'Local ClickHouse')")
+        LOG.error("chDB is not installed: pip install -r local/requirements.txt (or run local/python.sh)")
         return 3
     Handler.engine, Handler.users = engine, users
     try:
