@@ -130,6 +130,11 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             if (running) {
                 throw e;
             }
+        } catch (FatalIngestException e) {
+            // Closing the consumer revokes its partitions; that must not try again (and perhaps
+            // store and commit) what just failed for good.
+            closing = true;
+            throw e;
         }
     }
 

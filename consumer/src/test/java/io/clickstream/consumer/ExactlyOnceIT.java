@@ -315,6 +315,28 @@ class ExactlyOnceIT {
         }
     }
 
+    @Test
+    void anInsertAcknowledgedButNotStoredStopsTheConsumerAndCommitsNothing(KafkaService kafka, ClickHouseService ch,
+                                                                           @TempDir Path dir) throws Exception {
+        String topic = kafka.createTopic("unstored", 3);
+        String database = databaseFor(topic);
+        try (FaultProxy proxy = FaultProxy.start(ch.httpEndpoint().getHost(), ch.httpEndpoint().getPort());
+             TestEvents events = new TestEvents(kafka, topic, 20)) {
+            proxy.acknowledgeInsertsWithoutStoring(1);  // "200, 0 rows written", and nothing reached ClickHouse
+            events.send(500);
+            try (ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"), throughProxy(
+                    ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms"), ch, proxy))) {
+                assertTrue(consumer.waitFor(Duration.ofSeconds(60)), "the consumer stops:\n" + consumer.output());
+                assertEquals(ConsumerMain.EXIT_FATAL, consumer.exitValue(), consumer.output());
+                assertTrue(consumer.output().contains("ClickHouse acknowledged an insert of 500 rows reporting 0 written,"
+                        + " and 500 of them are not stored"), consumer.output());
+            }
+            assertEquals(1, proxy.faultsInjected());
+            assertEquals(0, count(ch, database, ""));
+            assertEquals(0, committedOffsets(kafka, topic + "-group"), "nothing committed");
+        }
+    }
+
     private static long committedOffsets(KafkaService kafka, String group) throws Exception {
         return kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
                 .values().stream().mapToLong(o -> o == null ? 0 : o.offset()).sum();

@@ -9,26 +9,33 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on loopback between a client and an HTTP server (ClickHouse), injecting the
- * faults real networks have, for requests whose request line contains {@code INSERT}:
+ * faults real networks have, for INSERT requests (the statement in the URL's {@code query}
+ * parameter, data in the body, as clickhouse-java sends them):
  * <ul>
  *   <li>{@link #cutInsertAnswers}: the request reaches the server, which acts on it; its answer
  *       is dropped and the client's connection reset (a load balancer reset, a server restart
  *       mid-answer);</li>
  *   <li>{@link #holdInsertAnswers}: the answer is held back for a while, then dropped the same
- *       way (a hung or very slow server, as the client sees it).</li>
+ *       way (a hung or very slow server, as the client sees it);</li>
+ *   <li>{@link #acknowledgeInsertsWithoutStoring}: the request never reaches the server; the
+ *       proxy answers {@code 200} with a summary of 0 rows written (a server, or a front, that
+ *       acknowledges what it did not store).</li>
  * </ul>
  * Everything else passes through untouched. Each connection is pumped by two daemon threads.
  */
 public final class FaultProxy implements AutoCloseable {
+    /** An INSERT statement in the URL's query parameter (not a setting such as async_insert). */
+    private static final java.util.regex.Pattern INSERT_REQUEST =
+            java.util.regex.Pattern.compile("[?&]query=INSERT(%20|\\+)", java.util.regex.Pattern.CASE_INSENSITIVE);
     private final ServerSocket listener;
     private final InetSocketAddress target;
     private final AtomicInteger cutsLeft = new AtomicInteger();
     private final AtomicInteger holdsLeft = new AtomicInteger();
+    private final AtomicInteger fakesLeft = new AtomicInteger();
     private volatile Duration hold = Duration.ZERO;
     private final AtomicInteger faultsInjected = new AtomicInteger();
     private final AtomicInteger insertsSeen = new AtomicInteger();
@@ -61,6 +68,11 @@ public final class FaultProxy implements AutoCloseable {
     public void holdInsertAnswers(int count, Duration duration) {
         hold = duration;
         holdsLeft.addAndGet(count);
+    }
+
+    /** The next {@code count} INSERT requests are swallowed and answered 200 by the proxy itself. */
+    public void acknowledgeInsertsWithoutStoring(int count) {
+        fakesLeft.addAndGet(count);
     }
 
     /** Answers cut, or held back (counted from the moment the hold starts), so far. */
@@ -122,21 +134,50 @@ public final class FaultProxy implements AutoCloseable {
             byte[] buffer = new byte[65_536];
             InputStream in = client.getInputStream();
             OutputStream out = server.getOutputStream();
+            boolean swallowing = false;
             try {
                 for (int n; (n = in.read(buffer)) > 0; ) {
                     String start = new String(buffer, 0, Math.min(n, 2_048), StandardCharsets.ISO_8859_1);
-                    if (start.startsWith("POST ") || start.startsWith("GET ")) {
-                        String requestLine = start.lines().findFirst().orElse("").toUpperCase(Locale.ROOT);
-                        awaitingInsertAnswer = requestLine.contains("INSERT");
+                    if (!swallowing && (start.startsWith("POST ") || start.startsWith("GET "))) {
+                        String requestLine = start.lines().findFirst().orElse("");
+                        awaitingInsertAnswer = INSERT_REQUEST.matcher(requestLine).find();
                         if (awaitingInsertAnswer) {
                             insertsSeen.incrementAndGet();
+                            swallowing = take(fakesLeft);
                         }
+                    }
+                    if (swallowing) {
+                        // The request body is chunked (streamed): it ends with the zero-length chunk.
+                        String tail = new String(buffer, Math.max(0, n - 7), Math.min(n, 7), StandardCharsets.ISO_8859_1);
+                        if (tail.endsWith("\r\n0\r\n\r\n") || tail.equals("0\r\n\r\n")) {
+                            swallowing = false;
+                            awaitingInsertAnswer = false;
+                            faultsInjected.incrementAndGet();
+                            acknowledge(client.getOutputStream());
+                        }
+                        continue;
                     }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
             } finally {
                 closeBoth(false);
+            }
+        }
+
+        private void acknowledge(OutputStream toClient) throws IOException {
+            String answer = "HTTP/1.1 200 OK\r\n"
+                    + "Content-Type: text/plain; charset=UTF-8\r\n"
+                    + "X-ClickHouse-Query-Id: fault-proxy\r\n"
+                    + "X-ClickHouse-Format: RowBinaryWithNamesAndTypes\r\n"
+                    + "X-ClickHouse-Timezone: UTC\r\n"
+                    + "X-ClickHouse-Summary: {\"read_rows\":\"0\",\"read_bytes\":\"0\",\"written_rows\":\"0\","
+                    + "\"written_bytes\":\"0\",\"total_rows_to_read\":\"0\",\"result_rows\":\"0\",\"result_bytes\":\"0\","
+                    + "\"elapsed_ns\":\"1\"}\r\n"
+                    + "Content-Length: 0\r\n\r\n";
+            synchronized (toClient) {
+                toClient.write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                toClient.flush();
             }
         }
 
