@@ -187,7 +187,7 @@ public final class ConsumerMain {
             }
             try {
                 loop.run();
-            } catch (IngestLoop.FatalIngestException e) {
+            } catch (FatalIngestException e) {
                 LOG.error("stopping without committing the current batch: {}", e.getMessage());
                 return EXIT_FATAL;
             }

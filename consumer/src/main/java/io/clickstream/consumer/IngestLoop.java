@@ -2,7 +2,6 @@ package io.clickstream.consumer;
 
 import io.clickstream.consumer.clickhouse.EventWriter;
 import io.clickstream.consumer.clickhouse.WriteException;
-import io.clickstream.consumer.dedup.StoredRecordFilter;
 import io.clickstream.consumer.dlq.DeadLetter;
 import io.clickstream.consumer.dlq.DeadLetterPublisher;
 import io.clickstream.consumer.kafka.TopicIds;
@@ -16,7 +15,6 @@ import io.clickstream.model.ClickEvent;
 import io.clickstream.model.EventCodec;
 import io.clickstream.model.InvalidEventException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -46,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *   <li>A record is stored at most once: every insert carries a deduplication token made of its
  *       rows' source coordinates, so ClickHouse drops a re-sent batch; records that an earlier
  *       run stored but did not commit are found on assignment and dropped from batches
- *       ({@link StoredRecordFilter}, memory bounded by one batch). Records are identified by
+ *       ({@link BatchStore}, memory bounded by one batch). Records are identified by
  *       Kafka's topic ID, so a re-created topic's offsets are not mistaken for the old one's.</li>
  *   <li>While ClickHouse fails, the assigned partitions are paused and polling goes on, so the
  *       consumer keeps its group membership; the batch is retried with capped backoff.</li>
@@ -61,7 +59,6 @@ public final class IngestLoop implements ConsumerRebalanceListener {
 
     private final Consumer<byte[], byte[]> consumer;
     private final String topic;
-    private final EventWriter writer;
     private final DeadLetterPublisher deadLetters;
     private final EventCodec codec;
     private final MicroBatcher batcher;
@@ -71,8 +68,8 @@ public final class IngestLoop implements ConsumerRebalanceListener {
     private final long lagIntervalNanos;
 
     private final TopicIds topicIds;
-    private final StoredRecordFilter storedRecords;
-    private final IsolatingInserter inserter;
+    private final BatchStore store;
+    private final IngestLog log;
 
     private final OffsetTracker offsets = new OffsetTracker();
     /** Kafka's topic ID of each assigned partition's topic, found on assignment. */
@@ -81,15 +78,9 @@ public final class IngestLoop implements ConsumerRebalanceListener {
     private final Set<TopicPartition> awaitingLookup = new LinkedHashSet<>();
     private volatile boolean running = true;
     private boolean outage;            // inserts failing: every partition paused
-    /** The last insert attempt failed in a way that may have stored it: its rows and token, for the retry. */
-    private FailedAttempt uncertain;
     private boolean closing;
     private long retryAt;
     private long nextLagLog;
-
-    /** Rows sent by an attempt that failed ambiguously; {@code token} null if the batch was split into several inserts. */
-    private record FailedAttempt(List<EventRow> rows, String token) {
-    }
 
     public IngestLoop(Consumer<byte[], byte[]> consumer, String topic, TopicIds topicIds, EventWriter writer,
                       DeadLetterPublisher deadLetters, EventCodec codec, MicroBatcher batcher, Backoff backoff,
@@ -97,9 +88,8 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         this.consumer = consumer;
         this.topic = topic;
         this.topicIds = topicIds;
-        this.storedRecords = new StoredRecordFilter(writer);
-        this.inserter = new IsolatingInserter(writer, deadLetters, codec, metrics);
-        this.writer = writer;
+        this.store = new BatchStore(writer, deadLetters, codec, metrics);
+        this.log = new IngestLog(metrics);
         this.deadLetters = deadLetters;
         this.codec = codec;
         this.batcher = batcher;
@@ -108,15 +98,6 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         this.nanoClock = nanoClock;
         this.lagIntervalNanos = lagInterval.toNanos();
         this.nextLagLog = nanoClock.getAsLong() + lagIntervalNanos;
-    }
-
-    /** Thrown when ClickHouse refuses in a way retrying cannot fix (auth, schema). */
-    public static final class FatalIngestException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        FatalIngestException(String message, Throwable cause) {
-            super(message, cause);
-        }
     }
 
     /** Polls until {@link #shutdown()}; returns with possibly buffered rows, see {@link #drain(Duration)}. */
@@ -179,7 +160,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             flush();
         }
         if (now >= nextLagLog) {
-            logLag();
+            log.lag(consumer, outage);
             nextLagLog = now + lagIntervalNanos;
         }
         metrics.buffered.set(batcher.size());
@@ -214,21 +195,8 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         if (batcher.started()) {
             int rows = batcher.size();
             long started = nanoClock.getAsLong();
-            List<EventRow> batch = batcher.rows();  // the live batch: rows found stored are removed from it
             try {
-                if (uncertain != null && !IsolatingInserter.tokenOf(batch).equals(uncertain.token())) {
-                    // The batch changed since an attempt that may have stored it (partitions were
-                    // revoked, or it was split): the same token cannot protect it, so look its rows up.
-                    storedRecords.mayBeStored(uncertain.rows());
-                }
-                int skipped = storedRecords.removeStored(batch);
-                if (skipped > 0) {
-                    metrics.duplicatesSkipped.add(skipped);
-                    LOG.info("{} of {} rows are already stored; inserting the other {}", skipped, rows, batch.size());
-                }
-                if (!batch.isEmpty()) {
-                    insert(batch);
-                }
+                store.store(batcher.rows());  // the live batch: rows found stored are removed from it
                 deadLetters.flush();
             } catch (WriteException e) {
                 if (e.kind() == WriteException.Kind.FATAL) {
@@ -240,7 +208,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
                 failed(e.getMessage());
                 return false;
             }
-            logFlush(rows, nanoClock.getAsLong() - started);
+            log.flushed(rows, nanoClock.getAsLong() - started, batcher.oldestEventMillis());
             batcher.clear();
         }
         commit();
@@ -252,18 +220,6 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             LOG.info("ClickHouse accepts inserts again: partitions resumed");
         }
         return true;
-    }
-
-    /** Inserts the batch; on a failure that may have stored it, remembers what was sent for the retry. */
-    private void insert(List<EventRow> batch) throws WriteException {
-        List<EventRow> sent = List.copyOf(batch);
-        try {
-            inserter.insert(sent);
-            uncertain = null;
-        } catch (WriteException e) {
-            uncertain = new FailedAttempt(sent, inserter.wasSplit() ? null : IsolatingInserter.tokenOf(sent));
-            throw e;
-        }
     }
 
     private void failed(String reason) {
@@ -308,7 +264,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             long stored;
             try {
                 topicId = topicIds.of(partition.topic());
-                stored = storedRecords.assigned(partition, topicId, from);
+                stored = store.assigned(partition, topicId, from);
             } catch (TopicIds.TopicIdUnavailableException | WriteException e) {
                 if (e instanceof WriteException w && w.kind() == WriteException.Kind.FATAL) {
                     throw new FatalIngestException(e.getMessage(), e);
@@ -371,7 +327,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
     }
 
     private void release(Collection<TopicPartition> partitions) {
-        partitions.forEach(storedRecords::forget);
+        partitions.forEach(store::released);
         topicIdOf.keySet().removeAll(partitions);
         awaitingLookup.removeAll(partitions);
     }
@@ -421,27 +377,5 @@ public final class IngestLoop implements ConsumerRebalanceListener {
                 return false;
             }
         }
-    }
-
-    private void logFlush(int rows, long insertNanos) {
-        metrics.batches.increment();
-        metrics.lastInsertMillis.set(insertNanos / 1_000_000);
-        if (rows == 0) {
-            return;
-        }
-        LOG.info("flushed {} rows in {} ms ({} rows/s), oldest event {} ms old", rows, insertNanos / 1_000_000,
-                insertNanos == 0 ? "-" : Math.round(rows * 1e9 / insertNanos),
-                System.currentTimeMillis() - batcher.oldestEventMillis());
-    }
-
-    private void logLag() {
-        long lag = 0;
-        for (TopicPartition partition : consumer.assignment()) {
-            lag += consumer.currentLag(partition).orElse(0);
-        }
-        metrics.lag.set(lag);
-        LOG.info("lag {} records on {} partitions; consumed {}, inserted {}, dead-lettered {}, duplicates skipped {}{}",
-                lag, consumer.assignment().size(), metrics.consumed.sum(), metrics.inserted.sum(),
-                metrics.deadLettered.sum(), metrics.duplicatesSkipped.sum(), outage ? "; ClickHouse unavailable" : "");
     }
 }

@@ -258,7 +258,7 @@ class IngestLoopTest {
         pollUntilResumed();
         writer.failNext(1, WriteException.Kind.FATAL, false);
         addEvents(P0, 0, 1000);
-        assertThrows(IngestLoop.FatalIngestException.class, loop::pollOnce);
+        assertThrows(FatalIngestException.class, loop::pollOnce);
         assertNull(committed(P0));
     }
 
