@@ -20,12 +20,13 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code java -jar clickstream-producer.jar [options]}: simulated shoppers or a replayed CSV,
  * published to Kafka. Exit codes: 0 all events delivered; 1 events lost or Kafka unusable;
- * 2 bad configuration or unreadable input file.
+ * 2 bad configuration or unreadable input file; 3 the replay file holds no valid row.
  */
 public final class ProducerMain {
     static final int EXIT_OK = 0;
     static final int EXIT_LOST_EVENTS = 1;
     static final int EXIT_BAD_CONFIG = 2;
+    static final int EXIT_NO_VALID_INPUT = 3;
     private static final Logger LOG = LoggerFactory.getLogger(ProducerMain.class);
     private static final long SHUTDOWN_WAIT_SECONDS = 40;
 
@@ -44,7 +45,8 @@ public final class ProducerMain {
                 System.out.print(Settings.help("java -jar clickstream-producer.jar [options]",
                         "Publishes e-commerce click events to Kafka: simulated shoppers (default) or a replayed CSV.\n"
                         + "Every option can also be set by its environment variable; the flag wins.\n"
-                        + "Exit codes: 0 all events delivered, 1 events lost or Kafka unusable, 2 bad configuration.",
+                        + "Exit codes: 0 all events delivered, 1 events lost or Kafka unusable, 2 bad configuration,\n"
+                        + "3 the replay file holds no valid row.",
                         ProducerSettings.ALL));
                 return EXIT_OK;
             }
@@ -97,9 +99,16 @@ public final class ProducerMain {
             try {
                 ProducerRunner.Summary summary = runner.run();
                 LOG.info("done: {}", summary);
+                if (source instanceof CsvReplaySource replay && summary.rejected() > 0) {
+                    LOG.warn("rejected rows by reason: {}", replay.rejectedByReason());
+                }
                 if (summary.failed() > 0) {
                     LOG.error("{} events were not delivered to Kafka", summary.failed());
                     return EXIT_LOST_EVENTS;
+                }
+                if (source instanceof CsvReplaySource replay && replay.accepted() == 0 && !runner.stopped()) {
+                    LOG.error("{} holds no valid row: nothing was replayed", config.replayFile());
+                    return EXIT_NO_VALID_INPUT;
                 }
                 return EXIT_OK;
             } catch (InterruptedException e) {

@@ -55,6 +55,11 @@ public final class ProducerRunner {
     }
 
     /** Asks the loop to stop after the event in hand; {@link #run()} then flushes and returns. */
+    /** Whether {@link #stop()} ended the run (rather than the source, the count or the duration). */
+    public boolean stopped() {
+        return stopped;
+    }
+
     public void stop() {
         stopped = true;
     }

@@ -65,4 +65,43 @@ class ProducerJarIT {
         assertTrue(sent > 300, "ran for about 2 s at 300/s: " + sent);
         assertEquals(sent, TopicContents.readAll(kafka, topic).size(), "the topic holds exactly what was reported");
     }
+
+    @Test
+    void aReplayFileWithoutAValidRowExitsThreeAndCountsTheReasons(KafkaService kafka, @TempDir Path dir) throws Exception {
+        String topic = KafkaService.uniqueName("invalid-replay");
+        Path csv = dir.resolve("invalid.csv");
+        Files.writeString(csv, String.join(",", io.clickstream.producer.replay.ReplayRowMapper.HEADER) + "\n"
+                + "2019-10-01 00:00:00 UTC,view,1,2,,,not-a-price,3,s\n"
+                + "2019-10-01 00:00:01 UTC,view,1,2,,,also-not,3,s\n"
+                + "2019-10-01 00:00:02 UTC,click,1,2,,,1,3,s\n");
+        Path log = dir.resolve("producer.log");
+        Process producer = start(log, "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
+                "--mode", "replay", "--replay-file", csv.toString(), "--rate", "0");
+        assertTrue(producer.waitFor(60, TimeUnit.SECONDS), "producer finished");
+        String output = Files.readString(log);
+        assertEquals(3, producer.exitValue(), output);
+        assertTrue(output.contains("rows read 3, rejected 3"), output);
+        assertTrue(output.contains("rejected rows by reason: {event_type: unknown value '…'=1, price: '…' is not a number=2}"),
+                output);
+        assertTrue(output.contains("holds no valid row: nothing was replayed"), output);
+    }
+
+    @Test
+    void aReplayedFileWithQuotedLineBreaksSendsEveryValidRow(KafkaService kafka, @TempDir Path dir) throws Exception {
+        String topic = KafkaService.uniqueName("quoted-replay");
+        Path csv = dir.resolve("quoted.csv");
+        Files.writeString(csv, String.join(",", io.clickstream.producer.replay.ReplayRowMapper.HEADER) + "\n"
+                + "2019-10-01 00:00:00 UTC,view,1,2,\"kids,toys\",\"brand\nwith a line break\",1.50,3,s\n"
+                + "2019-10-01 00:00:01 UTC,view,1,2,,\"unclosed,1.50,3,s\n"
+                + "2019-10-01 00:00:02 UTC,purchase,1,2,,,2.00,3,s\n");
+        Path log = dir.resolve("producer.log");
+        Process producer = start(log, "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
+                "--mode", "replay", "--replay-file", csv.toString(), "--rate", "0");
+        assertTrue(producer.waitFor(60, TimeUnit.SECONDS), "producer finished");
+        String output = Files.readString(log);
+        assertEquals(0, producer.exitValue(), output);
+        assertTrue(output.contains("rows read 3, rejected 1"), output);
+        assertTrue(output.contains("line 4: rejected: unterminated quote"), output);
+        assertEquals(2, TopicContents.readAll(kafka, topic).size());
+    }
 }

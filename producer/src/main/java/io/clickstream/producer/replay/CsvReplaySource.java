@@ -12,14 +12,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams a recorded clickstream CSV ({@code .csv} or {@code .csv.gz}) line by line, in constant
- * memory, at a fixed rate or at the recording's own pace times a speed factor. Malformed rows
- * are reported with their line number and reason, counted, and skipped.
+ * Streams a recorded clickstream CSV ({@code .csv} or {@code .csv.gz}) record by record
+ * ({@link CsvRecords}: RFC 4180, quoted separators and line breaks), in constant memory, at a
+ * fixed rate or at the recording's own pace times a speed factor. Malformed rows are reported
+ * with their line number and reason, counted by reason, and skipped.
  */
 public final class CsvReplaySource implements EventSource {
     private static final Logger LOG = LoggerFactory.getLogger(CsvReplaySource.class);
@@ -28,13 +31,15 @@ public final class CsvReplaySource implements EventSource {
     private static final int BUFFER_BYTES = 1 << 20;
 
     private final BufferedReader reader;
+    private final CsvRecords records;
+    /** Rejections per reason, the reason's values elided ("price: '…' is not a number"). */
+    private final Map<String, Long> rejectedByReason = new TreeMap<>();
     private final ReplayRowMapper mapper = new ReplayRowMapper(new EventCodec());
     private final RateSchedule schedule;  // null when pacing by the recording's times
     private final double speed;
     private final double rate;
     private final boolean keepOriginalTimestamps;
     private final String file;
-    private long lineNumber;
     private long rows;
     private long rejected;
     private Instant firstEventTime;
@@ -42,6 +47,7 @@ public final class CsvReplaySource implements EventSource {
 
     private CsvReplaySource(BufferedReader reader, String file, double rate, Double speed, boolean keepOriginalTimestamps) {
         this.reader = reader;
+        this.records = new CsvRecords(reader);
         this.file = file;
         this.schedule = speed == null ? RateSchedule.fixed(rate) : null;
         this.speed = speed == null ? 0 : speed;
@@ -74,8 +80,8 @@ public final class CsvReplaySource implements EventSource {
     }
 
     private void readHeader() throws IOException {
-        String header = reader.readLine();
-        lineNumber = 1;
+        CsvRecords.Record record = records.next();
+        String header = record == null ? null : record.text();
         boolean valid;
         try {
             valid = header != null && ReplayRowMapper.isHeader(header.replace("\uFEFF", ""));
@@ -91,19 +97,22 @@ public final class CsvReplaySource implements EventSource {
     @Override
     public long nextDueNanos() throws IOException {
         pending = null;
-        String line;
-        while ((line = reader.readLine()) != null) {
-            lineNumber++;
-            if (line.isBlank()) {
+        CsvRecords.Record record;
+        while ((record = records.next()) != null) {
+            if (record.text().isBlank()) {
                 continue;
             }
             rows++;
             try {
-                pending = mapper.map(lineNumber, line);
+                if (record.problem() != null) {
+                    throw new RowRejectedException(record.problem());
+                }
+                pending = mapper.map(record.line(), record.text());
                 break;
             } catch (RowRejectedException e) {
+                rejectedByReason.merge(e.getMessage().replaceAll("'[^']*'", "'…'"), 1L, Long::sum);
                 if (++rejected <= LOGGED_REJECTIONS) {
-                    LOG.warn("{} line {}: rejected: {}{}", file, lineNumber, e.getMessage(),
+                    LOG.warn("{} line {}: rejected: {}{}", file, record.line(), e.getMessage(),
                             rejected == LOGGED_REJECTIONS ? " (further rejections are counted, not logged)" : "");
                 }
             }
@@ -139,6 +148,16 @@ public final class CsvReplaySource implements EventSource {
     @Override
     public String counters() {
         return String.format("rows read %,d, rejected %,d", rows, rejected);
+    }
+
+    /** Rejected rows per reason (values elided), for the summary. */
+    public Map<String, Long> rejectedByReason() {
+        return Map.copyOf(rejectedByReason);
+    }
+
+    /** Rows read that became events. */
+    public long accepted() {
+        return rows - rejected;
     }
 
     @Override

@@ -26,8 +26,9 @@ import java.util.UUID;
  *   price                → price (≥ 0, at most 2 decimals)
  *   user_session         → session_id
  * </pre>
- * The event id is a name-based UUID of the line number and content: replaying the same file
- * again yields the same ids, so a replay is recognisable downstream.
+ * The event id is a name-based (MD5, version 3) UUID of "line number:record text", the line
+ * being the one the record starts on: replaying the same file again yields the same ids, so a
+ * replay is recognisable downstream, and two identical rows on different lines stay distinct.
  */
 public final class ReplayRowMapper {
     public static final List<String> HEADER = List.of("event_time", "event_type", "product_id", "category_id",
@@ -42,7 +43,14 @@ public final class ReplayRowMapper {
 
     /** @throws RowRejectedException naming the column and what is wrong with it */
     public ClickEvent map(long lineNumber, String line) throws RowRejectedException {
-        List<String> f = CsvLineParser.fields(line);
+        if (line.length() > CsvRecords.MAX_RECORD_CHARS) {
+            throw new RowRejectedException("longer than " + CsvRecords.MAX_RECORD_CHARS + " characters");
+        }
+        String problem = CsvRecords.problemOf(line);
+        if (problem != null) {
+            throw new RowRejectedException(problem);
+        }
+        List<String> f = CsvRecords.fields(line);
         if (f.size() != HEADER.size()) {
             throw new RowRejectedException("expected " + HEADER.size() + " columns, got " + f.size());
         }
@@ -70,7 +78,7 @@ public final class ReplayRowMapper {
 
     /** True if {@code line} is the dataset's header. */
     public static boolean isHeader(String line) throws RowRejectedException {
-        return CsvLineParser.fields(line.strip()).equals(HEADER);
+        return CsvRecords.fields(line.strip()).equals(HEADER);
     }
 
     private static Instant eventTime(String value) throws RowRejectedException {

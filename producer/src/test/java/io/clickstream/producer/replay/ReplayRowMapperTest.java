@@ -62,8 +62,8 @@ class ReplayRowMapperTest {
         "2019-10-01 00:00:00 UTC,view,,2,,,1,3,s                         | product_id: empty",
         "2019-10-01 00:00:00 UTC,view,1,2,,,1,,s                         | user_id: empty",
         "1999-10-01 00:00:00 UTC,view,1,2,,,1,3,s                        | timestamp: before 2000-01-01T00:00:00Z: 1999-10-01T00:00:00.000Z",
-        "2019-10-01 00:00:00 UTC,view,\"1,2,,,1,3,s                      | unterminated quoted field 3",
-        "2019-10-01 00:00:00 UTC,view,\"1\"x,2,,,1,3,s                   | text after the closing quote of field 3",
+        "2019-10-01 00:00:00 UTC,view,\"1,2,,,1,3,s                      | unterminated quote",
+        "2019-10-01 00:00:00 UTC,view,\"1\"x,2,,,1,3,s                   | text after a closing quote",
         "2019-10-01 00:00:00 UTC,view,1\"1,2,,,1,3,s                     | quote inside unquoted field 3",
     })
     void rejectsMalformedRowsWithTheReason(String line, String reason) {
