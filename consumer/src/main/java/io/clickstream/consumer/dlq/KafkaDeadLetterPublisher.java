@@ -39,7 +39,20 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
     private long published;
 
     public KafkaDeadLetterPublisher(String bootstrapServers, String topic) {
+        this(bootstrapServers, topic, Duration.ofMinutes(1));
+    }
+
+    /**
+     * @param sendTimeout how long a send may wait for the topic's metadata and for its
+     *                    acknowledgement, retries included; after that {@link #flush()} reports it
+     */
+    KafkaDeadLetterPublisher(String bootstrapServers, String topic, Duration sendTimeout) {
         Properties config = new Properties();
+        // Every send is bounded: blocking for metadata, and delivery with its retries.
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) sendTimeout.toMillis());
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) sendTimeout.toMillis());
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, sendTimeout.toMillis() * 2 / 3));
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "clickstream-consumer-dlq");
         // A dead letter replaces the record whose offset we commit: it must be durable.
