@@ -6,7 +6,7 @@ import io.clickstream.consumer.clickhouse.ClickHousePool;
 import io.clickstream.consumer.clickhouse.ErrorClassifier;
 import io.clickstream.consumer.clickhouse.SchemaInstaller;
 import io.clickstream.consumer.clickhouse.WriteException;
-import io.clickstream.consumer.config.ConsumerConfig;
+import io.clickstream.consumer.config.ConsumerOptions;
 import io.clickstream.consumer.config.ConsumerSettings;
 import io.clickstream.consumer.dlq.KafkaDeadLetterPublisher;
 import io.clickstream.consumer.kafka.AdminTopicIds;
@@ -16,8 +16,8 @@ import io.clickstream.consumer.metrics.IngestMetrics;
 import io.clickstream.consumer.processing.Backoff;
 import io.clickstream.consumer.processing.MicroBatcher;
 import io.clickstream.model.EventCodec;
-import io.clickstream.service.ConfigException;
-import io.clickstream.service.Settings;
+import io.clickstream.service.GracefulShutdown;
+import io.clickstream.service.ServiceCommand;
 import io.clickstream.service.kafka.KafkaUnavailableException;
 import io.clickstream.service.kafka.TopicInitializer;
 import java.io.IOException;
@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * (credentials, incompatible schema); 2 bad configuration.
  */
 public final class ConsumerMain {
-    static final int EXIT_OK = 0;
+    static final int EXIT_OK = ServiceCommand.EXIT_OK;
     static final int EXIT_FATAL = 1;
-    static final int EXIT_BAD_CONFIG = 2;
+    static final int EXIT_BAD_CONFIG = ServiceCommand.EXIT_BAD_CONFIG;
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerMain.class);
 
     private ConsumerMain() {
@@ -52,25 +52,19 @@ public final class ConsumerMain {
         System.exit(run(args, System.getenv()));
     }
 
+    private static final ServiceCommand<ConsumerOptions> COMMAND = new ServiceCommand<>(
+            "java -jar clickstream-consumer.jar [options]",
+            "Ingests click events from Kafka into ClickHouse in micro-batches; offsets are committed only\n"
+            + "after ClickHouse stored the records, and records already stored are never stored twice.\n"
+            + "Exit codes: 0 stopped cleanly, 1 unrecoverable ClickHouse/Kafka error, 2 bad configuration.",
+            ConsumerSettings.ALL, ConsumerOptions::from);
+
     static int run(String[] args, Map<String, String> environment) {
-        ConsumerConfig config;
-        try {
-            Settings settings = Settings.parse(args, environment, ConsumerSettings.ALL);
-            if (settings.helpRequested()) {
-                System.out.print(Settings.help("java -jar clickstream-consumer.jar [options]",
-                        "Ingests click events from Kafka into ClickHouse in micro-batches; offsets are committed only\n"
-                        + "after ClickHouse stored the records, and records already stored are never stored twice.\n"
-                        + "Every option can also be set by its environment variable; the flag wins.\n"
-                        + "Exit codes: 0 stopped cleanly, 1 unrecoverable ClickHouse/Kafka error, 2 bad configuration.",
-                        ConsumerSettings.ALL));
-                return EXIT_OK;
-            }
-            config = ConsumerConfig.from(settings);
-            LOG.info("configuration: {}", settings.describe());
-        } catch (ConfigException e) {
-            System.err.println("error: " + e.getMessage());
-            return EXIT_BAD_CONFIG;
+        ServiceCommand.Parsed<ConsumerOptions> parsed = COMMAND.parse(args, environment, LOG);
+        if (!parsed.run()) {
+            return parsed.exitCode();
         }
+        ConsumerOptions config = parsed.options();
         CountDownLatch stopRequested = new CountDownLatch(1);
         try (HikariDataSource pool = pool(config)) {
             if (!prepareSchema(config, pool, stopRequested)) {
@@ -86,13 +80,13 @@ public final class ConsumerMain {
         }
     }
 
-    private static HikariDataSource pool(ConsumerConfig config) {
+    private static HikariDataSource pool(ConsumerOptions config) {
         return ClickHousePool.create(config.jdbcUrl(), config.user(), config.password(), config.poolSize(),
                 config.clickHouseTimeout());
     }
 
     /** Applies and/or checks the schema, waiting (with backoff) while ClickHouse is unreachable. */
-    private static boolean prepareSchema(ConsumerConfig config, HikariDataSource pool, CountDownLatch stopRequested) {
+    private static boolean prepareSchema(ConsumerOptions config, HikariDataSource pool, CountDownLatch stopRequested) {
         Backoff backoff = new Backoff(config.maxRetryBackoff());
         Thread waiting = new Thread(stopRequested::countDown, "consumer-startup-shutdown");
         Runtime.getRuntime().addShutdownHook(waiting);
@@ -135,39 +129,25 @@ public final class ConsumerMain {
         }
     }
 
-    private static int consume(ConsumerConfig config, HikariDataSource pool) {
-        CountDownLatch finished = new CountDownLatch(1);
+    private static int consume(ConsumerOptions config, HikariDataSource pool) {
         AtomicReference<IngestLoop> running = new AtomicReference<>();
         AtomicBoolean stopRequested = new AtomicBoolean();
-        Thread hook = new Thread(() -> {
-            // SIGTERM: stop polling; the main thread then flushes, commits and closes the clients
-            // (the flush bounded by --shutdown-timeout). The JVM waits here until that is done.
+        // SIGTERM: stop polling; the main thread then flushes, commits and closes the clients (the
+        // flush bounded by --shutdown-timeout), and the JVM waits for that; closing the shutdown
+        // handle comes after the clients are closed: the consumer left its group cleanly.
+        try (GracefulShutdown shutdown = GracefulShutdown.install("consumer-shutdown", () -> {
             LOG.info("stopping: flushing buffered rows");
             stopRequested.set(true);
             IngestLoop loop = running.get();
             if (loop != null) {
                 loop.shutdown();
             }
-            try {
-                finished.await(config.shutdownTimeout().toMillis() + 15_000, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "consumer-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        }, config.shutdownTimeout().plusSeconds(15))) {
             return consumeUntilStopped(config, pool, running, stopRequested);
-        } finally {
-            finished.countDown();  // after the clients are closed: the consumer left its group cleanly
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running and waits for `finished`, released above
-            }
         }
     }
 
-    private static int consumeUntilStopped(ConsumerConfig config, HikariDataSource pool,
+    private static int consumeUntilStopped(ConsumerOptions config, HikariDataSource pool,
                                            AtomicReference<IngestLoop> running, AtomicBoolean stopRequested) {
         IngestMetrics metrics = new IngestMetrics();
         try (KafkaConsumer<byte[], byte[]> consumer = ConsumerClients.eventsConsumer(config);

@@ -1,6 +1,6 @@
 package io.clickstream.producer;
 
-import io.clickstream.producer.config.ProducerConfig;
+import io.clickstream.producer.config.ProducerOptions;
 import io.clickstream.producer.config.ProducerSettings;
 import io.clickstream.producer.kafka.KafkaEventSink;
 import io.clickstream.service.kafka.KafkaUnavailableException;
@@ -8,12 +8,11 @@ import io.clickstream.service.kafka.TopicInitializer;
 import io.clickstream.producer.pacing.Ticker;
 import io.clickstream.producer.replay.CsvReplaySource;
 import io.clickstream.producer.simulation.SimulatedSource;
-import io.clickstream.service.ConfigException;
-import io.clickstream.service.Settings;
+import io.clickstream.service.GracefulShutdown;
+import io.clickstream.service.ServiceCommand;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +22,12 @@ import org.slf4j.LoggerFactory;
  * 2 bad configuration or unreadable input file; 3 the replay file holds no valid row.
  */
 public final class ProducerMain {
-    static final int EXIT_OK = 0;
+    static final int EXIT_OK = ServiceCommand.EXIT_OK;
     static final int EXIT_LOST_EVENTS = 1;
-    static final int EXIT_BAD_CONFIG = 2;
+    static final int EXIT_BAD_CONFIG = ServiceCommand.EXIT_BAD_CONFIG;
     static final int EXIT_NO_VALID_INPUT = 3;
     private static final Logger LOG = LoggerFactory.getLogger(ProducerMain.class);
-    private static final long SHUTDOWN_WAIT_SECONDS = 40;
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(40);
 
     private ProducerMain() {
     }
@@ -37,29 +36,23 @@ public final class ProducerMain {
         System.exit(run(args, System.getenv()));
     }
 
+    private static final ServiceCommand<ProducerOptions> COMMAND = new ServiceCommand<>(
+            "java -jar clickstream-producer.jar [options]",
+            "Publishes e-commerce click events to Kafka: simulated shoppers (default) or a replayed CSV.\n"
+            + "Exit codes: 0 all events delivered, 1 events lost or Kafka unusable, 2 bad configuration,\n"
+            + "3 the replay file holds no valid row.",
+            ProducerSettings.ALL, ProducerOptions::from);
+
     static int run(String[] args, Map<String, String> environment) {
-        ProducerConfig config;
-        try {
-            Settings settings = Settings.parse(args, environment, ProducerSettings.ALL);
-            if (settings.helpRequested()) {
-                System.out.print(Settings.help("java -jar clickstream-producer.jar [options]",
-                        "Publishes e-commerce click events to Kafka: simulated shoppers (default) or a replayed CSV.\n"
-                        + "Every option can also be set by its environment variable; the flag wins.\n"
-                        + "Exit codes: 0 all events delivered, 1 events lost or Kafka unusable, 2 bad configuration,\n"
-                        + "3 the replay file holds no valid row.",
-                        ProducerSettings.ALL));
-                return EXIT_OK;
-            }
-            config = ProducerConfig.from(settings);
-            LOG.info("configuration: {}", settings.describe());
-        } catch (ConfigException e) {
-            System.err.println("error: " + e.getMessage());
-            return EXIT_BAD_CONFIG;
+        ServiceCommand.Parsed<ProducerOptions> parsed = COMMAND.parse(args, environment, LOG);
+        if (!parsed.run()) {
+            return parsed.exitCode();
         }
+        ProducerOptions config = parsed.options();
 
         EventSource source;
         try {
-            source = config.mode() == ProducerConfig.Mode.REPLAY
+            source = config.mode() == ProducerOptions.Mode.REPLAY
                     ? CsvReplaySource.open(config.replayFile(), config.rate(), config.replaySpeed(),
                             config.replayKeepsOriginalTimestamps())
                     : new SimulatedSource(config.simulation(), config.rate());
@@ -80,23 +73,15 @@ public final class ProducerMain {
         }
     }
 
-    private static int publish(ProducerConfig config, EventSource source) throws IOException {
+    private static int publish(ProducerOptions config, EventSource source) throws IOException {
         try (KafkaEventSink sink = new KafkaEventSink(config.bootstrapServers(), config.topic())) {
             ProducerRunner runner = new ProducerRunner(source, sink, Ticker.SYSTEM, config.count(), config.duration(),
                     config.progressInterval(), LOG::info);
-            CountDownLatch finished = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                // SIGTERM / Ctrl-C: stop sending, then wait while run() flushes and prints the summary.
+            // SIGTERM / Ctrl-C: stop sending; the JVM waits while run() flushes and prints the summary.
+            try (GracefulShutdown shutdown = GracefulShutdown.install("producer-shutdown", () -> {
                 LOG.info("stopping: flushing events in flight");
                 runner.stop();
-                try {
-                    finished.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "producer-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
+            }, SHUTDOWN_WAIT)) {
                 ProducerRunner.Summary summary = runner.run();
                 LOG.info("done: {}", summary);
                 if (source instanceof CsvReplaySource replay && summary.rejected() > 0) {
@@ -114,13 +99,6 @@ public final class ProducerMain {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return EXIT_LOST_EVENTS;
-            } finally {
-                finished.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException alreadyShuttingDown) {
-                    // the hook is running and waits for `finished`, released above
-                }
             }
         }
     }

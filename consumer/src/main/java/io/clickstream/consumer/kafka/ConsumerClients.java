@@ -1,7 +1,8 @@
 package io.clickstream.consumer.kafka;
 
-import io.clickstream.consumer.config.ConsumerConfig;
+import io.clickstream.consumer.config.ConsumerOptions;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -10,23 +11,23 @@ public final class ConsumerClients {
     private ConsumerClients() {
     }
 
-    public static KafkaConsumer<byte[], byte[]> eventsConsumer(ConsumerConfig config) {
+    public static KafkaConsumer<byte[], byte[]> eventsConsumer(ConsumerOptions config) {
         Properties p = new Properties();
-        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, "clickstream-consumer");
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "clickstream-consumer");
         if (config.instanceId() != null) {
             // Static membership: a restart (crash, deploy) reclaims the same partitions without a rebalance.
-            p.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
+            p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
         }
         // Offsets are committed by the ingest loop, only after ClickHouse stored the records.
-        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // A new group starts from the oldest retained event: nothing produced before it started is skipped.
-        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // A poll can fill a whole batch.
-        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, config.batchMaxRows()));
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, config.batchMaxRows()));
         // Bigger fetches per partition (default 1 MiB): fewer round trips when draining a backlog.
-        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
         // Bytes in, decoded by our codec: a malformed payload is a dead letter, not a poll failure.
         return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }

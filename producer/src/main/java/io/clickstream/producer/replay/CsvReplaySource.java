@@ -150,9 +150,9 @@ public final class CsvReplaySource implements EventSource {
         return String.format("rows read %,d, rejected %,d", rows, rejected);
     }
 
-    /** Rejected rows per reason (values elided), for the summary. */
+    /** Rejected rows per reason (values elided), sorted by reason, for the summary. */
     public Map<String, Long> rejectedByReason() {
-        return Map.copyOf(rejectedByReason);
+        return java.util.Collections.unmodifiableMap(new TreeMap<>(rejectedByReason));  // sorted by reason
     }
 
     /** Rows read that became events. */

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** The consumer's validated configuration, built once in {@code main}. The password never appears in {@link #toString()}. */
-public record ConsumerConfig(
+public record ConsumerOptions(
         String bootstrapServers,
         String topic,
         int partitions,
@@ -35,7 +35,7 @@ public record ConsumerConfig(
 
     private static final Pattern DATABASE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    public static ConsumerConfig from(Settings s) throws ConfigException {
+    public static ConsumerOptions from(Settings s) throws ConfigException {
         String url = s.required(JDBC_URL);
         String database = databaseOf(url);
         String topic = s.required(TOPIC);
@@ -59,7 +59,7 @@ public record ConsumerConfig(
         if ("auto".equalsIgnoreCase(instanceId)) {
             instanceId = hostName();  // a container's host name: stable across its restarts, distinct per replica
         }
-        return new ConsumerConfig(s.required(BOOTSTRAP), topic, s.integer(PARTITIONS, 1, 10_000), s.required(GROUP),
+        return new ConsumerOptions(s.required(BOOTSTRAP), topic, s.integer(PARTITIONS, 1, 10_000), s.required(GROUP),
                 instanceId == null || instanceId.isBlank() ? null : instanceId, dlq, url, database,
                 s.required(USER), s.string(PASSWORD) == null ? "" : s.string(PASSWORD), timeout,
                 s.integer(POOL_SIZE, 1, 64), s.integer(BATCH_ROWS, 1, 1_000_000), wait,
@@ -118,7 +118,7 @@ public record ConsumerConfig(
 
     @Override
     public String toString() {
-        return "ConsumerConfig[bootstrapServers=" + bootstrapServers + ", topic=" + topic + ", groupId=" + groupId + ", instanceId=" + instanceId
+        return "ConsumerOptions[bootstrapServers=" + bootstrapServers + ", topic=" + topic + ", groupId=" + groupId + ", instanceId=" + instanceId
                 + ", deadLetterTopic=" + deadLetterTopic + ", jdbcUrl=" + jdbcUrl + ", user=" + user
                 + ", password=" + (password.isEmpty() ? "(empty)" : "****") + ", clickHouseTimeout=" + clickHouseTimeout
                 + ", poolSize=" + poolSize

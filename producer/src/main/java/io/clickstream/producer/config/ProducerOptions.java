@@ -20,7 +20,7 @@ import java.util.List;
  * @param replayFile   replay mode only
  * @param replaySpeed  replay at original pace times this factor, or {@code null} to use {@code rate}
  */
-public record ProducerConfig(
+public record ProducerOptions(
         String bootstrapServers,
         String topic,
         int partitions,
@@ -37,7 +37,7 @@ public record ProducerConfig(
 
     public enum Mode { SIMULATE, REPLAY }
 
-    public static ProducerConfig from(Settings s) throws ConfigException {
+    public static ProducerOptions from(Settings s) throws ConfigException {
         Mode mode = Mode.valueOf(s.choice(MODE, List.of("simulate", "replay")).toUpperCase());
         Long seed = s.optionalLong(SEED, Long.MIN_VALUE);
         Scenario scenario = Scenario.fromName(s.choice(SCENARIO, Scenario.names()));
@@ -79,7 +79,7 @@ public record ProducerConfig(
         if (duration != null && duration.isZero()) {
             throw Settings.invalid(DURATION, s.string(DURATION), "must be positive");
         }
-        return new ProducerConfig(
+        return new ProducerOptions(
                 s.required(BOOTSTRAP), s.required(TOPIC), s.integer(PARTITIONS, 1, 10_000),
                 (short) s.integer(REPLICATION, 1, 32), mode, rate,
                 duration, s.optionalLong(COUNT, 1), simulation, replayFile, replaySpeed,

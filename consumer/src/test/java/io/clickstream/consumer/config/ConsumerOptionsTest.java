@@ -11,14 +11,14 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class ConsumerConfigTest {
-    private static ConsumerConfig config(Map<String, String> env, String... args) throws ConfigException {
-        return ConsumerConfig.from(Settings.parse(args, env, ConsumerSettings.ALL));
+class ConsumerOptionsTest {
+    private static ConsumerOptions config(Map<String, String> env, String... args) throws ConfigException {
+        return ConsumerOptions.from(Settings.parse(args, env, ConsumerSettings.ALL));
     }
 
     @Test
     void defaultsMatchTheDocumentedBehaviour() throws Exception {
-        ConsumerConfig c = config(Map.of());
+        ConsumerOptions c = config(Map.of());
         assertEquals(1000, c.batchMaxRows());
         assertEquals(Duration.ofSeconds(5), c.batchMaxWait());
         assertEquals("clickstream", c.database());
@@ -28,7 +28,7 @@ class ConsumerConfigTest {
 
     @Test
     void databaseComesFromTheUrlAndCanBeSwapped() throws Exception {
-        ConsumerConfig c = config(Map.of("CLICKHOUSE_JDBC_URL", "jdbc:clickhouse://ch:8123/analytics?compress=false"));
+        ConsumerOptions c = config(Map.of("CLICKHOUSE_JDBC_URL", "jdbc:clickhouse://ch:8123/analytics?compress=false"));
         assertEquals("analytics", c.database());
         assertEquals("jdbc:clickhouse://ch:8123/default?compress=false", c.jdbcUrlOf("default"));
         assertEquals("jdbc:clickhouse:http://ch:8123/default", config(Map.of(), "--clickhouse-url",
@@ -49,7 +49,7 @@ class ConsumerConfigTest {
 
     @Test
     void passwordNeverPrinted() throws Exception {
-        ConsumerConfig c = config(Map.of("CLICKHOUSE_PASSWORD", "s3cret"));
+        ConsumerOptions c = config(Map.of("CLICKHOUSE_PASSWORD", "s3cret"));
         assertEquals("s3cret", c.password());
         assertFalse(c.toString().contains("s3cret"));
     }
