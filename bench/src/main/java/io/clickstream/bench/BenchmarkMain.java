@@ -31,12 +31,19 @@ import java.util.regex.Pattern;
  * (for trying the harness, not for numbers).
  */
 public final class BenchmarkMain {
-    private static final Pattern ACKNOWLEDGED = Pattern.compile("done: sent ([\\d,]+), acknowledged ([\\d,]+), failed ([\\d,]+)");
+    private static final Pattern ACKNOWLEDGED =
+            Pattern.compile("done: sent ([\\d,]+), acknowledged ([\\d,]+), failed ([\\d,]+)");
 
     /** One run: traffic shape and consumer settings. {@code rate} 0 = flat out for {@code count} events. */
-    record Scenario(String key, String title, int rate, Duration duration, long count, int batchRows, String batchWait,
-                    Duration warmUp) {
-    }
+    record Scenario(
+            String key,
+            String title,
+            int rate,
+            Duration duration,
+            long count,
+            int batchRows,
+            String batchWait,
+            Duration warmUp) {}
 
     private final LocalKafkaBroker kafka;
     private final ClickHouseService clickHouse;
@@ -46,7 +53,8 @@ public final class BenchmarkMain {
     /** Our drain rate over the reference's at the same batch size, the lower of the pairs ({@link #compareWithReference}). */
     private double referenceRatio;
 
-    private BenchmarkMain(LocalKafkaBroker kafka, ClickHouseService clickHouse, Path work, LocalClickHouseServer server) {
+    private BenchmarkMain(
+            LocalKafkaBroker kafka, ClickHouseService clickHouse, Path work, LocalClickHouseServer server) {
         this.kafka = kafka;
         this.clickHouse = clickHouse;
         this.work = work;
@@ -66,19 +74,45 @@ public final class BenchmarkMain {
         long defaultBatchFlatOut = quick ? 200_000 : 1_000_000;
         long backlog = quick ? 100_000 : 300_000;
         List<Scenario> scenarios = List.of(
-                new Scenario("a", "(a) defaults: 100 events/s, 1,000 rows / 5 s", 100, paced, 0, 1_000, "5s", Duration.ofSeconds(15)),
-                new Scenario("b", "(b) 1 s flush: 100 events/s, 1,000 rows / 1 s", 100, paced, 0, 1_000, "1s", Duration.ofSeconds(15)),
-                new Scenario("c", "(c) flat out, 50,000 rows / 1 s", 0, null, flatOut, 50_000, "1s", Duration.ofSeconds(5)),
-                new Scenario("d", "(d) flat out, default 1,000 rows / 5 s", 0, null, defaultBatchFlatOut, 1_000, "5s", Duration.ofSeconds(5)));
+                new Scenario(
+                        "a",
+                        "(a) defaults: 100 events/s, 1,000 rows / 5 s",
+                        100,
+                        paced,
+                        0,
+                        1_000,
+                        "5s",
+                        Duration.ofSeconds(15)),
+                new Scenario(
+                        "b",
+                        "(b) 1 s flush: 100 events/s, 1,000 rows / 1 s",
+                        100,
+                        paced,
+                        0,
+                        1_000,
+                        "1s",
+                        Duration.ofSeconds(15)),
+                new Scenario(
+                        "c", "(c) flat out, 50,000 rows / 1 s", 0, null, flatOut, 50_000, "1s", Duration.ofSeconds(5)),
+                new Scenario(
+                        "d",
+                        "(d) flat out, default 1,000 rows / 5 s",
+                        0,
+                        null,
+                        defaultBatchFlatOut,
+                        1_000,
+                        "5s",
+                        Duration.ofSeconds(5)));
         Path work = Files.createTempDirectory("clickstream-bench-");
         Instant started = Instant.now();
-        try (LocalKafkaBroker kafka = LocalKafkaBroker.start(); LocalClickHouseServer server = LocalClickHouseServer.startNew()) {
-            ClickHouseService ch = ClickHouseService.connect(URI.create("http://127.0.0.1:" + server.port()), "default", "",
-                    "compress=false");
+        try (LocalKafkaBroker kafka = LocalKafkaBroker.start();
+                LocalClickHouseServer server = LocalClickHouseServer.startNew()) {
+            ClickHouseService ch = ClickHouseService.connect(
+                    URI.create("http://127.0.0.1:" + server.port()), "default", "", "compress=false");
             BenchmarkMain bench = new BenchmarkMain(kafka, ch, work, server);
             List<Result> results = new ArrayList<>();
             for (Scenario scenario : scenarios) {
-                server.restart();  // the local engine slows as its process ages: each scenario gets a fresh one
+                server.restart(); // the local engine slows as its process ages: each scenario gets a fresh one
                 System.out.println("== " + scenario.title());
                 Result result = bench.run(scenario);
                 System.out.println(result.row());
@@ -87,8 +121,10 @@ public final class BenchmarkMain {
             System.out.println("== reference comparison on a backlog of " + backlog + " events");
             List<String[]> comparison = bench.compareWithReference(backlog);
             System.out.println(Report.targets(results, bench.referenceRatio));
-            Files.writeString(report, Report.markdown(results, comparison, started, quick, ch.query("SELECT version()"))
-                    + Report.targets(results, bench.referenceRatio));
+            Files.writeString(
+                    report,
+                    Report.markdown(results, comparison, started, quick, ch.query("SELECT version()"))
+                            + Report.targets(results, bench.referenceRatio));
             System.out.println("report written to " + report);
         }
     }
@@ -100,30 +136,64 @@ public final class BenchmarkMain {
         String database = "bench_" + id;
         createTopic(topic);
         int httpPort = freePort();
-        try (JavaProcess consumer = JavaProcess.jar(repo.resolve("consumer/target/clickstream-consumer.jar"),
-                work.resolve(id + "-consumer.log"), List.of("--bootstrap-servers", kafka.bootstrapServers(),
-                        "--topic", topic, "--dlq-topic", topic + ".dlq", "--group-id", topic,
-                        "--clickhouse-url", clickHouse.jdbcUrl(database), "--batch-max-rows", Integer.toString(s.batchRows()),
-                        "--batch-max-wait", s.batchWait(), "--http-port", Integer.toString(httpPort), "--lag-interval", "5s"))) {
+        try (JavaProcess consumer = JavaProcess.jar(
+                repo.resolve("consumer/target/clickstream-consumer.jar"),
+                work.resolve(id + "-consumer.log"),
+                List.of(
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--topic",
+                        topic,
+                        "--dlq-topic",
+                        topic + ".dlq",
+                        "--group-id",
+                        topic,
+                        "--clickhouse-url",
+                        clickHouse.jdbcUrl(database),
+                        "--batch-max-rows",
+                        Integer.toString(s.batchRows()),
+                        "--batch-max-wait",
+                        s.batchWait(),
+                        "--http-port",
+                        Integer.toString(httpPort),
+                        "--lag-interval",
+                        "5s"))) {
             consumer.awaitOutput("assigned [", 120);
             ConsumerMetrics metrics = new ConsumerMetrics(httpPort);
-            List<String> producerArgs = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(),
-                    "--topic", topic, "--seed", "1", "--progress-interval", "10s", "--rate", Integer.toString(s.rate())));
-            producerArgs.addAll(s.rate() > 0 ? List.of("--duration", s.duration().toSeconds() + "s")
-                    : List.of("--count", Long.toString(s.count())));
+            List<String> producerArgs = new ArrayList<>(List.of(
+                    "--bootstrap-servers",
+                    kafka.bootstrapServers(),
+                    "--topic",
+                    topic,
+                    "--seed",
+                    "1",
+                    "--progress-interval",
+                    "10s",
+                    "--rate",
+                    Integer.toString(s.rate())));
+            producerArgs.addAll(
+                    s.rate() > 0
+                            ? List.of("--duration", s.duration().toSeconds() + "s")
+                            : List.of("--count", Long.toString(s.count())));
             AtomicLong maxHeap = new AtomicLong();
-            Thread heapSampler = new Thread(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    try {
-                        maxHeap.accumulateAndGet(metrics.read().getOrDefault("jvm_memory_heap_used_bytes", 0.0).longValue(), Math::max);
-                        Thread.sleep(500);
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (RuntimeException ignored) {
-                        // consumer busy or stopping: next sample
-                    }
-                }
-            }, "heap-sampler");
+            Thread heapSampler = new Thread(
+                    () -> {
+                        while (!Thread.currentThread().isInterrupted()) {
+                            try {
+                                maxHeap.accumulateAndGet(
+                                        metrics.read()
+                                                .getOrDefault("jvm_memory_heap_used_bytes", 0.0)
+                                                .longValue(),
+                                        Math::max);
+                                Thread.sleep(500);
+                            } catch (InterruptedException e) {
+                                return;
+                            } catch (RuntimeException ignored) {
+                                // consumer busy or stopping: next sample
+                            }
+                        }
+                    },
+                    "heap-sampler");
             heapSampler.setDaemon(true);
             heapSampler.start();
             String table = database + ".events";
@@ -131,8 +201,10 @@ public final class BenchmarkMain {
             Thread probeThread = new Thread(probe, "latency-probe");
             probeThread.start();
             Instant producerStart = Instant.now();
-            JavaProcess producer = JavaProcess.jar(repo.resolve("producer/target/clickstream-producer.jar"),
-                    work.resolve(id + "-producer.log"), producerArgs);
+            JavaProcess producer = JavaProcess.jar(
+                    repo.resolve("producer/target/clickstream-producer.jar"),
+                    work.resolve(id + "-producer.log"),
+                    producerArgs);
             Thread.sleep(s.warmUp().toMillis());
             Instant t0 = Instant.now();
             long stored0 = clickHouse.queryLong("SELECT count() FROM " + table);
@@ -156,7 +228,8 @@ public final class BenchmarkMain {
             r.produced = expected;
             r.stored = stored;
             r.unique = clickHouse.queryLong("SELECT uniqExact(event_id) FROM " + table);
-            r.throughput = (stored - stored0) / Math.max(0.001, Duration.between(t0, t1).toMillis() / 1000.0);
+            r.throughput = (stored - stored0)
+                    / Math.max(0.001, Duration.between(t0, t1).toMillis() / 1000.0);
             r.producerSeconds = Duration.between(producerStart, t1).toMillis() / 1000.0;
             List<Map<String, String>> q = clickHouse.queryRows("SELECT quantilesExact(0.5, 0.95, 0.99)(latency) AS q,"
                     + " max(latency) AS m FROM (SELECT dateDiff('millisecond', timestamp, ingested_at) AS latency FROM "
@@ -166,8 +239,11 @@ public final class BenchmarkMain {
             r.ingestMax = q.get(0).get("m");
             r.probeLatencies = probe.latencies();
             System.out.println("probe latencies (ms): " + r.probeLatencies);
-            double rows = m1.get("clickstream_consumer_rows_inserted_total") - m0.get("clickstream_consumer_rows_inserted_total");
-            r.cpuMicrosPerEvent = (m1.get("process_cpu_seconds_total") - m0.get("process_cpu_seconds_total")) * 1e6 / Math.max(1, rows);
+            double rows = m1.get("clickstream_consumer_rows_inserted_total")
+                    - m0.get("clickstream_consumer_rows_inserted_total");
+            r.cpuMicrosPerEvent = (m1.get("process_cpu_seconds_total") - m0.get("process_cpu_seconds_total"))
+                    * 1e6
+                    / Math.max(1, rows);
             r.maxHeapMb = maxHeap.get() / 1_048_576.0;
             r.inserts = m1.get("clickstream_consumer_batches_total").longValue();
             r.activeParts = clickHouse.queryLong("SELECT count() FROM system.parts WHERE database = '" + database
@@ -181,9 +257,20 @@ public final class BenchmarkMain {
     private List<String[]> compareWithReference(long backlog) throws Exception {
         String topic = "bench-backlog-" + Long.toHexString(System.nanoTime() & 0xFFFFFFL);
         createTopic(topic);
-        JavaProcess producer = JavaProcess.jar(repo.resolve("producer/target/clickstream-producer.jar"),
-                work.resolve(topic + "-producer.log"), List.of("--bootstrap-servers", kafka.bootstrapServers(),
-                        "--topic", topic, "--seed", "2", "--rate", "0", "--count", Long.toString(backlog)));
+        JavaProcess producer = JavaProcess.jar(
+                repo.resolve("producer/target/clickstream-producer.jar"),
+                work.resolve(topic + "-producer.log"),
+                List.of(
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--topic",
+                        topic,
+                        "--seed",
+                        "2",
+                        "--rate",
+                        "0",
+                        "--count",
+                        Long.toString(backlog)));
         if (producer.waitFor(600) != 0) {
             throw new IllegalStateException("backlog producer failed:\n" + producer.tail());
         }
@@ -191,9 +278,14 @@ public final class BenchmarkMain {
         referenceRatio = Double.MAX_VALUE;
         // Like for like: the reference gets the same batch size as our consumer in each pair.
         for (String[] settings : List.of(new String[] {"1000", "5s"}, new String[] {"50000", "1s"})) {
-            double reference = drain("plain reference consumer (Map per record, setObject, SQL VALUES), batch "
-                    + settings[0], topic, backlog, new String[] {settings[0]}, rows);
-            double ours = drain("this consumer, " + settings[0] + " rows / " + settings[1], topic, backlog, settings, rows);
+            double reference = drain(
+                    "plain reference consumer (Map per record, setObject, SQL VALUES), batch " + settings[0],
+                    topic,
+                    backlog,
+                    new String[] {settings[0]},
+                    rows);
+            double ours =
+                    drain("this consumer, " + settings[0] + " rows / " + settings[1], topic, backlog, settings, rows);
             rows.get(rows.size() - 1)[2] = String.format("%.1f×", ours / reference);
             referenceRatio = Math.min(referenceRatio, ours / reference);
         }
@@ -207,19 +299,38 @@ public final class BenchmarkMain {
         String group = database;
         JavaProcess consumer;
         Path log = work.resolve(database + ".log");
-        server.restart();  // every drain on a fresh engine process
+        server.restart(); // every drain on a fresh engine process
         if (ourSettings.length == 1) {
             clickHouse.execute("CREATE DATABASE " + database);
-            for (String sql : SchemaInstaller.statements(database, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400"))) {
+            for (String sql : SchemaInstaller.statements(
+                    database, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400"))) {
                 clickHouse.execute(sql);
             }
-            consumer = JavaProcess.mainClass(PlainReferenceConsumer.class.getName(), log,
+            consumer = JavaProcess.mainClass(
+                    PlainReferenceConsumer.class.getName(),
+                    log,
                     List.of(kafka.bootstrapServers(), topic, group, clickHouse.jdbcUrl(database), ourSettings[0]));
         } else {
-            consumer = JavaProcess.jar(repo.resolve("consumer/target/clickstream-consumer.jar"), log,
-                    List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--dlq-topic", topic + ".dlq",
-                            "--group-id", group, "--clickhouse-url", clickHouse.jdbcUrl(database),
-                            "--batch-max-rows", ourSettings[0], "--batch-max-wait", ourSettings[1], "--http-port", "-1"));
+            consumer = JavaProcess.jar(
+                    repo.resolve("consumer/target/clickstream-consumer.jar"),
+                    log,
+                    List.of(
+                            "--bootstrap-servers",
+                            kafka.bootstrapServers(),
+                            "--topic",
+                            topic,
+                            "--dlq-topic",
+                            topic + ".dlq",
+                            "--group-id",
+                            group,
+                            "--clickhouse-url",
+                            clickHouse.jdbcUrl(database),
+                            "--batch-max-rows",
+                            ourSettings[0],
+                            "--batch-max-wait",
+                            ourSettings[1],
+                            "--http-port",
+                            "-1"));
         }
         try (consumer) {
             waitForRows(table, 1, consumer);
@@ -228,8 +339,13 @@ public final class BenchmarkMain {
             double seconds = Duration.between(first, lastIngest(table)).toMillis() / 1000.0;
             double rate = backlog / Math.max(0.001, seconds);
             long unique = clickHouse.queryLong("SELECT uniqExact(event_id) FROM " + table);
-            rows.add(new String[] {label, String.format("%,.0f", rate), "1.0×", String.format("%.1f", seconds),
-                Long.toString(clickHouse.queryLong("SELECT count() FROM " + table) - unique)});
+            rows.add(new String[] {
+                label,
+                String.format("%,.0f", rate),
+                "1.0×",
+                String.format("%.1f", seconds),
+                Long.toString(clickHouse.queryLong("SELECT count() FROM " + table) - unique)
+            });
             System.out.printf("%s: %,.0f rows/s%n", label, rate);
             consumer.stop();
             clickHouse.execute("DROP DATABASE " + database);
@@ -251,15 +367,18 @@ public final class BenchmarkMain {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException(table + ": " + rows + " of " + expected + " rows after 20 minutes:\n" + consumer.tail());
+        throw new IllegalStateException(
+                table + ": " + rows + " of " + expected + " rows after 20 minutes:\n" + consumer.tail());
     }
 
     private Instant firstIngest(String table) {
-        return Instant.ofEpochMilli(clickHouse.queryLong("SELECT toUnixTimestamp64Milli(min(ingested_at)) FROM " + table));
+        return Instant.ofEpochMilli(
+                clickHouse.queryLong("SELECT toUnixTimestamp64Milli(min(ingested_at)) FROM " + table));
     }
 
     private Instant lastIngest(String table) {
-        return Instant.ofEpochMilli(clickHouse.queryLong("SELECT toUnixTimestamp64Milli(max(ingested_at)) FROM " + table));
+        return Instant.ofEpochMilli(
+                clickHouse.queryLong("SELECT toUnixTimestamp64Milli(max(ingested_at)) FROM " + table));
     }
 
     private void createTopic(String topic) {
@@ -320,11 +439,25 @@ public final class BenchmarkMain {
         }
 
         String row() {
-            return String.format("| %s | %,.0f | %s / %s / %s / %s | %s / %s / %s / %s (%d) | %.2f | %.0f | %d / %d | %d | %d |",
-                    scenario.title(), throughput, ingestLatency[0].trim(), ingestLatency[1].trim(), ingestLatency[2].trim(),
-                    ingestMax, probe(0.5), probe(0.95), probe(0.99), probeLatencies.isEmpty() ? 0
-                            : Collections.max(probeLatencies), probeLatencies.size(), cpuMicrosPerEvent, maxHeapMb,
-                    lost(), duplicated(), inserts, activeParts);
+            return String.format(
+                    "| %s | %,.0f | %s / %s / %s / %s | %s / %s / %s / %s (%d) | %.2f | %.0f | %d / %d | %d | %d |",
+                    scenario.title(),
+                    throughput,
+                    ingestLatency[0].trim(),
+                    ingestLatency[1].trim(),
+                    ingestLatency[2].trim(),
+                    ingestMax,
+                    probe(0.5),
+                    probe(0.95),
+                    probe(0.99),
+                    probeLatencies.isEmpty() ? 0 : Collections.max(probeLatencies),
+                    probeLatencies.size(),
+                    cpuMicrosPerEvent,
+                    maxHeapMb,
+                    lost(),
+                    duplicated(),
+                    inserts,
+                    activeParts);
         }
     }
 }

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /** Reads the consumer's Prometheus /metrics: CPU seconds, rows inserted, heap, batches. */
 final class ConsumerMetrics {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final URI uri;
 
     ConsumerMetrics(int port) {
@@ -20,12 +21,18 @@ final class ConsumerMetrics {
 
     Map<String, Double> read() {
         try {
-            String body = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String body = HTTP.send(
+                            HttpRequest.newBuilder(uri)
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             Map<String, Double> values = new HashMap<>();
             for (String line : body.split("\n")) {
                 if (!line.startsWith("#") && line.contains(" ")) {
-                    values.put(line.substring(0, line.indexOf(' ')), Double.parseDouble(line.substring(line.indexOf(' ') + 1)));
+                    values.put(
+                            line.substring(0, line.indexOf(' ')),
+                            Double.parseDouble(line.substring(line.indexOf(' ') + 1)));
                 }
             }
             return values;

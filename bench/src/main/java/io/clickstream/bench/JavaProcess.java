@@ -24,7 +24,8 @@ final class JavaProcess implements AutoCloseable {
     }
 
     static JavaProcess mainClass(String mainClass, Path log, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"), mainClass));
+        List<String> command =
+                new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
         return start(command, log);
     }
@@ -34,8 +35,10 @@ final class JavaProcess implements AutoCloseable {
     }
 
     private static JavaProcess start(List<String> command, Path log) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         return new JavaProcess(process, log);
     }
 

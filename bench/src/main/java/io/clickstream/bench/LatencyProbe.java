@@ -54,15 +54,19 @@ final class LatencyProbe implements Runnable {
             while (running) {
                 UUID id = UUID.randomUUID();
                 Instant sentAt = Instant.now();
-                producer.send(new ProducerRecord<>(topic, PROBE_USER, codec.encode(ClickEvent.of(id, EventType.PAGE_VIEW,
-                        PROBE_USER, "prod_probe", BigDecimal.ZERO, sentAt)))).get();
+                producer.send(new ProducerRecord<>(
+                                topic,
+                                PROBE_USER,
+                                codec.encode(ClickEvent.of(
+                                        id, EventType.PAGE_VIEW, PROBE_USER, "prod_probe", BigDecimal.ZERO, sentAt))))
+                        .get();
                 sent++;
                 String sql = "SELECT count() FROM " + table + " WHERE event_type = 'page_view' AND timestamp >= "
                         + "fromUnixTimestamp64Milli(" + sentAt.toEpochMilli() + ") AND event_id = toUUID('" + id + "')";
                 long deadline = System.nanoTime() + GIVE_UP_MILLIS * 1_000_000;
                 while (System.nanoTime() < deadline) {
                     if (clickHouse.queryLong(sql) == 1) {
-                        if (sent > 1) {  // the first probe also pays the probe producer's metadata fetch: warm-up
+                        if (sent > 1) { // the first probe also pays the probe producer's metadata fetch: warm-up
                             latencies.add(Instant.now().toEpochMilli() - sentAt.toEpochMilli());
                         }
                         break;

@@ -33,8 +33,7 @@ public final class PlainReferenceConsumer {
             + " timestamp, session_id, category, device, browser, os, kafka_topic, kafka_partition, kafka_offset)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-    private PlainReferenceConsumer() {
-    }
+    private PlainReferenceConsumer() {}
 
     public static void main(String[] args) throws Exception {
         Properties config = new Properties();
@@ -44,9 +43,10 @@ public final class PlainReferenceConsumer {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         int batch = args.length > 4 ? Integer.parseInt(args[4]) : DEFAULT_BATCH;
         ObjectMapper json = new ObjectMapper();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
-             Connection connection = DriverManager.getConnection(args[3], "default", "");
-             PreparedStatement insert = connection.prepareStatement(INSERT)) {
+        try (KafkaConsumer<String, String> consumer =
+                        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+                Connection connection = DriverManager.getConnection(args[3], "default", "");
+                PreparedStatement insert = connection.prepareStatement(INSERT)) {
             consumer.subscribe(List.of(args[1]));
             int buffered = 0;
             while (true) {
@@ -58,7 +58,8 @@ public final class PlainReferenceConsumer {
                     insert.setObject(2, event.get("event_type"));
                     insert.setObject(3, event.get("user_id"));
                     insert.setObject(4, event.get("product_id"));
-                    insert.setObject(5, new java.math.BigDecimal(event.get("price").toString()));
+                    insert.setObject(
+                            5, new java.math.BigDecimal(event.get("price").toString()));
                     insert.setObject(6, Timestamp.from(Instant.parse((String) event.get("timestamp"))));
                     insert.setObject(7, event.getOrDefault("session_id", ""));
                     insert.setObject(8, event.getOrDefault("category", ""));

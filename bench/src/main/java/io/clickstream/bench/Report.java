@@ -10,24 +10,39 @@ import org.apache.kafka.common.utils.AppInfoParser;
 
 /** BENCHMARKS.md: machine, command, date, the scenario table and the reference comparison. */
 final class Report {
-    private Report() {
-    }
+    private Report() {}
 
-    static String markdown(List<BenchmarkMain.Result> results, List<String[]> comparison, Instant started, boolean quick,
-                           String clickHouseVersion) {
+    static String markdown(
+            List<BenchmarkMain.Result> results,
+            List<String[]> comparison,
+            Instant started,
+            boolean quick,
+            String clickHouseVersion) {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
-        md.append("Produced by `scripts/bench.sh").append(quick ? " --quick" : "").append("` on ")
-                .append(started.truncatedTo(ChronoUnit.SECONDS)).append(" (UTC); rerun it to reproduce.")
+        md.append("Produced by `scripts/bench.sh")
+                .append(quick ? " --quick" : "")
+                .append("` on ")
+                .append(started.truncatedTo(ChronoUnit.SECONDS))
+                .append(" (UTC); rerun it to reproduce.")
                 .append(quick ? " **Quick run: shortened scenarios, for trying the harness, not for numbers.**" : "")
                 .append("\n\n");
         md.append("## Machine and services\n\n");
         md.append("- ").append(machine()).append('\n');
-        md.append("- Java ").append(System.getProperty("java.version")).append(" (").append(System.getProperty("java.vm.name")).append(")\n");
-        md.append("- Kafka ").append(AppInfoParser.getVersion()).append(": one KRaft broker in the benchmark's JVM, 3 partitions\n");
-        md.append("- ClickHouse ").append(clickHouseVersion).append(": the local chDB engine behind local/chdb_http_server.py"
-                + " (one query at a time, Python HTTP front), not a ClickHouse server\n");
-        md.append("- Producer, consumer (and the reference consumer) run as their own JVMs; everything shares the same cores.\n");
+        md.append("- Java ")
+                .append(System.getProperty("java.version"))
+                .append(" (")
+                .append(System.getProperty("java.vm.name"))
+                .append(")\n");
+        md.append("- Kafka ")
+                .append(AppInfoParser.getVersion())
+                .append(": one KRaft broker in the benchmark's JVM, 3 partitions\n");
+        md.append("- ClickHouse ")
+                .append(clickHouseVersion)
+                .append(": the local chDB engine behind local/chdb_http_server.py"
+                        + " (one query at a time, Python HTTP front), not a ClickHouse server\n");
+        md.append(
+                "- Producer, consumer (and the reference consumer) run as their own JVMs; everything shares the same cores.\n");
         md.append("- The local engine is restarted (same data) before every scenario and every drain: it slows as its"
                 + " process ages, and each measurement gets a fresh one.\n\n");
         md.append("## Scenarios\n\n");
@@ -38,8 +53,9 @@ final class Report {
                 + " consumer's largest sampled heap in use. Lost/duplicated: acknowledged by Kafka vs distinct event ids"
                 + " stored, and rows minus distinct ids. Inserts: batches the consumer inserted; parts: active parts of"
                 + " `events` at the end (many tiny inserts make many parts).\n\n");
-        md.append("| scenario | events/s stored | ingest latency ms p50/p95/p99/max | probe ms p50/p95/p99/max (n) | CPU µs/event"
-                + " | max heap MB | lost / duplicated | inserts | active parts |\n");
+        md.append(
+                "| scenario | events/s stored | ingest latency ms p50/p95/p99/max | probe ms p50/p95/p99/max (n) | CPU µs/event"
+                        + " | max heap MB | lost / duplicated | inserts | active parts |\n");
         md.append("|---|---:|---|---|---:|---:|---|---:|---:|\n");
         for (BenchmarkMain.Result r : results) {
             md.append(r.row()).append('\n');
@@ -47,7 +63,8 @@ final class Report {
         md.append("\n## Against a plain consumer, same backlog, same run\n\n");
         md.append("Each pair drains the same backlog at the same batch size; the ratio is ours over the reference's"
                 + " just above it.\n\n");
-        md.append("| consumer | rows/s draining the backlog | ratio to reference | seconds | duplicated |\n|---|---:|---:|---:|---:|\n");
+        md.append(
+                "| consumer | rows/s draining the backlog | ratio to reference | seconds | duplicated |\n|---|---:|---:|---:|---:|\n");
         for (String[] row : comparison) {
             md.append("| ").append(String.join(" | ", row)).append(" |\n");
         }
@@ -67,36 +84,76 @@ final class Report {
         BenchmarkMain.Result b = results.get(1);
         BenchmarkMain.Result c = results.get(2);
         StringBuilder md = new StringBuilder("## Targets\n\n| target | this run | met |\n|---|---|---|\n");
-        target(md, "(a) p50 ≤ 3 s event-to-queryable", String.format("ingest %.2f s, probe %.2f s", a.ingest(0) / 1000,
-                a.probeMillis(0.5) / 1000), a.ingest(0) <= 3000 && a.probeMillis(0.5) <= 3000);
-        target(md, "(a) p99 ≤ 5.5 s", String.format("ingest %.2f s, probe %.2f s", a.ingest(2) / 1000, a.probeMillis(0.99) / 1000),
+        target(
+                md,
+                "(a) p50 ≤ 3 s event-to-queryable",
+                String.format("ingest %.2f s, probe %.2f s", a.ingest(0) / 1000, a.probeMillis(0.5) / 1000),
+                a.ingest(0) <= 3000 && a.probeMillis(0.5) <= 3000);
+        target(
+                md,
+                "(a) p99 ≤ 5.5 s",
+                String.format("ingest %.2f s, probe %.2f s", a.ingest(2) / 1000, a.probeMillis(0.99) / 1000),
                 a.ingest(2) <= 5500 && a.probeMillis(0.99) <= 5500);
-        target(md, "(b) p99 ≤ 1.5 s", String.format("ingest %.2f s, probe %.2f s", b.ingest(2) / 1000, b.probeMillis(0.99) / 1000),
+        target(
+                md,
+                "(b) p99 ≤ 1.5 s",
+                String.format("ingest %.2f s, probe %.2f s", b.ingest(2) / 1000, b.probeMillis(0.99) / 1000),
                 b.ingest(2) <= 1500 && b.probeMillis(0.99) <= 1500);
-        target(md, "(c) ≥ 50,000 events/s sustained end to end", String.format("%,.0f events/s", c.throughput),
+        target(
+                md,
+                "(c) ≥ 50,000 events/s sustained end to end",
+                String.format("%,.0f events/s", c.throughput),
                 c.throughput >= 50_000);
-        target(md, "(c) consumer ≤ 5 µs CPU per event", String.format("%.2f µs", c.cpuMicrosPerEvent), c.cpuMicrosPerEvent <= 5);
+        target(
+                md,
+                "(c) consumer ≤ 5 µs CPU per event",
+                String.format("%.2f µs", c.cpuMicrosPerEvent),
+                c.cpuMicrosPerEvent <= 5);
         long lost = results.stream().mapToLong(BenchmarkMain.Result::lost).sum();
-        long duplicated = results.stream().mapToLong(BenchmarkMain.Result::duplicated).sum();
-        target(md, "zero loss and duplication, every scenario", lost + " lost, " + duplicated + " duplicated", lost == 0 && duplicated == 0);
-        target(md, "(c) idempotent inserts cost ≤ 10% of throughput: ≥ 90% of " + String.format("%,d",
-                C_BEFORE_DEDUPLICATION_TOKENS) + " events/s", String.format("%,.0f events/s (%.0f%%)", c.throughput,
-                100 * c.throughput / C_BEFORE_DEDUPLICATION_TOKENS), c.throughput >= 0.9 * C_BEFORE_DEDUPLICATION_TOKENS);
-        target(md, "faster than the plain reference consumer at the same batch size (1,000 and 50,000 rows)",
-                String.format("%.1f× at the closer pair", referenceRatio), referenceRatio >= 1);
+        long duplicated =
+                results.stream().mapToLong(BenchmarkMain.Result::duplicated).sum();
+        target(
+                md,
+                "zero loss and duplication, every scenario",
+                lost + " lost, " + duplicated + " duplicated",
+                lost == 0 && duplicated == 0);
+        target(
+                md,
+                "(c) idempotent inserts cost ≤ 10% of throughput: ≥ 90% of "
+                        + String.format("%,d", C_BEFORE_DEDUPLICATION_TOKENS) + " events/s",
+                String.format(
+                        "%,.0f events/s (%.0f%%)", c.throughput, 100 * c.throughput / C_BEFORE_DEDUPLICATION_TOKENS),
+                c.throughput >= 0.9 * C_BEFORE_DEDUPLICATION_TOKENS);
+        target(
+                md,
+                "faster than the plain reference consumer at the same batch size (1,000 and 50,000 rows)",
+                String.format("%.1f× at the closer pair", referenceRatio),
+                referenceRatio >= 1);
         return md.append('\n').toString();
     }
 
     private static void target(StringBuilder md, String target, String figure, boolean met) {
-        md.append("| ").append(target).append(" | ").append(figure).append(" | ").append(met ? "yes" : "**no**").append(" |\n");
+        md.append("| ")
+                .append(target)
+                .append(" | ")
+                .append(figure)
+                .append(" | ")
+                .append(met ? "yes" : "**no**")
+                .append(" |\n");
     }
 
     private static String machine() {
         try {
-            String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
-            String memory = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
-                    .findFirst().map(l -> l.replaceAll("\\D", "")).map(kb -> Long.parseLong(kb) / 1_048_576 + " GiB")
+            String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse("unknown CPU");
+            String memory = Files.readAllLines(Path.of("/proc/meminfo")).stream()
+                    .filter(l -> l.startsWith("MemTotal"))
+                    .findFirst()
+                    .map(l -> l.replaceAll("\\D", ""))
+                    .map(kb -> Long.parseLong(kb) / 1_048_576 + " GiB")
                     .orElse("? GiB");
             return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + memory + " memory, "
                     + System.getProperty("os.name") + " " + System.getProperty("os.version");

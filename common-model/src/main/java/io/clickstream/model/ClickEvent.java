@@ -38,8 +38,8 @@ public record ClickEvent(
     }
 
     /** An event without enrichment. */
-    public static ClickEvent of(UUID eventId, EventType type, String userId, String productId,
-                                BigDecimal price, Instant timestamp) {
+    public static ClickEvent of(
+            UUID eventId, EventType type, String userId, String productId, BigDecimal price, Instant timestamp) {
         return new ClickEvent(eventId, type, userId, productId, price, timestamp, null, null, null, null, null);
     }
 }

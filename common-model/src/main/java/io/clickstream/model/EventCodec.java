@@ -50,7 +50,10 @@ public final class EventCodec {
     // STRICT_DUPLICATE_DETECTION hash set per object; duplicates of unknown fields are ignored with them.
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(32).maxNumberLength(64).maxStringLength(MAX_PAYLOAD_BYTES).build())
+                    .maxNestingDepth(32)
+                    .maxNumberLength(64)
+                    .maxStringLength(MAX_PAYLOAD_BYTES)
+                    .build())
             .build();
 
     private final Clock clock;
@@ -67,7 +70,7 @@ public final class EventCodec {
     /** Encodes an event as compact UTF-8 JSON; {@code null} enrichment fields are omitted. */
     public byte[] encode(ClickEvent event) {
         try (ByteArrayBuilder out = new ByteArrayBuilder(384);
-             JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+                JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             json.writeStartObject();
             json.writeStringField("event_id", event.eventId().toString());
             json.writeStringField("event_type", event.eventType().wireName());
@@ -106,8 +109,13 @@ public final class EventCodec {
         EventFields.identifier("product_id", EventFields.limited("product_id", event.productId()));
         EventFields.validatePrice(event.price());
         EventFields.validateTimestamp(event.timestamp(), TIMESTAMP_FORMAT.format(event.timestamp()), clock);
-        String[][] optional = {{"session_id", event.sessionId()}, {"category", event.category()},
-            {"device", event.device()}, {"browser", event.browser()}, {"os", event.os()}};
+        String[][] optional = {
+            {"session_id", event.sessionId()},
+            {"category", event.category()},
+            {"device", event.device()},
+            {"browser", event.browser()},
+            {"os", event.os()}
+        };
         for (String[] field : optional) {
             if (field[1] != null) {
                 EventFields.limited(field[0], field[1]);
@@ -125,8 +133,9 @@ public final class EventCodec {
             throw new InvalidEventException(null, "empty payload");
         }
         if (payload.length > MAX_PAYLOAD_BYTES) {
-            throw new InvalidEventException(null, "payload of " + payload.length + " bytes exceeds the limit of "
-                    + MAX_PAYLOAD_BYTES + " bytes");
+            throw new InvalidEventException(
+                    null,
+                    "payload of " + payload.length + " bytes exceeds the limit of " + MAX_PAYLOAD_BYTES + " bytes");
         }
         try (JsonParser parser = JSON.createParser(payload)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -174,7 +183,7 @@ public final class EventCodec {
         private String device;
         private String browser;
         private String os;
-        private int seen;  // one bit per known field, to reject duplicates
+        private int seen; // one bit per known field, to reject duplicates
 
         private void once(int bit, String name) throws InvalidEventException {
             if ((seen & bit) != 0) {
@@ -221,8 +230,10 @@ public final class EventCodec {
             UUID id = parseUuid(require("event_id", eventId));
             EventType type = EventType.fromWireName(require("event_type", eventType));
             if (type == null) {
-                throw new InvalidEventException("event_type", "unknown event type '" + eventType
-                        + "' (expected page_view, add_to_cart, remove_from_cart or purchase)");
+                throw new InvalidEventException(
+                        "event_type",
+                        "unknown event type '" + eventType
+                                + "' (expected page_view, add_to_cart, remove_from_cart or purchase)");
             }
             identifier("user_id", require("user_id", userId));
             identifier("product_id", require("product_id", productId));
@@ -263,8 +274,8 @@ public final class EventCodec {
 
         private static String limited(String field, String text) throws InvalidEventException {
             if (text.length() > MAX_TEXT_LENGTH) {
-                throw new InvalidEventException(field, "longer than " + MAX_TEXT_LENGTH + " characters ("
-                        + text.length() + ")");
+                throw new InvalidEventException(
+                        field, "longer than " + MAX_TEXT_LENGTH + " characters (" + text.length() + ")");
             }
             return text;
         }
@@ -299,8 +310,8 @@ public final class EventCodec {
                 throw new InvalidEventException("price", "exceeds the maximum of " + MAX_PRICE.toPlainString());
             }
             if (value.stripTrailingZeros().scale() > PRICE_SCALE) {
-                throw new InvalidEventException("price", "has more than " + PRICE_SCALE + " decimal places: "
-                        + value.toPlainString());
+                throw new InvalidEventException(
+                        "price", "has more than " + PRICE_SCALE + " decimal places: " + value.toPlainString());
             }
         }
 
@@ -320,7 +331,8 @@ public final class EventCodec {
             Instant at = canonicalTimestamp(value);
             try {
                 if (at == null) {
-                    at = OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+                    at = OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                            .toInstant();
                 }
             } catch (DateTimeParseException e) {
                 throw new InvalidEventException("timestamp", "not an ISO-8601 date-time with offset: '" + value + "'");
@@ -335,8 +347,14 @@ public final class EventCodec {
          * an impossible date, which the formatter then parses or rejects.
          */
         static Instant canonicalTimestamp(String v) {
-            if (v.length() != 24 || v.charAt(4) != '-' || v.charAt(7) != '-' || v.charAt(10) != 'T' || v.charAt(13) != ':'
-                    || v.charAt(16) != ':' || v.charAt(19) != '.' || v.charAt(23) != 'Z') {
+            if (v.length() != 24
+                    || v.charAt(4) != '-'
+                    || v.charAt(7) != '-'
+                    || v.charAt(10) != 'T'
+                    || v.charAt(13) != ':'
+                    || v.charAt(16) != ':'
+                    || v.charAt(19) != '.'
+                    || v.charAt(23) != 'Z') {
                 return null;
             }
             int year = digits(v, 0, 4);
@@ -346,8 +364,18 @@ public final class EventCodec {
             int minute = digits(v, 14, 2);
             int second = digits(v, 17, 2);
             int millis = digits(v, 20, 3);
-            if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > java.time.YearMonth.of(year, month).lengthOfMonth()
-                    || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || millis < 0) {
+            if (year < 0
+                    || month < 1
+                    || month > 12
+                    || day < 1
+                    || day > 28 && day > java.time.YearMonth.of(year, month).lengthOfMonth()
+                    || hour < 0
+                    || hour > 23
+                    || minute < 0
+                    || minute > 59
+                    || second < 0
+                    || second > 59
+                    || millis < 0) {
                 return null;
             }
             long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
@@ -372,8 +400,8 @@ public final class EventCodec {
                 throw new InvalidEventException("timestamp", "before " + EARLIEST_TIMESTAMP + ": " + value);
             }
             if (at.isAfter(clock.instant().plus(MAX_FUTURE_SKEW))) {
-                throw new InvalidEventException("timestamp", "more than " + MAX_FUTURE_SKEW.toHours()
-                        + " hours in the future: " + value);
+                throw new InvalidEventException(
+                        "timestamp", "more than " + MAX_FUTURE_SKEW.toHours() + " hours in the future: " + value);
             }
         }
 

@@ -6,9 +6,9 @@ public final class Names {
     public static final String EVENTS_TOPIC = "clickstream.events";
     /** Records that could not be decoded or validated, with the reason in headers. */
     public static final String DEAD_LETTER_TOPIC = "clickstream.events.dlq";
+
     public static final String DATABASE = "clickstream";
     public static final String EVENTS_TABLE = "events";
 
-    private Names() {
-    }
+    private Names() {}
 }

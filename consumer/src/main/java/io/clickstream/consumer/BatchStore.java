@@ -24,8 +24,7 @@ final class BatchStore {
     private static final Logger LOG = LoggerFactory.getLogger(BatchStore.class);
 
     /** Rows sent by an attempt that failed ambiguously; {@code token} null if the batch was split into several inserts. */
-    private record FailedAttempt(List<EventRow> rows, String token) {
-    }
+    private record FailedAttempt(List<EventRow> rows, String token) {}
 
     private final StoredRecordFilter storedRecords;
     private final IsolatingInserter inserter;

@@ -45,8 +45,7 @@ public final class ConsumerMain {
     static final int EXIT_BAD_CONFIG = ServiceCommand.EXIT_BAD_CONFIG;
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerMain.class);
 
-    private ConsumerMain() {
-    }
+    private ConsumerMain() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.getenv()));
@@ -55,9 +54,10 @@ public final class ConsumerMain {
     private static final ServiceCommand<ConsumerOptions> COMMAND = new ServiceCommand<>(
             "java -jar clickstream-consumer.jar [options]",
             "Ingests click events from Kafka into ClickHouse in micro-batches; offsets are committed only\n"
-            + "after ClickHouse stored the records, and records already stored are never stored twice.\n"
-            + "Exit codes: 0 stopped cleanly, 1 unrecoverable ClickHouse/Kafka error, 2 bad configuration.",
-            ConsumerSettings.ALL, ConsumerOptions::from);
+                    + "after ClickHouse stored the records, and records already stored are never stored twice.\n"
+                    + "Exit codes: 0 stopped cleanly, 1 unrecoverable ClickHouse/Kafka error, 2 bad configuration.",
+            ConsumerSettings.ALL,
+            ConsumerOptions::from);
 
     static int run(String[] args, Map<String, String> environment) {
         ServiceCommand.Parsed<ConsumerOptions> parsed = COMMAND.parse(args, environment, LOG);
@@ -81,8 +81,8 @@ public final class ConsumerMain {
     }
 
     private static HikariDataSource pool(ConsumerOptions config) {
-        return ClickHousePool.create(config.jdbcUrl(), config.user(), config.password(), config.poolSize(),
-                config.clickHouseTimeout());
+        return ClickHousePool.create(
+                config.jdbcUrl(), config.user(), config.password(), config.poolSize(), config.clickHouseTimeout());
     }
 
     /** Applies and/or checks the schema, waiting (with backoff) while ClickHouse is unreachable. */
@@ -94,8 +94,8 @@ public final class ConsumerMain {
             while (true) {
                 try {
                     if (config.applySchema()) {
-                        try (Connection bootstrap = DriverManager.getConnection(config.jdbcUrlOf("default"),
-                                config.user(), config.password())) {
+                        try (Connection bootstrap = DriverManager.getConnection(
+                                config.jdbcUrlOf("default"), config.user(), config.password())) {
                             SchemaInstaller.install(bootstrap, config.database(), config.schemaVariables());
                         }
                     }
@@ -135,35 +135,52 @@ public final class ConsumerMain {
         // SIGTERM: stop polling; the main thread then flushes, commits and closes the clients (the
         // flush bounded by --shutdown-timeout), and the JVM waits for that; closing the shutdown
         // handle comes after the clients are closed: the consumer left its group cleanly.
-        try (GracefulShutdown shutdown = GracefulShutdown.install("consumer-shutdown", () -> {
-            LOG.info("stopping: flushing buffered rows");
-            stopRequested.set(true);
-            IngestLoop loop = running.get();
-            if (loop != null) {
-                loop.shutdown();
-            }
-        }, config.shutdownTimeout().plusSeconds(15))) {
+        try (GracefulShutdown shutdown = GracefulShutdown.install(
+                "consumer-shutdown",
+                () -> {
+                    LOG.info("stopping: flushing buffered rows");
+                    stopRequested.set(true);
+                    IngestLoop loop = running.get();
+                    if (loop != null) {
+                        loop.shutdown();
+                    }
+                },
+                config.shutdownTimeout().plusSeconds(15))) {
             return consumeUntilStopped(config, pool, running, stopRequested);
         }
     }
 
-    private static int consumeUntilStopped(ConsumerOptions config, HikariDataSource pool,
-                                           AtomicReference<IngestLoop> running, AtomicBoolean stopRequested) {
+    private static int consumeUntilStopped(
+            ConsumerOptions config,
+            HikariDataSource pool,
+            AtomicReference<IngestLoop> running,
+            AtomicBoolean stopRequested) {
         IngestMetrics metrics = new IngestMetrics();
         try (KafkaConsumer<byte[], byte[]> consumer = ConsumerClients.eventsConsumer(config);
-             KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(config.bootstrapServers(), config.deadLetterTopic());
-             AdminTopicIds topicIds = new AdminTopicIds(config.bootstrapServers());
-             HealthServer health = config.httpPort() < 0 ? null
-                     : HealthServer.start(config.httpPort(), metrics, Duration.ofSeconds(60))) {
+                KafkaDeadLetterPublisher deadLetters =
+                        new KafkaDeadLetterPublisher(config.bootstrapServers(), config.deadLetterTopic());
+                AdminTopicIds topicIds = new AdminTopicIds(config.bootstrapServers());
+                HealthServer health = config.httpPort() < 0
+                        ? null
+                        : HealthServer.start(config.httpPort(), metrics, Duration.ofSeconds(60))) {
             if (health != null) {
                 LOG.info("health and metrics on http://0.0.0.0:{}/health and /metrics", health.port());
             }
-            IngestLoop loop = new IngestLoop(consumer, config.topic(), topicIds, new ClickHouseEventWriter(pool), deadLetters,
-                    new EventCodec(), new MicroBatcher(config.batchMaxRows(), config.batchMaxWait(), System::nanoTime),
-                    new Backoff(config.maxRetryBackoff()), metrics, System::nanoTime, config.lagInterval());
+            IngestLoop loop = new IngestLoop(
+                    consumer,
+                    config.topic(),
+                    topicIds,
+                    new ClickHouseEventWriter(pool),
+                    deadLetters,
+                    new EventCodec(),
+                    new MicroBatcher(config.batchMaxRows(), config.batchMaxWait(), System::nanoTime),
+                    new Backoff(config.maxRetryBackoff()),
+                    metrics,
+                    System::nanoTime,
+                    config.lagInterval());
             running.set(loop);
             if (stopRequested.get()) {
-                loop.shutdown();  // SIGTERM arrived before the loop existed
+                loop.shutdown(); // SIGTERM arrived before the loop existed
             }
             try {
                 loop.run();
@@ -172,9 +189,13 @@ public final class ConsumerMain {
                 return EXIT_FATAL;
             }
             boolean drained = loop.drain(config.shutdownTimeout());
-            LOG.info("stopped: consumed {}, inserted {}, dead-lettered {}, duplicates skipped {}{}",
-                    metrics.consumed.sum(), metrics.inserted.sum(), metrics.deadLettered.sum(),
-                    metrics.duplicatesSkipped.sum(), drained ? "" : " (last batch left uncommitted, re-read on restart)");
+            LOG.info(
+                    "stopped: consumed {}, inserted {}, dead-lettered {}, duplicates skipped {}{}",
+                    metrics.consumed.sum(),
+                    metrics.inserted.sum(),
+                    metrics.deadLettered.sum(),
+                    metrics.duplicatesSkipped.sum(),
+                    drained ? "" : " (last batch left uncommitted, re-read on restart)");
             return EXIT_OK;
         } catch (IOException e) {
             LOG.error("cannot open the health endpoint on port {}: {}", config.httpPort(), e.getMessage());

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 
 /** The ingest loop's progress lines (one per flush, one per lag interval) and the metrics they share. */
 final class IngestLog {
-    private static final Logger LOG = LoggerFactory.getLogger(IngestLoop.class);  // one logger name for the loop's story
+    private static final Logger LOG = LoggerFactory.getLogger(IngestLoop.class); // one logger name for the loop's story
 
     private final IngestMetrics metrics;
 
@@ -22,7 +22,10 @@ final class IngestLog {
         if (rows == 0) {
             return;
         }
-        LOG.info("flushed {} rows in {} ms ({} rows/s), oldest event {} ms old", rows, insertNanos / 1_000_000,
+        LOG.info(
+                "flushed {} rows in {} ms ({} rows/s), oldest event {} ms old",
+                rows,
+                insertNanos / 1_000_000,
                 insertNanos == 0 ? "-" : Math.round(rows * 1e9 / insertNanos),
                 System.currentTimeMillis() - oldestEventMillis);
     }
@@ -33,8 +36,14 @@ final class IngestLog {
             lag += consumer.currentLag(partition).orElse(0);
         }
         metrics.lag.set(lag);
-        LOG.info("lag {} records on {} partitions; consumed {}, inserted {}, dead-lettered {}, duplicates skipped {}{}",
-                lag, consumer.assignment().size(), metrics.consumed.sum(), metrics.inserted.sum(),
-                metrics.deadLettered.sum(), metrics.duplicatesSkipped.sum(), outage ? "; ClickHouse unavailable" : "");
+        LOG.info(
+                "lag {} records on {} partitions; consumed {}, inserted {}, dead-lettered {}, duplicates skipped {}{}",
+                lag,
+                consumer.assignment().size(),
+                metrics.consumed.sum(),
+                metrics.inserted.sum(),
+                metrics.deadLettered.sum(),
+                metrics.duplicatesSkipped.sum(),
+                outage ? "; ClickHouse unavailable" : "");
     }
 }

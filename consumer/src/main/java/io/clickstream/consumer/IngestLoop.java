@@ -4,8 +4,8 @@ import io.clickstream.consumer.clickhouse.EventWriter;
 import io.clickstream.consumer.clickhouse.WriteException;
 import io.clickstream.consumer.dlq.DeadLetter;
 import io.clickstream.consumer.dlq.DeadLetterPublisher;
-import io.clickstream.consumer.kafka.TopicIds;
 import io.clickstream.consumer.dlq.DeadLetterPublisher.DeadLetterException;
+import io.clickstream.consumer.kafka.TopicIds;
 import io.clickstream.consumer.metrics.IngestMetrics;
 import io.clickstream.consumer.processing.Backoff;
 import io.clickstream.consumer.processing.EventRow;
@@ -55,6 +55,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
     private static final Logger LOG = LoggerFactory.getLogger(IngestLoop.class);
     /** Longest poll, so lag lines, retries and shutdown are prompt. */
     private static final long MAX_POLL_NANOS = 1_000_000_000L;
+
     private static final long MIN_POLL_NANOS = 5_000_000L;
 
     private final Consumer<byte[], byte[]> consumer;
@@ -76,15 +77,25 @@ public final class IngestLoop implements ConsumerRebalanceListener {
     private final Map<TopicPartition, UUID> topicIdOf = new HashMap<>();
     /** Partitions paused until we know their topic ID and which of their records are already stored. */
     private final Set<TopicPartition> awaitingLookup = new LinkedHashSet<>();
+
     private volatile boolean running = true;
-    private boolean outage;            // inserts failing: every partition paused
+    private boolean outage; // inserts failing: every partition paused
     private boolean closing;
     private long retryAt;
     private long nextLagLog;
 
-    public IngestLoop(Consumer<byte[], byte[]> consumer, String topic, TopicIds topicIds, EventWriter writer,
-                      DeadLetterPublisher deadLetters, EventCodec codec, MicroBatcher batcher, Backoff backoff,
-                      IngestMetrics metrics, LongSupplier nanoClock, Duration lagInterval) {
+    public IngestLoop(
+            Consumer<byte[], byte[]> consumer,
+            String topic,
+            TopicIds topicIds,
+            EventWriter writer,
+            DeadLetterPublisher deadLetters,
+            EventCodec codec,
+            MicroBatcher batcher,
+            Backoff backoff,
+            IngestMetrics metrics,
+            LongSupplier nanoClock,
+            Duration lagInterval) {
         this.consumer = consumer;
         this.topic = topic;
         this.topicIds = topicIds;
@@ -144,7 +155,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
                 last = record.offset();
                 if (batcher.isFull() && !outage) {
                     offsets.handled(partition, last);
-                    flush();  // batches never exceed --batch-max-rows, whatever a poll returns
+                    flush(); // batches never exceed --batch-max-rows, whatever a poll returns
                 }
             }
             if (last >= 0) {
@@ -196,7 +207,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             int rows = batcher.size();
             long started = nanoClock.getAsLong();
             try {
-                store.store(batcher.rows());  // the live batch: rows found stored are removed from it
+                store.store(batcher.rows()); // the live batch: rows found stored are removed from it
                 deadLetters.flush();
             } catch (WriteException e) {
                 if (e.kind() == WriteException.Kind.FATAL) {
@@ -245,8 +256,10 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             // The partitions moved to another consumer meanwhile (or this one was too slow and left
             // the group). What we inserted is stored; whoever owns the partitions next, this
             // consumer included, re-reads from the last commit and finds these records stored.
-            LOG.warn("commit rejected by the group ({}): the stored records are re-read by the partitions' next owner"
-                    + " and skipped as already stored", e.getMessage());
+            LOG.warn(
+                    "commit rejected by the group ({}): the stored records are re-read by the partitions' next owner"
+                            + " and skipped as already stored",
+                    e.getMessage());
         }
         offsets.committed();
     }
@@ -271,15 +284,23 @@ public final class IngestLoop implements ConsumerRebalanceListener {
                 }
                 Duration wait = backoff.next();
                 retryAt = nanoClock.getAsLong() + wait.toNanos();
-                LOG.warn("cannot tell which records of {} are already stored; {} stays paused, retrying in {} ms: {}",
-                        partition, partition, wait.toMillis(), e.getMessage());
+                LOG.warn(
+                        "cannot tell which records of {} are already stored; {} stays paused, retrying in {} ms: {}",
+                        partition,
+                        partition,
+                        wait.toMillis(),
+                        e.getMessage());
                 return;
             }
             awaitingLookup.remove(partition);
             topicIdOf.put(partition, topicId);
             if (stored > 0) {
-                LOG.info("{}: {} records after the committed offset {} are already stored (stored before a crash or"
-                        + " rebalance, not committed); they will be skipped", partition, stored, from);
+                LOG.info(
+                        "{}: {} records after the committed offset {} are already stored (stored before a crash or"
+                                + " rebalance, not committed); they will be skipped",
+                        partition,
+                        stored,
+                        from);
             }
             backoff.reset();
             if (!outage) {
@@ -294,7 +315,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             return;
         }
         LOG.info("assigned {}", partitions);
-        consumer.pause(partitions);  // until we know which of their offsets are already stored
+        consumer.pause(partitions); // until we know which of their offsets are already stored
         awaitingLookup.addAll(partitions);
         retryAt = 0;
     }
@@ -308,7 +329,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         boolean flushed = false;
         if (!closing && batcher.started()) {
             try {
-                flushed = flush();  // one attempt: commit what belongs to the partitions while we still own them
+                flushed = flush(); // one attempt: commit what belongs to the partitions while we still own them
             } catch (FatalIngestException e) {
                 LOG.error("flush on revocation failed: {}", e.getMessage());
             }
@@ -321,7 +342,8 @@ public final class IngestLoop implements ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        LOG.warn("lost {} (session expired): their buffered rows are dropped, the next owner re-reads them", partitions);
+        LOG.warn(
+                "lost {} (session expired): their buffered rows are dropped, the next owner re-reads them", partitions);
         forget(partitions);
         release(partitions);
     }
@@ -341,7 +363,10 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             batcher.clear();
         }
         if (before > batcher.size()) {
-            LOG.info("dropped {} uncommitted rows of {}; their next owner re-reads them", before - batcher.size(), partitions);
+            LOG.info(
+                    "dropped {} uncommitted rows of {}; their next owner re-reads them",
+                    before - batcher.size(),
+                    partitions);
         }
     }
 
@@ -366,7 +391,8 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             }
             long wait = Math.min(retryAt, deadline) - nanoClock.getAsLong();
             if (nanoClock.getAsLong() >= deadline) {
-                LOG.warn("shutdown timeout: {} buffered rows not stored and not committed; they are re-read on restart",
+                LOG.warn(
+                        "shutdown timeout: {} buffered rows not stored and not committed; they are re-read on restart",
                         batcher.size());
                 return false;
             }

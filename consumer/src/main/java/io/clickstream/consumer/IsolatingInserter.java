@@ -69,14 +69,24 @@ final class IsolatingInserter {
                 // The event passed validation yet ClickHouse refuses it: it goes to the dead-letter
                 // topic (as its canonical JSON) rather than blocking its partition.
                 EventRow row = rows.get(0);
-                deadLetters.publish(new DeadLetter(row.topic(), row.partition(), row.offset(), -1,
+                deadLetters.publish(new DeadLetter(
+                        row.topic(),
+                        row.partition(),
+                        row.offset(),
+                        -1,
                         row.event().userId().getBytes(StandardCharsets.UTF_8),
-                        codec.encode(row.event()), "rejected by ClickHouse: " + e.getMessage()));
+                        codec.encode(row.event()),
+                        "rejected by ClickHouse: " + e.getMessage()));
                 metrics.deadLettered.increment();
-                LOG.warn("offset {} of {}-{} dead-lettered: {}", row.offset(), row.topic(), row.partition(), e.getMessage());
+                LOG.warn(
+                        "offset {} of {}-{} dead-lettered: {}",
+                        row.offset(),
+                        row.topic(),
+                        row.partition(),
+                        e.getMessage());
                 return;
             }
-            int half = rows.size() / 2;  // bisect: the good rows are stored, the bad ones isolated
+            int half = rows.size() / 2; // bisect: the good rows are stored, the bad ones isolated
             insertPart(rows.subList(0, half));
             insertPart(rows.subList(half, rows.size()));
         }

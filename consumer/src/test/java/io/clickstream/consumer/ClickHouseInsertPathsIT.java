@@ -27,16 +27,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(RealServices.class)
 class ClickHouseInsertPathsIT {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** 150 rows on 150 different days: over ClickHouse's default limit of 100 partitions per insert block. */
     private static final String ROWS_OVER_150_DAYS = IntStream.range(0, 150)
-            .mapToObj(i -> i + "\t" + LocalDate.of(2026, 1, 1).plusDays(i)).collect(Collectors.joining("\n")) + "\n";
+                    .mapToObj(i -> i + "\t" + LocalDate.of(2026, 1, 1).plusDays(i))
+                    .collect(Collectors.joining("\n"))
+            + "\n";
 
     private ClickHouseService ch;
     private String table;
 
-    private record Answer(int status, String exceptionCode, String body) {
-    }
+    private record Answer(int status, String exceptionCode, String body) {}
 
     @BeforeEach
     void createTable(ClickHouseService clickHouse) {
@@ -50,11 +52,18 @@ class ClickHouseInsertPathsIT {
     private Answer post(String urlParameters, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(ch.httpEndpoint().resolve("/?" + urlParameters))
                 .timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString((ch.user() + ":" + ch.password()).getBytes(StandardCharsets.UTF_8)))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .header(
+                        "Authorization",
+                        "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString(
+                                                (ch.user() + ":" + ch.password()).getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), response.headers().firstValue("X-ClickHouse-Exception-Code").orElse(null),
+        return new Answer(
+                response.statusCode(),
+                response.headers().firstValue("X-ClickHouse-Exception-Code").orElse(null),
                 response.body());
     }
 
@@ -81,14 +90,16 @@ class ClickHouseInsertPathsIT {
 
     @Test
     void insertAsSqlValuesReportsRejection() throws Exception {
-        String values = IntStream.range(0, 150).mapToObj(i -> "(" + i + ", toDate('2026-01-01') + " + i + ")")
+        String values = IntStream.range(0, 150)
+                .mapToObj(i -> "(" + i + ", toDate('2026-01-01') + " + i + ")")
                 .collect(Collectors.joining(", "));
         assertRefusedWith(252, post("", "INSERT INTO " + table + " VALUES " + values));
     }
 
     @Test
     void rowsThatDoNotParseAreRefusedWithTheirCode() throws Exception {
-        Answer answer = post(query("INSERT INTO " + table + " FORMAT TabSeparated"), "1\t2026-01-01\nnot-a-number\tx\n");
+        Answer answer =
+                post(query("INSERT INTO " + table + " FORMAT TabSeparated"), "1\t2026-01-01\nnot-a-number\tx\n");
         assertTrue(answer.status() >= 400, answer.body());
         assertTrue(answer.body().startsWith("Code: " + answer.exceptionCode() + "."), answer.body());
         assertEquals(0, ch.queryLong("SELECT count() FROM " + table), "nothing stored");
@@ -96,8 +107,9 @@ class ClickHouseInsertPathsIT {
 
     @Test
     void settingsInTheUrlApplyToTheInsert() throws Exception {
-        Answer stored = post(query("INSERT INTO " + table + " FORMAT TabSeparated")
-                + "&throw_on_max_partitions_per_insert_block=0", ROWS_OVER_150_DAYS);
+        Answer stored = post(
+                query("INSERT INTO " + table + " FORMAT TabSeparated") + "&throw_on_max_partitions_per_insert_block=0",
+                ROWS_OVER_150_DAYS);
         assertEquals(200, stored.status(), stored.body());
         assertEquals(150, ch.queryLong("SELECT count() FROM " + table));
     }
@@ -115,9 +127,11 @@ class ClickHouseInsertPathsIT {
 
     @Test
     void settingsInTheUrlApplyToQueriesAndOnlyToThatRequest() throws Exception {
-        Answer slow = post("max_execution_time=1&timeout_overflow_mode=throw",
+        Answer slow = post(
+                "max_execution_time=1&timeout_overflow_mode=throw",
                 "SELECT count() FROM numbers(1000000000000) WHERE sleepEachRow(0) = 0");
-        assertEquals("159", slow.exceptionCode(), slow.body());  // TIMEOUT_EXCEEDED
-        assertEquals("0", post("", "SELECT getSetting('max_execution_time')").body().trim(), "not left behind");
+        assertEquals("159", slow.exceptionCode(), slow.body()); // TIMEOUT_EXCEEDED
+        assertEquals(
+                "0", post("", "SELECT getSetting('max_execution_time')").body().trim(), "not left behind");
     }
 }

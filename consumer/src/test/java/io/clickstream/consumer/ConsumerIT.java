@@ -60,8 +60,9 @@ class ConsumerIT {
     }
 
     /** Waits until the table holds {@code expected} rows (or fails with the consumer's log). */
-    static void awaitRows(ClickHouseService ch, String database, long expected, Duration timeout,
-                                  ConsumerProcess consumer) throws InterruptedException {
+    static void awaitRows(
+            ClickHouseService ch, String database, long expected, Duration timeout, ConsumerProcess consumer)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long rows = -1;
         while (System.nanoTime() < deadline) {
@@ -84,21 +85,28 @@ class ConsumerIT {
         String table = database + ".events";
         assertEquals(produced, count(ch, database, ""), "rows = produced (nothing lost, nothing extra)");
         assertEquals(produced, ch.queryLong("SELECT uniqExact(event_id) FROM " + table), "no event stored twice");
-        assertEquals(produced, ch.queryLong("SELECT uniqExact(kafka_partition, kafka_offset) FROM " + table),
+        assertEquals(
+                produced,
+                ch.queryLong("SELECT uniqExact(kafka_partition, kafka_offset) FROM " + table),
                 "no Kafka record stored twice");
     }
 
     @Test
-    void storesExactCountsAndSumsAndDeadLettersEveryPoisonRecord(KafkaService kafka, ClickHouseService ch,
-                                                                 @TempDir Path dir) throws Exception {
+    void storesExactCountsAndSumsAndDeadLettersEveryPoisonRecord(
+            KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("ingest", 3);
         String database = databaseFor(topic);
         List<String> poisonReasons = new ArrayList<>();
         try (TestEvents events = new TestEvents(kafka, topic, 1)) {
             Random random = new Random(2);
-            String[] poison = {"{\"event_id\":", "not json at all", "{}", "[1,2,3]",
+            String[] poison = {
+                "{\"event_id\":",
+                "not json at all",
+                "{}",
+                "[1,2,3]",
                 "{\"event_id\":\"3f1c1f0e-6a43-4a8e-9d52-0c5b0f6e8a11\",\"event_type\":\"refund\",\"user_id\":\"u\","
-                    + "\"product_id\":\"p\",\"price\":1,\"timestamp\":\"2026-01-01T00:00:00Z\"}"};
+                        + "\"product_id\":\"p\",\"price\":1,\"timestamp\":\"2026-01-01T00:00:00Z\"}"
+            };
             for (int i = 0; i < 10_000; i++) {
                 if (i % 333 == 100 && poisonReasons.size() < 30) {
                     String bad = poison[random.nextInt(poison.length)];
@@ -110,17 +118,21 @@ class ConsumerIT {
             events.flush();
             assertEquals(30, poisonReasons.size());
 
-            try (ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"),
-                    ConsumerProcess.arguments(kafka, ch, topic, database))) {
+            try (ConsumerProcess consumer = ConsumerProcess.start(
+                    dir.resolve("consumer.log"), ConsumerProcess.arguments(kafka, ch, topic, database))) {
                 awaitRows(ch, database, 10_000, Duration.ofSeconds(90), consumer);
-                Thread.sleep(1_000);  // anything extra would show up now
+                Thread.sleep(1_000); // anything extra would show up now
                 assertExactlyOnce(ch, database, 10_000);
                 for (EventType type : EventType.values()) {
-                    assertEquals(events.countByType.getOrDefault(type, 0L),
-                            count(ch, database, "event_type = '" + type.wireName() + "'"), type.wireName());
+                    assertEquals(
+                            events.countByType.getOrDefault(type, 0L),
+                            count(ch, database, "event_type = '" + type.wireName() + "'"),
+                            type.wireName());
                 }
-                assertEquals(events.revenue, new BigDecimal(ch.query(
-                        "SELECT sum(price) FROM " + database + ".events WHERE event_type = 'purchase'")));
+                assertEquals(
+                        events.revenue,
+                        new BigDecimal(ch.query(
+                                "SELECT sum(price) FROM " + database + ".events WHERE event_type = 'purchase'")));
                 assertCleanStop(consumer);
             }
         }
@@ -133,23 +145,31 @@ class ConsumerIT {
             reasons.merge(reason, 1, Integer::sum);
             assertEquals(topic, header(letter, DeadLetterPublisher.SOURCE_TOPIC));
             assertTrue(Long.parseLong(header(letter, DeadLetterPublisher.SOURCE_OFFSET)) >= 0);
-            assertTrue(poisonReasons.contains(new String(letter.value(), StandardCharsets.UTF_8)), "original payload kept");
+            assertTrue(
+                    poisonReasons.contains(new String(letter.value(), StandardCharsets.UTF_8)),
+                    "original payload kept");
         }
         LOG.info("dead-letter reasons: " + reasons);
-        assertTrue(reasons.keySet().stream().allMatch(r -> r.equals("truncated JSON") || r.startsWith("malformed JSON")
-                || r.equals("payload is not a JSON object") || r.equals("event_id: missing required field")
-                || r.startsWith("event_type: unknown event type 'refund'")), reasons.toString());
+        assertTrue(
+                reasons.keySet().stream()
+                        .allMatch(r -> r.equals("truncated JSON")
+                                || r.startsWith("malformed JSON")
+                                || r.equals("payload is not a JSON object")
+                                || r.equals("event_id: missing required field")
+                                || r.startsWith("event_type: unknown event type 'refund'")),
+                reasons.toString());
     }
 
     @Test
-    void clickHouseOutageOfTwelveSecondsLosesAndDuplicatesNothing(KafkaService kafka, ClickHouseService ch,
-                                                                  @TempDir Path dir) throws Exception {
+    void clickHouseOutageOfTwelveSecondsLosesAndDuplicatesNothing(
+            KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("outage", 3);
         String database = databaseFor(topic);
         try (TestEvents events = new TestEvents(kafka, topic, 3);
-             ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"),
-                     ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "1s"))) {
-            CompletableFuture<Void> producer = events.sendPacedInBackground(6_000, 250);  // 24 s of traffic
+                ConsumerProcess consumer = ConsumerProcess.start(
+                        dir.resolve("consumer.log"),
+                        ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "1s"))) {
+            CompletableFuture<Void> producer = events.sendPacedInBackground(6_000, 250); // 24 s of traffic
             awaitRows(ch, database, 500, Duration.ofSeconds(60), consumer);
             LOG.info("stopping ClickHouse for 12 s with " + count(ch, database, "") + " rows stored");
             ch.stop();
@@ -168,18 +188,27 @@ class ConsumerIT {
     }
 
     @Test
-    void killMinusNineAtRandomMomentsLosesAndDuplicatesNothing(KafkaService kafka, ClickHouseService ch,
-                                                              @TempDir Path dir) throws Exception {
+    void killMinusNineAtRandomMomentsLosesAndDuplicatesNothing(
+            KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("kill9", 3);
         String database = databaseFor(topic);
         Random random = new Random();
         // Static membership: the restarted consumer reclaims the partitions at once, instead of
         // waiting for the killed member's session to expire.
-        List<String> args = ConsumerProcess.arguments(kafka, ch, topic, database,
-                "--batch-max-rows", "300", "--batch-max-wait", "500ms", "--instance-id", "consumer-1");
+        List<String> args = ConsumerProcess.arguments(
+                kafka,
+                ch,
+                topic,
+                database,
+                "--batch-max-rows",
+                "300",
+                "--batch-max-wait",
+                "500ms",
+                "--instance-id",
+                "consumer-1");
         int kills = 0;
         try (TestEvents events = new TestEvents(kafka, topic, 4)) {
-            CompletableFuture<Void> producer = events.sendPacedInBackground(12_000, 600);  // 20 s of traffic
+            CompletableFuture<Void> producer = events.sendPacedInBackground(12_000, 600); // 20 s of traffic
             ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"), args);
             try {
                 while (!producer.isDone()) {
@@ -200,15 +229,16 @@ class ConsumerIT {
             }
             String log = consumer.output();
             int recovered = log.split("are already stored", -1).length - 1;
-            LOG.info(kills + " kills survived; " + events.produced + " events stored exactly once; partitions found with"
-                    + " stored-but-uncommitted records after a kill: " + recovered);
+            LOG.info(
+                    kills + " kills survived; " + events.produced + " events stored exactly once; partitions found with"
+                            + " stored-but-uncommitted records after a kill: " + recovered);
         }
         assertTrue(kills >= 3, "killed at least three times, was " + kills);
     }
 
     @Test
-    void recordsStoredButNotCommittedByACrashedConsumerAreNotStoredAgain(KafkaService kafka, ClickHouseService ch,
-                                                                         @TempDir Path dir) throws Exception {
+    void recordsStoredButNotCommittedByACrashedConsumerAreNotStoredAgain(
+            KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("crash", 3);
         String database = databaseFor(topic);
         try (TestEvents events = new TestEvents(kafka, topic, 6)) {
@@ -217,21 +247,25 @@ class ConsumerIT {
         // Play the consumer that crashed after its insert and before its commit: store the first
         // 400 records of every partition, with their Kafka coordinates, and commit nothing.
         ch.execute("CREATE DATABASE " + database);
-        for (String sql : SchemaInstaller.statements(database,
-                Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400"))) {
+        for (String sql : SchemaInstaller.statements(
+                database, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400"))) {
             ch.execute(sql);
         }
         int stored = 0;
-        try (HikariDataSource pool = ClickHousePool.create(ch.jdbcUrl(database), ch.user(), ch.password(), 1, java.time.Duration.ofSeconds(30))) {
-            ClickHouseEventWriter writer =
-                    new ClickHouseEventWriter(pool);
+        try (HikariDataSource pool = ClickHousePool.create(
+                ch.jdbcUrl(database), ch.user(), ch.password(), 1, java.time.Duration.ofSeconds(30))) {
+            ClickHouseEventWriter writer = new ClickHouseEventWriter(pool);
             EventCodec codec = new EventCodec();
             List<EventRow> rows = new ArrayList<>();
             java.util.UUID topicId = TestEvents.topicId(kafka, topic);
             for (ConsumerRecord<byte[], byte[]> record : readAll(kafka, topic, 3_000)) {
                 if (record.offset() < 400) {
-                    rows.add(new EventRow(codec.decode(record.value()),
-                            record.topic(), topicId, record.partition(), record.offset()));
+                    rows.add(new EventRow(
+                            codec.decode(record.value()),
+                            record.topic(),
+                            topicId,
+                            record.partition(),
+                            record.offset()));
                 }
             }
             writer.write(rows, "crashed consumer's batch");
@@ -239,13 +273,16 @@ class ConsumerIT {
         }
         assertEquals(1_200, stored);
 
-        try (ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"),
+        try (ConsumerProcess consumer = ConsumerProcess.start(
+                dir.resolve("consumer.log"),
                 ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "1s"))) {
             awaitRows(ch, database, 3_000, Duration.ofSeconds(60), consumer);
             Thread.sleep(2_000);
             assertExactlyOnce(ch, database, 3_000);
             String log = consumer.output();
-            assertEquals(3, log.split("400 records after the committed offset 0 are already stored", -1).length - 1,
+            assertEquals(
+                    3,
+                    log.split("400 records after the committed offset 0 are already stored", -1).length - 1,
                     "each partition found its 400 stored records:\n" + log);
             assertTrue(log.contains("duplicates skipped 1200"), log);
             assertCleanStop(consumer);
@@ -253,8 +290,8 @@ class ConsumerIT {
     }
 
     @Test
-    void sigtermMidBatchStoresAndCommitsTheBufferedRows(KafkaService kafka, ClickHouseService ch,
-                                                        @TempDir Path dir) throws Exception {
+    void sigtermMidBatchStoresAndCommitsTheBufferedRows(KafkaService kafka, ClickHouseService ch, @TempDir Path dir)
+            throws Exception {
         String topic = kafka.createTopic("sigterm", 3);
         String database = databaseFor(topic);
         try (TestEvents events = new TestEvents(kafka, topic, 5)) {
@@ -298,16 +335,17 @@ class ConsumerIT {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (records.size() < expected && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
-            consumer.poll(Duration.ofMillis(500)).forEach(records::add);  // and nothing more
+            consumer.poll(Duration.ofMillis(500)).forEach(records::add); // and nothing more
         }
         return records;
     }

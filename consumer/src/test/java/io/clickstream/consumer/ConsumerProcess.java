@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 final class ConsumerProcess implements AutoCloseable {
     /** A JVM stopped by SIGTERM exits with 128 + 15 once its shutdown hooks are done. */
     static final int SIGTERM_EXIT = 143;
+
     private static final Path JAR = Path.of("target/clickstream-consumer.jar");
 
     private final Process process;
@@ -24,23 +25,41 @@ final class ConsumerProcess implements AutoCloseable {
     }
 
     /** Common arguments for a test: its topic, DLQ, group and database; health on a free port. */
-    static List<String> arguments(KafkaService kafka, ClickHouseService clickHouse, String topic, String database,
-                                  String... extra) {
-        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(),
-                "--topic", topic, "--dlq-topic", topic + ".dlq", "--group-id", topic + "-group",
-                "--clickhouse-url", clickHouse.jdbcUrl(database), "--clickhouse-user", clickHouse.user(),
-                "--clickhouse-password", clickHouse.password(), "--http-port", "0", "--lag-interval", "2s",
-                "--max-retry-backoff", "2s"));
+    static List<String> arguments(
+            KafkaService kafka, ClickHouseService clickHouse, String topic, String database, String... extra) {
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic",
+                topic,
+                "--dlq-topic",
+                topic + ".dlq",
+                "--group-id",
+                topic + "-group",
+                "--clickhouse-url",
+                clickHouse.jdbcUrl(database),
+                "--clickhouse-user",
+                clickHouse.user(),
+                "--clickhouse-password",
+                clickHouse.password(),
+                "--http-port",
+                "0",
+                "--lag-interval",
+                "2s",
+                "--max-retry-backoff",
+                "2s"));
         args.addAll(List.of(extra));
         return args;
     }
 
     static ConsumerProcess start(Path log, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(args);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         return new ConsumerProcess(process, log);
     }
 

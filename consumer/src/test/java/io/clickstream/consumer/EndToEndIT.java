@@ -54,14 +54,16 @@ class EndToEndIT {
     private final EventCodec codec = new EventCodec();
 
     @Test
-    void eventsProducedToKafkaArriveInClickHouseExactly(KafkaService kafka, ClickHouseService clickHouse) throws Exception {
+    void eventsProducedToKafkaArriveInClickHouseExactly(KafkaService kafka, ClickHouseService clickHouse)
+            throws Exception {
         String topic = kafka.createTopic("e2e", 3);
         String database = clickHouse.createDatabase("e2e");
         Map<UUID, ClickEvent> produced = produce(kafka, topic, events(new Random(42)));
 
         try (HikariDataSource pool = pool(clickHouse, database)) {
             try (Connection connection = pool.getConnection()) {
-                SchemaInstaller.install(connection, database, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400"));
+                SchemaInstaller.install(
+                        connection, database, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400"));
             }
             consumeAndInsert(kafka, topic, pool);
 
@@ -77,11 +79,16 @@ class EndToEndIT {
                 }
             }
             for (EventType type : EventType.values()) {
-                assertEquals(expectedCounts.getOrDefault(type, 0L), clickHouse.queryLong("SELECT count() FROM "
-                        + database + ".events WHERE event_type = '" + type.wireName() + "'"), type.wireName());
+                assertEquals(
+                        expectedCounts.getOrDefault(type, 0L),
+                        clickHouse.queryLong("SELECT count() FROM " + database + ".events WHERE event_type = '"
+                                + type.wireName() + "'"),
+                        type.wireName());
             }
-            assertEquals(expectedRevenue, new BigDecimal(clickHouse.query(
-                    "SELECT sum(price) FROM " + database + ".events WHERE event_type = 'purchase'")));
+            assertEquals(
+                    expectedRevenue,
+                    new BigDecimal(clickHouse.query(
+                            "SELECT sum(price) FROM " + database + ".events WHERE event_type = 'purchase'")));
             assertEquals(produced, readBack(pool), "events read back through JDBC equal the produced ones");
         }
     }
@@ -95,11 +102,18 @@ class EndToEndIT {
             EventType type = types[random.nextInt(types.length)];
             BigDecimal price = BigDecimal.valueOf(random.nextInt(500_000), 2);
             boolean enriched = random.nextInt(10) > 0;
-            events.add(new ClickEvent(new UUID(random.nextLong(), random.nextLong()), type,
-                    String.format("user_%04d", random.nextInt(500)), "prod_" + random.nextInt(1_000), price,
+            events.add(new ClickEvent(
+                    new UUID(random.nextLong(), random.nextLong()),
+                    type,
+                    String.format("user_%04d", random.nextInt(500)),
+                    "prod_" + random.nextInt(1_000),
+                    price,
                     start.plusMillis(i * 37L + random.nextInt(37)),
-                    enriched ? "sess_" + random.nextInt(2_000) : null, enriched ? "electronics.audio" : null,
-                    enriched ? "mobile" : null, enriched ? "Chrome" : null, enriched ? "Android" : null));
+                    enriched ? "sess_" + random.nextInt(2_000) : null,
+                    enriched ? "electronics.audio" : null,
+                    enriched ? "mobile" : null,
+                    enriched ? "Chrome" : null,
+                    enriched ? "Android" : null));
         }
         return events;
     }
@@ -111,7 +125,7 @@ class EndToEndIT {
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         Map<UUID, ClickEvent> produced = new HashMap<>();
         try (KafkaProducer<String, byte[]> producer =
-                     new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
             for (ClickEvent event : events) {
                 producer.send(new ProducerRecord<>(topic, event.userId(), codec.encode(event)));
                 produced.put(event.eventId(), event);
@@ -130,15 +144,16 @@ class EndToEndIT {
         int stored = 0;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         try (KafkaConsumer<String, byte[]> consumer =
-                     new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             List<ConsumerRecord<String, byte[]>> buffer = new ArrayList<>();
             while (stored < EVENTS) {
-                assertTrue(System.nanoTime() < deadline, "consumed only " + stored + " of " + EVENTS + " events in 60 s");
+                assertTrue(
+                        System.nanoTime() < deadline, "consumed only " + stored + " of " + EVENTS + " events in 60 s");
                 consumer.poll(Duration.ofMillis(200)).forEach(buffer::add);
                 if (buffer.size() >= BATCH || (!buffer.isEmpty() && stored + buffer.size() == EVENTS)) {
                     insert(kafka, pool, buffer);
-                    consumer.commitSync();  // only after ClickHouse acknowledged the insert
+                    consumer.commitSync(); // only after ClickHouse acknowledged the insert
                     stored += buffer.size();
                     buffer.clear();
                 }
@@ -147,11 +162,13 @@ class EndToEndIT {
     }
 
     /** Inserts through the consumer's production writer (clickhouse-jdbc via the HikariCP pool). */
-    private void insert(KafkaService kafka, HikariDataSource pool, List<ConsumerRecord<String, byte[]>> records) throws Exception {
+    private void insert(KafkaService kafka, HikariDataSource pool, List<ConsumerRecord<String, byte[]>> records)
+            throws Exception {
         List<EventRow> rows = new ArrayList<>(records.size());
         java.util.UUID topicId = TestEvents.topicId(kafka, records.get(0).topic());
         for (ConsumerRecord<String, byte[]> record : records) {
-            rows.add(new EventRow(codec.decode(record.value()), record.topic(), topicId, record.partition(), record.offset()));
+            rows.add(new EventRow(
+                    codec.decode(record.value()), record.topic(), topicId, record.partition(), record.offset()));
         }
         new ClickHouseEventWriter(pool).write(rows, io.clickstream.consumer.dedup.BatchToken.of(rows));
     }
@@ -159,15 +176,23 @@ class EndToEndIT {
     private static Map<UUID, ClickEvent> readBack(HikariDataSource pool) throws Exception {
         Map<UUID, ClickEvent> stored = new HashMap<>();
         try (Connection connection = pool.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT event_id, event_type, user_id, product_id,"
-                     + " price, timestamp, session_id, category, device, browser, os FROM events");
-             ResultSet rows = select.executeQuery()) {
+                PreparedStatement select =
+                        connection.prepareStatement("SELECT event_id, event_type, user_id, product_id,"
+                                + " price, timestamp, session_id, category, device, browser, os FROM events");
+                ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-                ClickEvent e = new ClickEvent(rows.getObject(1, UUID.class), EventType.fromWireName(rows.getString(2)),
-                        rows.getString(3), rows.getString(4), rows.getBigDecimal(5),
-                        rows.getObject(6, OffsetDateTime.class).toInstant(), nullIfEmpty(rows.getString(7)),
-                        nullIfEmpty(rows.getString(8)), nullIfEmpty(rows.getString(9)),
-                        nullIfEmpty(rows.getString(10)), nullIfEmpty(rows.getString(11)));
+                ClickEvent e = new ClickEvent(
+                        rows.getObject(1, UUID.class),
+                        EventType.fromWireName(rows.getString(2)),
+                        rows.getString(3),
+                        rows.getString(4),
+                        rows.getBigDecimal(5),
+                        rows.getObject(6, OffsetDateTime.class).toInstant(),
+                        nullIfEmpty(rows.getString(7)),
+                        nullIfEmpty(rows.getString(8)),
+                        nullIfEmpty(rows.getString(9)),
+                        nullIfEmpty(rows.getString(10)),
+                        nullIfEmpty(rows.getString(11)));
                 stored.put(e.eventId(), e);
             }
         }
@@ -175,7 +200,12 @@ class EndToEndIT {
     }
 
     private static HikariDataSource pool(ClickHouseService clickHouse, String database) {
-        return ClickHousePool.create(clickHouse.jdbcUrl(database), clickHouse.user(), clickHouse.password(), 2, java.time.Duration.ofSeconds(30));
+        return ClickHousePool.create(
+                clickHouse.jdbcUrl(database),
+                clickHouse.user(),
+                clickHouse.password(),
+                2,
+                java.time.Duration.ofSeconds(30));
     }
 
     private static String nullIfEmpty(String value) {

@@ -64,15 +64,20 @@ class ExactlyOnceIT {
     }
 
     @Test
-    void answersCutAfterClickHouseStoredTheInsertStoreNothingTwice(KafkaService kafka, ClickHouseService ch,
-                                                                    @TempDir Path dir) throws Exception {
+    void answersCutAfterClickHouseStoredTheInsertStoreNothingTwice(
+            KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("cut", 3);
         String database = databaseFor(topic);
-        try (FaultProxy proxy = FaultProxy.start(ch.httpEndpoint().getHost(), ch.httpEndpoint().getPort());
-             TestEvents events = new TestEvents(kafka, topic, 11);
-             ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"), throughProxy(
-                     ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms"), ch, proxy))) {
-            CompletableFuture<Void> producer = events.sendPacedInBackground(20_000, 2_000);  // 10 s of traffic
+        try (FaultProxy proxy = FaultProxy.start(
+                        ch.httpEndpoint().getHost(), ch.httpEndpoint().getPort());
+                TestEvents events = new TestEvents(kafka, topic, 11);
+                ConsumerProcess consumer = ConsumerProcess.start(
+                        dir.resolve("consumer.log"),
+                        throughProxy(
+                                ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms"),
+                                ch,
+                                proxy))) {
+            CompletableFuture<Void> producer = events.sendPacedInBackground(20_000, 2_000); // 10 s of traffic
             awaitRows(ch, database, 1_000, Duration.ofSeconds(60), consumer);
             for (int cut = 0; cut < 6; cut++) {
                 proxy.cutInsertAnswers(1);
@@ -90,44 +95,68 @@ class ExactlyOnceIT {
     }
 
     @Test
-    void aClickHouseThatDoesNotAnswerTimesOutAndTheRetryStoresNothingTwice(KafkaService kafka, ClickHouseService ch,
-                                                                          @TempDir Path dir) throws Exception {
+    void aClickHouseThatDoesNotAnswerTimesOutAndTheRetryStoresNothingTwice(
+            KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("hung", 3);
         String database = databaseFor(topic);
-        try (FaultProxy proxy = FaultProxy.start(ch.httpEndpoint().getHost(), ch.httpEndpoint().getPort());
-             TestEvents events = new TestEvents(kafka, topic, 12);
-             ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"), throughProxy(
-                     ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms",
-                             "--clickhouse-timeout", "2s"), ch, proxy))) {
+        try (FaultProxy proxy = FaultProxy.start(
+                        ch.httpEndpoint().getHost(), ch.httpEndpoint().getPort());
+                TestEvents events = new TestEvents(kafka, topic, 12);
+                ConsumerProcess consumer = ConsumerProcess.start(
+                        dir.resolve("consumer.log"),
+                        throughProxy(
+                                ConsumerProcess.arguments(
+                                        kafka,
+                                        ch,
+                                        topic,
+                                        database,
+                                        "--batch-max-wait",
+                                        "500ms",
+                                        "--clickhouse-timeout",
+                                        "2s"),
+                                ch,
+                                proxy))) {
             events.send(1_000);
             awaitRows(ch, database, 1_000, Duration.ofSeconds(60), consumer);
-            proxy.holdInsertAnswers(2, Duration.ofSeconds(6));  // three times the consumer's timeout
+            proxy.holdInsertAnswers(2, Duration.ofSeconds(6)); // three times the consumer's timeout
             long started = System.nanoTime();
             events.send(2_000);
             awaitRows(ch, database, 3_000, Duration.ofSeconds(90), consumer);
-            Thread.sleep(6_000);  // any held answer has been dropped by now
+            Thread.sleep(6_000); // any held answer has been dropped by now
             log("stored after " + (System.nanoTime() - started) / 1_000_000 + " ms with " + proxy.faultsInjected()
                     + " answers held back");
             assertEquals(2, proxy.faultsInjected());
             assertExactlyOnce(ch, database, 3_000);
             assertRollupsCountEveryEventOnce(ch, database, 3_000);
             String output = consumer.output();
-            assertTrue(output.contains("Read timed out") || output.contains("SocketTimeout")
-                    || output.contains("timed out"), "the consumer timed out instead of waiting:\n" + output);
+            assertTrue(
+                    output.contains("Read timed out")
+                            || output.contains("SocketTimeout")
+                            || output.contains("timed out"),
+                    "the consumer timed out instead of waiting:\n" + output);
             assertCleanStop(consumer);
         }
     }
 
     @Test
-    void twoConsumersKilledAtRandomAndAClickHouseCrashLoseAndDuplicateNothing(KafkaService kafka, ClickHouseService ch,
-                                                                            @TempDir Path dir) throws Exception {
+    void twoConsumersKilledAtRandomAndAClickHouseCrashLoseAndDuplicateNothing(
+            KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("crashes", 3);
         String database = databaseFor(topic);
         java.util.Random random = new java.util.Random();
         List<List<String>> args = new ArrayList<>();
         for (String instance : List.of("consumer-a", "consumer-b")) {
-            args.add(ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-rows", "300",
-                    "--batch-max-wait", "500ms", "--instance-id", instance));
+            args.add(ConsumerProcess.arguments(
+                    kafka,
+                    ch,
+                    topic,
+                    database,
+                    "--batch-max-rows",
+                    "300",
+                    "--batch-max-wait",
+                    "500ms",
+                    "--instance-id",
+                    instance));
         }
         ConsumerProcess[] consumers = new ConsumerProcess[2];
         int kills = 0;
@@ -136,7 +165,7 @@ class ExactlyOnceIT {
             for (int i = 0; i < 2; i++) {
                 consumers[i] = ConsumerProcess.start(dir.resolve("consumer-" + i + ".log"), args.get(i));
             }
-            CompletableFuture<Void> producer = events.sendPacedInBackground(16_000, 800);  // 20 s of traffic
+            CompletableFuture<Void> producer = events.sendPacedInBackground(16_000, 800); // 20 s of traffic
             try {
                 while (!producer.isDone()) {
                     Thread.sleep(2_000 + random.nextInt(2_000));
@@ -150,7 +179,8 @@ class ExactlyOnceIT {
                     consumers[victim].kill();
                     kills++;
                     log("kill -9 #" + kills + " of consumer " + victim);
-                    consumers[victim] = ConsumerProcess.start(dir.resolve("consumer-" + victim + ".log"), args.get(victim));
+                    consumers[victim] =
+                            ConsumerProcess.start(dir.resolve("consumer-" + victim + ".log"), args.get(victim));
                 }
                 producer.join();
                 awaitRows(ch, database, events.produced, Duration.ofSeconds(120), consumers[0]);
@@ -171,8 +201,8 @@ class ExactlyOnceIT {
     }
 
     @Test
-    void aTopicDeletedAndCreatedAgainHasItsNewRecordsStored(KafkaService kafka, ClickHouseService ch,
-                                                            @TempDir Path dir) throws Exception {
+    void aTopicDeletedAndCreatedAgainHasItsNewRecordsStored(KafkaService kafka, ClickHouseService ch, @TempDir Path dir)
+            throws Exception {
         String topic = kafka.createTopic("recreated", 3);
         String database = databaseFor(topic);
         List<String> args = ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms");
@@ -201,22 +231,31 @@ class ExactlyOnceIT {
     }
 
     @Test
-    void aNewGroupReadingFromTheStartStoresNothingAgain(KafkaService kafka, ClickHouseService ch,
-                                                        @TempDir Path dir) throws Exception {
+    void aNewGroupReadingFromTheStartStoresNothingAgain(KafkaService kafka, ClickHouseService ch, @TempDir Path dir)
+            throws Exception {
         String topic = kafka.createTopic("regroup", 3);
         String database = databaseFor(topic);
         try (TestEvents events = new TestEvents(kafka, topic, 15)) {
             events.send(6_000);
         }
-        try (ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("first.log"),
+        try (ConsumerProcess consumer = ConsumerProcess.start(
+                dir.resolve("first.log"),
                 ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms"))) {
             awaitRows(ch, database, 6_000, Duration.ofSeconds(60), consumer);
             assertCleanStop(consumer);
         }
         // Another group id (or offsets reset to earliest): every record is read again from offset 0.
-        try (ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("second.log"),
-                ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms",
-                        "--group-id", topic + "-another-group"))) {
+        try (ConsumerProcess consumer = ConsumerProcess.start(
+                dir.resolve("second.log"),
+                ConsumerProcess.arguments(
+                        kafka,
+                        ch,
+                        topic,
+                        database,
+                        "--batch-max-wait",
+                        "500ms",
+                        "--group-id",
+                        topic + "-another-group"))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!consumer.output().contains("duplicates skipped 6000") && System.nanoTime() < deadline) {
                 Thread.sleep(500);
@@ -228,22 +267,33 @@ class ExactlyOnceIT {
     }
 
     @Test
-    void historySpanningMoreThanAHundredDaysAndTextAtMaximumLengthAreStored(KafkaService kafka, ClickHouseService ch,
-                                                                            @TempDir Path dir) throws Exception {
+    void historySpanningMoreThanAHundredDaysAndTextAtMaximumLengthAreStored(
+            KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("history", 3);
         String database = databaseFor(topic);
         String ascii = "a".repeat(EventCodec.MAX_TEXT_LENGTH);
-        String wide = "\u00e9\u20ac".repeat(EventCodec.MAX_TEXT_LENGTH / 2);  // 2- and 3-byte UTF-8
+        String wide = "\u00e9\u20ac".repeat(EventCodec.MAX_TEXT_LENGTH / 2); // 2- and 3-byte UTF-8
         Instant now = Instant.now();
         try (TestEvents events = new TestEvents(kafka, topic, 16)) {
             for (int i = 0; i < 3_000; i++) {
                 String text = i % 2 == 0 ? ascii : wide;
-                events.send(new ClickEvent(new UUID(16, i), EventType.PURCHASE, text, text, new BigDecimal("999999999.99"),
-                        now.minus(Duration.ofDays(i % 200)).minusMillis(i), text, text, text, text, text));
+                events.send(new ClickEvent(
+                        new UUID(16, i),
+                        EventType.PURCHASE,
+                        text,
+                        text,
+                        new BigDecimal("999999999.99"),
+                        now.minus(Duration.ofDays(i % 200)).minusMillis(i),
+                        text,
+                        text,
+                        text,
+                        text,
+                        text));
             }
             events.flush();
         }
-        try (ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"),
+        try (ConsumerProcess consumer = ConsumerProcess.start(
+                dir.resolve("consumer.log"),
                 ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms"))) {
             awaitRows(ch, database, 3_000, Duration.ofSeconds(60), consumer);
             Thread.sleep(1_000);
@@ -260,22 +310,26 @@ class ExactlyOnceIT {
             KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
         String topic = KafkaService.uniqueName("huge");
         int twoMiB = 2 * 1024 * 1024;
-        kafka.admin().createTopics(List.of(new NewTopic(topic, 1, (short) 1)
-                .configs(Map.of("max.message.bytes", Integer.toString(twoMiB))))).all().get(30, TimeUnit.SECONDS);
+        kafka.admin()
+                .createTopics(List.of(new NewTopic(topic, 1, (short) 1)
+                        .configs(Map.of("max.message.bytes", Integer.toString(twoMiB)))))
+                .all()
+                .get(30, TimeUnit.SECONDS);
         String database = databaseFor(topic);
         byte[] poison = ("{\"event_id\":\"" + "x".repeat(1_500_000) + "\"}").getBytes(StandardCharsets.UTF_8);
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, twoMiB);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, "user_huge".getBytes(StandardCharsets.UTF_8), poison))
                     .get(30, TimeUnit.SECONDS);
         }
         try (TestEvents events = new TestEvents(kafka, topic, 17)) {
             events.send(500);
         }
-        try (ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"),
+        try (ConsumerProcess consumer = ConsumerProcess.start(
+                dir.resolve("consumer.log"),
                 ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms"))) {
             awaitRows(ch, database, 500, Duration.ofSeconds(60), consumer);
             assertExactlyOnce(ch, database, 500);
@@ -292,44 +346,55 @@ class ExactlyOnceIT {
     }
 
     @Test
-    void aColumnChangedUnderTheRunningConsumerStopsItNamingTheColumn(KafkaService kafka, ClickHouseService ch,
-                                                                     @TempDir Path dir) throws Exception {
+    void aColumnChangedUnderTheRunningConsumerStopsItNamingTheColumn(
+            KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("altered", 3);
         String database = databaseFor(topic);
         try (TestEvents events = new TestEvents(kafka, topic, 18);
-             ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"),
-                     ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms"))) {
+                ConsumerProcess consumer = ConsumerProcess.start(
+                        dir.resolve("consumer.log"),
+                        ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms"))) {
             events.send(1_000);
             awaitRows(ch, database, 1_000, Duration.ofSeconds(60), consumer);
-            Thread.sleep(1_000);  // the commit of that batch
+            Thread.sleep(1_000); // the commit of that batch
             // Same width, other meaning: without the typed header these values would be stored x100 too small.
             ch.execute("ALTER TABLE " + database + ".events MODIFY COLUMN price Decimal(18, 4)");
             events.send(1_000);
             assertTrue(consumer.waitFor(Duration.ofSeconds(60)), "the consumer stops:\n" + consumer.output());
             assertEquals(ConsumerMain.EXIT_FATAL, consumer.exitValue(), consumer.output());
             String output = consumer.output();
-            assertTrue(output.contains("column price of the events table is now Decimal(18, 4), the consumer writes"
-                    + " Decimal(18, 2)"), output);
+            assertTrue(
+                    output.contains("column price of the events table is now Decimal(18, 4), the consumer writes"
+                            + " Decimal(18, 2)"),
+                    output);
             assertEquals(1_000, count(ch, database, ""), "nothing of the refused batch stored");
             assertEquals(1_000, committedOffsets(kafka, topic + "-group"), "nothing committed past the stored batch");
         }
     }
 
     @Test
-    void anInsertAcknowledgedButNotStoredStopsTheConsumerAndCommitsNothing(KafkaService kafka, ClickHouseService ch,
-                                                                           @TempDir Path dir) throws Exception {
+    void anInsertAcknowledgedButNotStoredStopsTheConsumerAndCommitsNothing(
+            KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("unstored", 3);
         String database = databaseFor(topic);
-        try (FaultProxy proxy = FaultProxy.start(ch.httpEndpoint().getHost(), ch.httpEndpoint().getPort());
-             TestEvents events = new TestEvents(kafka, topic, 20)) {
-            proxy.acknowledgeInsertsWithoutStoring(1);  // "200, 0 rows written", and nothing reached ClickHouse
+        try (FaultProxy proxy = FaultProxy.start(
+                        ch.httpEndpoint().getHost(), ch.httpEndpoint().getPort());
+                TestEvents events = new TestEvents(kafka, topic, 20)) {
+            proxy.acknowledgeInsertsWithoutStoring(1); // "200, 0 rows written", and nothing reached ClickHouse
             events.send(500);
-            try (ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"), throughProxy(
-                    ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms"), ch, proxy))) {
+            try (ConsumerProcess consumer = ConsumerProcess.start(
+                    dir.resolve("consumer.log"),
+                    throughProxy(
+                            ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms"),
+                            ch,
+                            proxy))) {
                 assertTrue(consumer.waitFor(Duration.ofSeconds(60)), "the consumer stops:\n" + consumer.output());
                 assertEquals(ConsumerMain.EXIT_FATAL, consumer.exitValue(), consumer.output());
-                assertTrue(consumer.output().contains("ClickHouse acknowledged an insert of 500 rows reporting 0 written,"
-                        + " and 500 of them are not stored"), consumer.output());
+                assertTrue(
+                        consumer.output()
+                                .contains("ClickHouse acknowledged an insert of 500 rows reporting 0 written,"
+                                        + " and 500 of them are not stored"),
+                        consumer.output());
             }
             assertEquals(1, proxy.faultsInjected());
             assertEquals(0, count(ch, database, ""));
@@ -338,13 +403,22 @@ class ExactlyOnceIT {
     }
 
     private static long committedOffsets(KafkaService kafka, String group) throws Exception {
-        return kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
-                .values().stream().mapToLong(o -> o == null ? 0 : o.offset()).sum();
+        return kafka
+                .admin()
+                .listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS)
+                .values()
+                .stream()
+                .mapToLong(o -> o == null ? 0 : o.offset())
+                .sum();
     }
 
     /** Each rollup counts every stored event once: a re-sent insert left no second block in any view. */
     private static void assertRollupsCountEveryEventOnce(ClickHouseService ch, String database, long events) {
-        assertEquals(events, ch.queryLong("SELECT sum(events) FROM " + database + ".events_per_minute"),
+        assertEquals(
+                events,
+                ch.queryLong("SELECT sum(events) FROM " + database + ".events_per_minute"),
                 "events_per_minute");
         assertEquals(events, ch.queryLong("SELECT sum(events) FROM " + database + ".segment_minute"), "segment_minute");
     }
@@ -354,8 +428,10 @@ class ExactlyOnceIT {
         String table = database + ".events";
         assertEquals(produced, count(ch, database, ""), "rows = produced");
         assertEquals(produced, ch.queryLong("SELECT uniqExact(event_id) FROM " + table), "no event stored twice");
-        assertEquals(produced, ch.queryLong("SELECT uniqExact(kafka_topic_id, kafka_partition, kafka_offset) FROM "
-                + table), "no Kafka record stored twice");
+        assertEquals(
+                produced,
+                ch.queryLong("SELECT uniqExact(kafka_topic_id, kafka_partition, kafka_offset) FROM " + table),
+                "no Kafka record stored twice");
     }
 
     private static void awaitTopicGone(KafkaService kafka, String topic) throws Exception {

@@ -15,9 +15,11 @@ import java.util.function.Predicate;
 final class InMemoryEventWriter implements EventWriter {
     /** (topic ID-partition-offset) → row; a key seen twice is a duplicate. */
     final TreeMap<String, EventRow> stored = new TreeMap<>();
+
     final List<String> duplicates = new ArrayList<>();
     /** Log of calls, interleaved by tests with commits, to check ordering. */
     final List<String> calls;
+
     private int failuresLeft;
     private WriteException.Kind failureKind;
     private boolean storeBeforeFailing;
@@ -41,6 +43,7 @@ final class InMemoryEventWriter implements EventWriter {
 
     /** Tokens of stored inserts: like ClickHouse's deduplication window, a known token stores nothing. */
     final Set<String> tokens = new HashSet<>();
+
     int deduplicatedInserts;
 
     static String key(UUID topicId, int partition, long offset) {
@@ -55,7 +58,8 @@ final class InMemoryEventWriter implements EventWriter {
             if (storeBeforeFailing) {
                 store(rows, deduplicationToken);
             }
-            throw new WriteException(failureKind, failureKind == WriteException.Kind.FATAL ? 516 : 0, "scripted " + failureKind, null);
+            throw new WriteException(
+                    failureKind, failureKind == WriteException.Kind.FATAL ? 516 : 0, "scripted " + failureKind, null);
         }
         if (rows.stream().anyMatch(rejected)) {
             throw new WriteException(WriteException.Kind.DATA, 53, "scripted TYPE_MISMATCH", null);
@@ -105,8 +109,10 @@ final class InMemoryEventWriter implements EventWriter {
         failLookupIfScripted();
         Set<Long> offsets = new HashSet<>();
         for (EventRow row : stored.values()) {
-            if (row.topicId().equals(topicId) && row.partition() == partition
-                    && row.offset() >= fromOffset && row.offset() <= toOffset) {
+            if (row.topicId().equals(topicId)
+                    && row.partition() == partition
+                    && row.offset() >= fromOffset
+                    && row.offset() <= toOffset) {
                 offsets.add(row.offset());
             }
         }

@@ -50,26 +50,44 @@ class IngestLoopTest {
         consumer = new MockConsumer<>("earliest") {
             @Override
             public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-                calls.add("commit " + offsets.entrySet().stream().sorted(Map.Entry.comparingByKey(
-                        java.util.Comparator.comparing(TopicPartition::partition)))
-                        .map(e -> e.getKey().partition() + "=" + e.getValue().offset()).toList());
+                calls.add("commit "
+                        + offsets.entrySet().stream()
+                                .sorted(Map.Entry.comparingByKey(
+                                        java.util.Comparator.comparing(TopicPartition::partition)))
+                                .map(e -> e.getKey().partition() + "="
+                                        + e.getValue().offset())
+                                .toList());
                 super.commitSync(offsets);
             }
         };
         writer = new InMemoryEventWriter(calls);
         deadLetters = new RecordingDeadLetters();
         metrics = new IngestMetrics();
-        loop = new IngestLoop(consumer, TOPIC, topic -> TOPIC_ID, writer, deadLetters, codec,
-                new MicroBatcher(1000, Duration.ofSeconds(5), () -> now), new Backoff(Duration.ofSeconds(30)),
-                metrics, () -> now, Duration.ofDays(1));
+        loop = new IngestLoop(
+                consumer,
+                TOPIC,
+                topic -> TOPIC_ID,
+                writer,
+                deadLetters,
+                codec,
+                new MicroBatcher(1000, Duration.ofSeconds(5), () -> now),
+                new Backoff(Duration.ofSeconds(30)),
+                metrics,
+                () -> now,
+                Duration.ofDays(1));
         loop.subscribe();
         consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
         consumer.rebalance(List.of(P0, P1));
     }
 
     private byte[] event(int i) {
-        return codec.encode(ClickEvent.of(new UUID(7, i), EventType.PAGE_VIEW, "user_" + (i % 50), "prod_" + i,
-                new BigDecimal("9.99"), Instant.parse("2026-11-25T12:00:00Z").plusMillis(i)));
+        return codec.encode(ClickEvent.of(
+                new UUID(7, i),
+                EventType.PAGE_VIEW,
+                "user_" + (i % 50),
+                "prod_" + i,
+                new BigDecimal("9.99"),
+                Instant.parse("2026-11-25T12:00:00Z").plusMillis(i)));
     }
 
     private void add(TopicPartition partition, long offset, byte[] value) {
@@ -100,7 +118,9 @@ class IngestLoopTest {
         addEvents(P1, 0, 400);
         loop.pollOnce();
         assertEquals(1000, writer.stored.size());
-        assertEquals(List.of("write 1000", "commit [0=600, 1=400]"), calls.subList(calls.size() - 2, calls.size()),
+        assertEquals(
+                List.of("write 1000", "commit [0=600, 1=400]"),
+                calls.subList(calls.size() - 2, calls.size()),
                 "one insert, then the commit of exactly what it stored");
     }
 
@@ -127,7 +147,7 @@ class IngestLoopTest {
         assertNull(committed(P0));
         assertEquals(Set.of(P0, P1), consumer.paused(), "paused: poll keeps the membership, fetches nothing");
         assertEquals(0, metrics.clickHouseUp.get());
-        addEvents(P0, 1000, 5);  // arrives meanwhile, must wait
+        addEvents(P0, 1000, 5); // arrives meanwhile, must wait
         for (int attempt = 0; attempt < 3; attempt++) {
             now += 31 * SECOND;
             loop.pollOnce();
@@ -142,7 +162,7 @@ class IngestLoopTest {
     @Test
     void retryAfterAnAmbiguousFailureResendsTheSameBatchWithTheSameToken() throws Exception {
         pollUntilResumed();
-        writer.failNext(1, WriteException.Kind.RETRIABLE, true);  // stored, but the client saw a timeout
+        writer.failNext(1, WriteException.Kind.RETRIABLE, true); // stored, but the client saw a timeout
         addEvents(P0, 0, 1000);
         loop.pollOnce();
         now += 31 * SECOND;
@@ -150,7 +170,9 @@ class IngestLoopTest {
         assertEquals(1000, writer.stored.size());
         assertEquals(List.of(), writer.duplicates);
         assertEquals(1, writer.deduplicatedInserts, "the re-sent batch carried the stored batch's token");
-        assertEquals(List.of("write 1000", "write 1000", "commit [0=1000]"), calls.subList(calls.size() - 3, calls.size()),
+        assertEquals(
+                List.of("write 1000", "write 1000", "commit [0=1000]"),
+                calls.subList(calls.size() - 3, calls.size()),
                 "re-sent as it was, without a lookup");
         assertEquals(1000L, committed(P0));
     }
@@ -158,11 +180,11 @@ class IngestLoopTest {
     @Test
     void aBatchThatChangedAfterAnAmbiguousFailureIsLookedUpBeforeTheRetry() throws Exception {
         pollUntilResumed();
-        writer.failNext(1, WriteException.Kind.RETRIABLE, true);  // stored, but the client saw a timeout
+        writer.failNext(1, WriteException.Kind.RETRIABLE, true); // stored, but the client saw a timeout
         addEvents(P0, 0, 600);
         addEvents(P1, 0, 400);
         loop.pollOnce();
-        loop.onPartitionsLost(List.of(P1));  // P1's rows leave the batch: its token changes
+        loop.onPartitionsLost(List.of(P1)); // P1's rows leave the batch: its token changes
         now += 31 * SECOND;
         loop.pollOnce();
         assertEquals(1000, writer.stored.size());
@@ -177,7 +199,8 @@ class IngestLoopTest {
         // The old topic (another ID) stored offsets 0..999 of P0; the new topic restarts at 0.
         List<io.clickstream.consumer.processing.EventRow> old = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            old.add(new io.clickstream.consumer.processing.EventRow(codec.decode(event(i)), TOPIC, new UUID(9, 9), 0, i));
+            old.add(new io.clickstream.consumer.processing.EventRow(
+                    codec.decode(event(i)), TOPIC, new UUID(9, 9), 0, i));
         }
         writer.write(old, "old topic's batch");
         pollUntilResumed();
@@ -192,7 +215,8 @@ class IngestLoopTest {
         // A previous owner inserted offsets 0..599 of P0 and died before committing.
         List<io.clickstream.consumer.processing.EventRow> previous = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
-            previous.add(new io.clickstream.consumer.processing.EventRow(codec.decode(event(i)), TOPIC, TOPIC_ID, 0, i));
+            previous.add(
+                    new io.clickstream.consumer.processing.EventRow(codec.decode(event(i)), TOPIC, TOPIC_ID, 0, i));
         }
         writer.write(previous, "previous owner's batch");
         calls.clear();
@@ -227,17 +251,26 @@ class IngestLoopTest {
         addEvents(P0, 0, 5);
         add(P0, 5, "{not json".getBytes(StandardCharsets.UTF_8));
         add(P0, 6, null);
-        add(P0, 7, new String(event(7), StandardCharsets.UTF_8).replace("9.99", "-1").getBytes(StandardCharsets.UTF_8));
+        add(
+                P0,
+                7,
+                new String(event(7), StandardCharsets.UTF_8)
+                        .replace("9.99", "-1")
+                        .getBytes(StandardCharsets.UTF_8));
         addEvents(P0, 8, 2);
         loop.pollOnce();
         now += 5 * SECOND;
         loop.pollOnce();
         assertEquals(7, writer.stored.size());
         assertEquals(3, deadLetters.letters.size());
-        assertEquals("malformed JSON: Unexpected character ('n' (code 110)): was expecting double-quote to start field name", deadLetters.letters.get(0).reason());
+        assertEquals(
+                "malformed JSON: Unexpected character ('n' (code 110)): was expecting double-quote to start field name",
+                deadLetters.letters.get(0).reason());
         assertEquals("empty payload", deadLetters.letters.get(1).reason());
         assertEquals("price: must be >= 0, got -1", deadLetters.letters.get(2).reason());
-        assertEquals(List.of(5L, 6L, 7L), deadLetters.letters.stream().map(l -> l.sourceOffset()).toList());
+        assertEquals(
+                List.of(5L, 6L, 7L),
+                deadLetters.letters.stream().map(l -> l.sourceOffset()).toList());
         assertEquals(10L, committed(P0), "committed past the poison records");
     }
 
@@ -248,7 +281,9 @@ class IngestLoopTest {
         addEvents(P0, 0, 1000);
         loop.pollOnce();
         assertEquals(998, writer.stored.size());
-        assertEquals(List.of(3L, 700L), deadLetters.letters.stream().map(l -> l.sourceOffset()).sorted().toList());
+        assertEquals(
+                List.of(3L, 700L),
+                deadLetters.letters.stream().map(l -> l.sourceOffset()).sorted().toList());
         assertTrue(deadLetters.letters.get(0).reason().startsWith("rejected by ClickHouse: scripted TYPE_MISMATCH"));
         assertEquals(1000L, committed(P0));
     }
@@ -270,7 +305,9 @@ class IngestLoopTest {
         loop.pollOnce();
         consumer.rebalance(List.of(P1));
         assertEquals(50, writer.stored.size());
-        assertEquals(List.of("write 50", "commit [0=30, 1=20]"), calls.subList(calls.size() - 2, calls.size()),
+        assertEquals(
+                List.of("write 50", "commit [0=30, 1=20]"),
+                calls.subList(calls.size() - 2, calls.size()),
                 "stored and committed while the partition was still ours");
     }
 

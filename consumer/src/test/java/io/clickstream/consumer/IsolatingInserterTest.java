@@ -29,8 +29,12 @@ class IsolatingInserterTest {
     private static List<EventRow> rows(int count) {
         List<EventRow> rows = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            rows.add(new EventRow(ClickEvent.of(new UUID(0, i), EventType.PAGE_VIEW, "user_" + i, "p", BigDecimal.ONE,
-                    Instant.EPOCH), "t", new UUID(1, 1), 0, i));
+            rows.add(new EventRow(
+                    ClickEvent.of(new UUID(0, i), EventType.PAGE_VIEW, "user_" + i, "p", BigDecimal.ONE, Instant.EPOCH),
+                    "t",
+                    new UUID(1, 1),
+                    0,
+                    i));
         }
         return rows;
     }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 class ReadmeDocumentsSettingsTest {
     @Test
     void everySettingIsInTheReadmeTable() throws Exception {
-        assertEquals(List.of(), ReadmeTables.undocumented(ConsumerSettings.ALL), "README configuration table lacks these");
+        assertEquals(
+                List.of(), ReadmeTables.undocumented(ConsumerSettings.ALL), "README configuration table lacks these");
     }
 }

@@ -15,8 +15,7 @@ final class RecordingDeadLetters implements DeadLetterPublisher {
     }
 
     @Override
-    public void flush() {
-    }
+    public void flush() {}
 
     @Override
     public long published() {
@@ -24,6 +23,5 @@ final class RecordingDeadLetters implements DeadLetterPublisher {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -17,38 +17,53 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The start-up schema check against real tables: the bundled schema passes, a mismatched one is refused by name. */
 @ExtendWith(RealServices.class)
 class SchemaCheckIT {
-    private static final Map<String, String> RETENTION = Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400");
+    private static final Map<String, String> RETENTION =
+            Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400");
 
     @Test
     void bundledSchemaPassesAndApplyingItTwiceIsHarmless(ClickHouseService ch) throws Exception {
         String database = "schema_ok_" + Long.toHexString(System.nanoTime());
-        try (HikariDataSource pool = ClickHousePool.create(ch.jdbcUrl("default"), ch.user(), ch.password(), 1, java.time.Duration.ofSeconds(30))) {
+        try (HikariDataSource pool = ClickHousePool.create(
+                ch.jdbcUrl("default"), ch.user(), ch.password(), 1, java.time.Duration.ofSeconds(30))) {
             try (Connection connection = pool.getConnection()) {
                 SchemaInstaller.install(connection, database, RETENTION);
                 SchemaInstaller.install(connection, database, RETENTION);
             }
             SchemaInstaller.check(pool, database);
         }
-        assertEquals(4, ch.queryLong("SELECT count() FROM system.tables WHERE database = '" + database
-                + "' AND engine LIKE '%MergeTree'"), "events and the three rollups");
+        assertEquals(
+                4,
+                ch.queryLong("SELECT count() FROM system.tables WHERE database = '" + database
+                        + "' AND engine LIKE '%MergeTree'"),
+                "events and the three rollups");
     }
 
     @Test
     void missingOrMistypedTablesAreRefusedWithTheReason(ClickHouseService ch) throws Exception {
         String database = ch.createDatabase("schema_bad");
-        try (HikariDataSource pool = ClickHousePool.create(ch.jdbcUrl(database), ch.user(), ch.password(), 1, java.time.Duration.ofSeconds(30))) {
-            SchemaInstaller.IncompatibleSchemaException missing = assertThrows(SchemaInstaller.IncompatibleSchemaException.class,
-                    () -> SchemaInstaller.check(pool, database));
-            assertTrue(missing.getMessage().contains("table " + database + ".events does not exist"), missing.getMessage());
+        try (HikariDataSource pool = ClickHousePool.create(
+                ch.jdbcUrl(database), ch.user(), ch.password(), 1, java.time.Duration.ofSeconds(30))) {
+            SchemaInstaller.IncompatibleSchemaException missing = assertThrows(
+                    SchemaInstaller.IncompatibleSchemaException.class, () -> SchemaInstaller.check(pool, database));
+            assertTrue(
+                    missing.getMessage().contains("table " + database + ".events does not exist"),
+                    missing.getMessage());
 
             ch.execute("CREATE TABLE " + database + ".events (event_id UUID, event_type String, user_id String,"
                     + " product_id String, price Decimal(38, 4), timestamp DateTime, session_id String, category String,"
                     + " device String, browser String, os String, kafka_topic String, kafka_partition UInt32)"
                     + " ENGINE = MergeTree ORDER BY event_id");
-            String message = assertThrows(SchemaInstaller.IncompatibleSchemaException.class,
-                    () -> SchemaInstaller.check(pool, database)).getMessage();
-            for (String problem : new String[] {"column event_type has type String", "column price has type Decimal(38, 4)",
-                "column timestamp has type DateTime,", "column kafka_partition has type UInt32", "missing column kafka_offset"}) {
+            String message = assertThrows(
+                            SchemaInstaller.IncompatibleSchemaException.class,
+                            () -> SchemaInstaller.check(pool, database))
+                    .getMessage();
+            for (String problem : new String[] {
+                "column event_type has type String",
+                "column price has type Decimal(38, 4)",
+                "column timestamp has type DateTime,",
+                "column kafka_partition has type UInt32",
+                "missing column kafka_offset"
+            }) {
                 assertTrue(message.contains(problem), "names '" + problem + "': " + message);
             }
         }

@@ -42,27 +42,41 @@ final class TestEvents implements AutoCloseable {
         // OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (seen here with Kafka 4.3.1).
         config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
-        this.producer.partitionsFor(topic);  // metadata before the first send
+        this.producer.partitionsFor(topic); // metadata before the first send
         this.topic = topic;
         this.random = new Random(seed);
     }
 
     /** Kafka's ID of {@code topic}, as the consumer stores it per row. */
     static UUID topicId(KafkaService kafka, String topic) throws Exception {
-        try (io.clickstream.consumer.kafka.AdminTopicIds ids = new io.clickstream.consumer.kafka.AdminTopicIds(
-                kafka.bootstrapServers())) {
+        try (io.clickstream.consumer.kafka.AdminTopicIds ids =
+                new io.clickstream.consumer.kafka.AdminTopicIds(kafka.bootstrapServers())) {
             return ids.of(topic);
         }
     }
 
     ClickEvent next() {
-        EventType[] types = {EventType.PAGE_VIEW, EventType.PAGE_VIEW, EventType.PAGE_VIEW, EventType.ADD_TO_CART,
-            EventType.REMOVE_FROM_CART, EventType.PURCHASE};
+        EventType[] types = {
+            EventType.PAGE_VIEW,
+            EventType.PAGE_VIEW,
+            EventType.PAGE_VIEW,
+            EventType.ADD_TO_CART,
+            EventType.REMOVE_FROM_CART,
+            EventType.PURCHASE
+        };
         EventType type = types[random.nextInt(types.length)];
-        return new ClickEvent(new UUID(random.nextLong(), random.nextLong()), type,
-                String.format("user_%04d", random.nextInt(500)), "prod_" + random.nextInt(1000),
-                BigDecimal.valueOf(random.nextInt(100_000), 2), Instant.now(), "sess_" + random.nextInt(5000),
-                "kids.toys", "mobile", "Chrome", "Android");
+        return new ClickEvent(
+                new UUID(random.nextLong(), random.nextLong()),
+                type,
+                String.format("user_%04d", random.nextInt(500)),
+                "prod_" + random.nextInt(1000),
+                BigDecimal.valueOf(random.nextInt(100_000), 2),
+                Instant.now(),
+                "sess_" + random.nextInt(5000),
+                "kids.toys",
+                "mobile",
+                "Chrome",
+                "Android");
     }
 
     void send(ClickEvent event) {
@@ -96,17 +110,19 @@ final class TestEvents implements AutoCloseable {
      * completes when all are acknowledged, and {@code join()} rethrows a failure.
      */
     CompletableFuture<Void> sendPacedInBackground(int count, int perSecond) {
-        return CompletableFuture.runAsync(() -> {
-            long start = System.nanoTime();
-            for (int i = 0; i < count; i++) {
-                long wait = start + i * 1_000_000_000L / perSecond - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                send(next());
-            }
-            flush();
-        }, task -> new Thread(task, "paced-test-producer").start());
+        return CompletableFuture.runAsync(
+                () -> {
+                    long start = System.nanoTime();
+                    for (int i = 0; i < count; i++) {
+                        long wait = start + i * 1_000_000_000L / perSecond - System.nanoTime();
+                        if (wait > 0) {
+                            LockSupport.parkNanos(wait);
+                        }
+                        send(next());
+                    }
+                    flush();
+                },
+                task -> new Thread(task, "paced-test-producer").start());
     }
 
     /** Waits for every send; a send that failed fails the test here, not later as a "lost" row. */

@@ -52,14 +52,18 @@ class AccessControlIT {
 
     private static void denied(Runnable action, String what) {
         IllegalStateException e = assertThrows(IllegalStateException.class, action::run, what + " must be refused");
-        assertTrue(e.getMessage().contains("Code: 497") || e.getMessage().contains("Code: 164"),
+        assertTrue(
+                e.getMessage().contains("Code: 497") || e.getMessage().contains("Code: 164"),
                 what + " refused for lack of rights: " + e.getMessage());
     }
 
     @Test
     void readerReadsButCannotWriteAlterOrDrop() {
-        assertEquals(0, reader().queryLong("SELECT count() FROM " + database + ".events SETTINGS max_execution_time = 30"));
-        denied(() -> reader().execute("INSERT INTO " + database + ".events (event_id) VALUES (generateUUIDv4())"), "INSERT");
+        assertEquals(
+                0, reader().queryLong("SELECT count() FROM " + database + ".events SETTINGS max_execution_time = 30"));
+        denied(
+                () -> reader().execute("INSERT INTO " + database + ".events (event_id) VALUES (generateUUIDv4())"),
+                "INSERT");
         denied(() -> reader().execute("ALTER TABLE " + database + ".events DELETE WHERE 1"), "ALTER");
         denied(() -> reader().execute("DROP TABLE " + database + ".events"), "DROP");
         denied(() -> reader().query("SELECT count() FROM system.users"), "reading users");
@@ -67,8 +71,10 @@ class AccessControlIT {
 
     @Test
     void ingestUserWritesEventsOnly() {
-        ingest().execute("INSERT INTO " + database + ".events (event_id, event_type, user_id, product_id, price, timestamp,"
-                + " kafka_topic, kafka_partition, kafka_offset) VALUES (generateUUIDv4(), 'page_view', 'u', 'p', 1, now64(3), 't', 0, 0)");
+        ingest().execute(
+                        "INSERT INTO " + database
+                                + ".events (event_id, event_type, user_id, product_id, price, timestamp,"
+                                + " kafka_topic, kafka_partition, kafka_offset) VALUES (generateUUIDv4(), 'page_view', 'u', 'p', 1, now64(3), 't', 0, 0)");
         assertEquals(1, ingest().queryLong("SELECT count() FROM " + database + ".events WHERE kafka_offset >= 0"));
         denied(() -> ingest().query("SELECT count() FROM " + database + ".events_per_minute"), "reading other tables");
         denied(() -> ingest().execute("DROP TABLE " + database + ".events"), "DROP");

@@ -16,21 +16,30 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealServices.class)
 class AlertRulesIT {
     private static final Instant TO = Instant.parse("2026-11-25T12:00:00Z");
-    private static final Map<String, Provisioning.AlertRule> RULES = Provisioning.alertRules().stream()
-            .collect(Collectors.toMap(Provisioning.AlertRule::uid, r -> r));
+    private static final Map<String, Provisioning.AlertRule> RULES =
+            Provisioning.alertRules().stream().collect(Collectors.toMap(Provisioning.AlertRule::uid, r -> r));
 
     /** {@code count} events of {@code type}, one every {@code stepMillis}, from {@code start}, each stored as it happened. */
-    private static void insert(ClickHouseService ch, String db, String type, int count, Instant start, long stepMillis) {
+    private static void insert(
+            ClickHouseService ch, String db, String type, int count, Instant start, long stepMillis) {
         insert(ch, db, type, count, start, stepMillis, 0);
     }
 
     /** As above, but stored {@code storedAfterMillis} after the event's time (negative: stamped ahead of its storing). */
-    private static void insert(ClickHouseService ch, String db, String type, int count, Instant start, long stepMillis,
-                               long storedAfterMillis) {
-        String time = "addMilliseconds(fromUnixTimestamp64Milli(" + start.toEpochMilli() + "), number * " + stepMillis + ")";
+    private static void insert(
+            ClickHouseService ch,
+            String db,
+            String type,
+            int count,
+            Instant start,
+            long stepMillis,
+            long storedAfterMillis) {
+        String time =
+                "addMilliseconds(fromUnixTimestamp64Milli(" + start.toEpochMilli() + "), number * " + stepMillis + ")";
         ch.execute("INSERT INTO " + db + ".events (event_id, event_type, user_id, product_id, price, timestamp,"
                 + " session_id, category, device, browser, os, kafka_topic, kafka_partition, kafka_offset, ingested_at)"
-                + " SELECT generateUUIDv4(), '" + type + "', concat('user_', toString(number % 50)), 'prod_1', 9.99, " + time + ","
+                + " SELECT generateUUIDv4(), '" + type + "', concat('user_', toString(number % 50)), 'prod_1', 9.99, "
+                + time + ","
                 + " 's', 'c', 'mobile', 'Chrome', 'Android', 'alert-test', 0, number, addMilliseconds(" + time + ", "
                 + storedAfterMillis + ") FROM numbers(" + count + ")");
     }
@@ -38,7 +47,8 @@ class AlertRulesIT {
     /** Evaluates a rule as Grafana would at {@code TO}: query, last value, threshold. */
     private static boolean fires(ClickHouseService ch, String db, String uid) {
         Provisioning.AlertRule rule = RULES.get(uid);
-        String sql = GrafanaMacros.expand(rule.sql(), TO.minusSeconds(3900), TO, 60).replace("clickstream.", db + ".");
+        String sql =
+                GrafanaMacros.expand(rule.sql(), TO.minusSeconds(3900), TO, 60).replace("clickstream.", db + ".");
         List<Map<String, String>> rows = ch.queryRows(sql);
         assertEquals(1, rows.size(), rule.title() + " returns one row");
         double value = Double.parseDouble(rows.get(0).values().iterator().next());
@@ -51,20 +61,21 @@ class AlertRulesIT {
 
     @Test
     void theThreeRulesAreProvisioned() {
-        assertEquals(List.of("clickstream-checkout-broken", "clickstream-stale-data", "clickstream-traffic-drop"),
+        assertEquals(
+                List.of("clickstream-checkout-broken", "clickstream-stale-data", "clickstream-traffic-drop"),
                 RULES.keySet().stream().sorted().toList());
     }
 
     @Test
     void trafficDropFiresWhenTheLastFiveMinutesFallBelowHalfTheBaseline(ClickHouseService ch) {
         String steady = freshDatabase(ch);
-        insert(ch, steady, "page_view", 3600, TO.minusSeconds(3900), 1000);  // 1/s for the hour before
-        insert(ch, steady, "page_view", 300, TO.minusSeconds(299), 1000);    // 1/s in the last 5 minutes
+        insert(ch, steady, "page_view", 3600, TO.minusSeconds(3900), 1000); // 1/s for the hour before
+        insert(ch, steady, "page_view", 300, TO.minusSeconds(299), 1000); // 1/s in the last 5 minutes
         assertTrue(!fires(ch, steady, "clickstream-traffic-drop"), "steady traffic");
 
         String dropped = freshDatabase(ch);
         insert(ch, dropped, "page_view", 3600, TO.minusSeconds(3900), 1000);
-        insert(ch, dropped, "page_view", 60, TO.minusSeconds(299), 5000);     // 0.2/s: a drop to 20%
+        insert(ch, dropped, "page_view", 60, TO.minusSeconds(299), 5000); // 0.2/s: a drop to 20%
         assertTrue(fires(ch, dropped, "clickstream-traffic-drop"), "traffic at 20% of baseline");
 
         String noBaseline = freshDatabase(ch);
@@ -77,7 +88,7 @@ class AlertRulesIT {
         String broken = freshDatabase(ch);
         insert(ch, broken, "page_view", 500, TO.minusSeconds(590), 1000);
         insert(ch, broken, "add_to_cart", 25, TO.minusSeconds(590), 20_000);
-        insert(ch, broken, "purchase", 3, TO.minusSeconds(900), 10_000);     // before the 10-minute window
+        insert(ch, broken, "purchase", 3, TO.minusSeconds(900), 10_000); // before the 10-minute window
         assertTrue(fires(ch, broken, "clickstream-checkout-broken"));
 
         String healthy = freshDatabase(ch);
@@ -94,11 +105,11 @@ class AlertRulesIT {
     void staleDataFiresWhenTheNewestEventIsOlderThanAMinute(ClickHouseService ch) {
         Instant now = Instant.now();
         String stale = freshDatabase(ch);
-        insert(ch, stale, "page_view", 10, now.minusSeconds(130), 1000);     // newest 121 s old
+        insert(ch, stale, "page_view", 10, now.minusSeconds(130), 1000); // newest 121 s old
         assertTrue(fires(ch, stale, "clickstream-stale-data"));
 
         String fresh = freshDatabase(ch);
-        insert(ch, fresh, "page_view", 10, now.minusSeconds(10), 500);       // newest 5.5 s old
+        insert(ch, fresh, "page_view", 10, now.minusSeconds(10), 500); // newest 5.5 s old
         assertTrue(!fires(ch, fresh, "clickstream-stale-data"));
 
         assertTrue(fires(ch, freshDatabase(ch), "clickstream-stale-data"), "nothing at all is stale too");
@@ -108,7 +119,13 @@ class AlertRulesIT {
         // ingestion is 2 minutes old. Event time would call this fresh for a day.
         String stalled = freshDatabase(ch);
         insert(ch, stalled, "page_view", 10, now.minusSeconds(130), 1000);
-        insert(ch, stalled, "page_view", 1, now.plus(java.time.Duration.ofDays(1)), 1000,
+        insert(
+                ch,
+                stalled,
+                "page_view",
+                1,
+                now.plus(java.time.Duration.ofDays(1)),
+                1000,
                 -java.time.Duration.ofDays(1).plusSeconds(120).toMillis());
         assertTrue(fires(ch, stalled, "clickstream-stale-data"), "an event stamped ahead hides nothing");
     }

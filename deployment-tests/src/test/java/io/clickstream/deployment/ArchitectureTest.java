@@ -20,43 +20,78 @@ class ArchitectureTest {
 
     @Test
     void theModelDependsOnNothingOfOurs() {
-        noClasses().that().resideInAPackage("io.clickstream.model..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.clickstream.service..", "io.clickstream.producer..",
-                        "io.clickstream.consumer..", "io.clickstream.testsupport..", "io.clickstream.bench..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.clickstream.model..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.clickstream.service..",
+                        "io.clickstream.producer..",
+                        "io.clickstream.consumer..",
+                        "io.clickstream.testsupport..",
+                        "io.clickstream.bench..")
                 .check(CLASSES);
     }
 
     @Test
     void serviceCommonDependsOnlyOnTheModel() {
-        noClasses().that().resideInAPackage("io.clickstream.service..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.clickstream.producer..", "io.clickstream.consumer..",
-                        "io.clickstream.testsupport..", "io.clickstream.bench..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.clickstream.service..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.clickstream.producer..",
+                        "io.clickstream.consumer..",
+                        "io.clickstream.testsupport..",
+                        "io.clickstream.bench..")
                 .check(CLASSES);
     }
 
     @Test
     void theServicesNeverDependOnEachOther() {
-        noClasses().that().resideInAPackage("io.clickstream.producer..")
-                .should().dependOnClassesThat().resideInAPackage("io.clickstream.consumer..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.clickstream.producer..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.clickstream.consumer..")
                 .check(CLASSES);
-        noClasses().that().resideInAPackage("io.clickstream.consumer..")
-                .should().dependOnClassesThat().resideInAPackage("io.clickstream.producer..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.clickstream.consumer..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.clickstream.producer..")
                 .check(CLASSES);
     }
 
     @Test
     void productionCodeNeverUsesTestSupport() {
-        noClasses().that().resideInAnyPackage("io.clickstream.model..", "io.clickstream.service..",
-                        "io.clickstream.producer..", "io.clickstream.consumer..")
-                .should().dependOnClassesThat().resideInAPackage("io.clickstream.testsupport..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "io.clickstream.model..",
+                        "io.clickstream.service..",
+                        "io.clickstream.producer..",
+                        "io.clickstream.consumer..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.clickstream.testsupport..")
                 .check(CLASSES);
     }
 
     @Test
     void theRulesSeeTheCodeTheyGuard() {
         // A rule over an empty import passes vacuously: make sure every module was imported.
-        for (String pkg : new String[] {"io.clickstream.model", "io.clickstream.service", "io.clickstream.producer",
-            "io.clickstream.consumer", "io.clickstream.testsupport"}) {
+        for (String pkg : new String[] {
+            "io.clickstream.model",
+            "io.clickstream.service",
+            "io.clickstream.producer",
+            "io.clickstream.consumer",
+            "io.clickstream.testsupport"
+        }) {
             org.junit.jupiter.api.Assertions.assertTrue(CLASSES.containPackage(pkg), pkg + " imported");
         }
     }

@@ -48,7 +48,8 @@ class ComposeFileTest {
     void runsTheFiveServicesFromPinnedImages() {
         for (String name : List.of("kafka", "clickhouse", "grafana", "consumer", "producer")) {
             String image = service(name).get("image").asText();
-            assertTrue(image.matches("[a-z0-9./-]+:[0-9][A-Za-z0-9._-]*"), name + " image pinned to a version: " + image);
+            assertTrue(
+                    image.matches("[a-z0-9./-]+:[0-9][A-Za-z0-9._-]*"), name + " image pinned to a version: " + image);
         }
         assertTrue(service("kafka").get("image").asText().startsWith("apache/kafka:4."));
         assertTrue(service("clickhouse").get("image").asText().startsWith("clickhouse/clickhouse-server:25."));
@@ -67,12 +68,19 @@ class ComposeFileTest {
 
     @Test
     void portsOnTheHostAreOnLoopbackByDefault() {
-        assertEquals(List.of("${BIND_ADDRESS:-127.0.0.1}:${KAFKA_HOST_PORT:-9092}:9092"), strings(service("kafka").get("ports")));
-        assertEquals(List.of("${BIND_ADDRESS:-127.0.0.1}:${CLICKHOUSE_HTTP_PORT:-8123}:8123"),
+        assertEquals(
+                List.of("${BIND_ADDRESS:-127.0.0.1}:${KAFKA_HOST_PORT:-9092}:9092"),
+                strings(service("kafka").get("ports")));
+        assertEquals(
+                List.of("${BIND_ADDRESS:-127.0.0.1}:${CLICKHOUSE_HTTP_PORT:-8123}:8123"),
                 strings(service("clickhouse").get("ports")));
-        assertEquals(List.of("${BIND_ADDRESS:-127.0.0.1}:${GRAFANA_PORT:-3000}:3000"), strings(service("grafana").get("ports")));
-        SERVICES.fields().forEachRemaining(e -> strings(e.getValue().get("ports")).forEach(port ->
-                assertTrue(port.startsWith("${BIND_ADDRESS:-127.0.0.1}:"), e.getKey() + " publishes " + port)));
+        assertEquals(
+                List.of("${BIND_ADDRESS:-127.0.0.1}:${GRAFANA_PORT:-3000}:3000"),
+                strings(service("grafana").get("ports")));
+        SERVICES.fields()
+                .forEachRemaining(e -> strings(e.getValue().get("ports"))
+                        .forEach(port -> assertTrue(
+                                port.startsWith("${BIND_ADDRESS:-127.0.0.1}:"), e.getKey() + " publishes " + port)));
     }
 
     @Test
@@ -83,21 +91,33 @@ class ComposeFileTest {
         for (String name : List.of("clickhouse", "grafana", "consumer")) {
             assertTrue(strings(service(name).get("volumes")).contains("secrets:/run/clickstream-secrets:ro"), name);
         }
-        assertEquals("service_completed_successfully",
-                service("clickhouse").get("depends_on").get("secrets").get("condition").asText());
+        assertEquals(
+                "service_completed_successfully",
+                service("clickhouse")
+                        .get("depends_on")
+                        .get("secrets")
+                        .get("condition")
+                        .asText());
         assertEquals("/run/clickstream-secrets/clickhouse_ingest", env("consumer", "CLICKHOUSE_PASSWORD_FILE"));
         assertEquals("/run/clickstream-secrets/grafana_admin", env("grafana", "GF_SECURITY_ADMIN_PASSWORD__FILE"));
-        assertEquals(List.of("/bin/bash", "/clickstream/docker-entrypoint.sh"), strings(service("clickhouse").get("entrypoint")));
+        assertEquals(
+                List.of("/bin/bash", "/clickstream/docker-entrypoint.sh"),
+                strings(service("clickhouse").get("entrypoint")));
         String entrypoint = Files.readString(RepositoryLayout.resolve("clickhouse/docker-entrypoint.sh"));
         for (String secret : List.of("clickhouse_admin", "clickhouse_ingest", "clickhouse_reader")) {
             assertTrue(entrypoint.contains(secret), "the ClickHouse entrypoint reads " + secret);
         }
         assertTrue(entrypoint.contains("exec /entrypoint.sh \"$@\""), "then runs the image's own entrypoint");
         // .env may still set a password: only the secrets service reads these variables, and none is required.
-        for (String secret : List.of("CLICKHOUSE_ADMIN_PASSWORD", "CLICKHOUSE_INGEST_PASSWORD", "CLICKHOUSE_READER_PASSWORD",
+        for (String secret : List.of(
+                "CLICKHOUSE_ADMIN_PASSWORD",
+                "CLICKHOUSE_INGEST_PASSWORD",
+                "CLICKHOUSE_READER_PASSWORD",
                 "GRAFANA_ADMIN_PASSWORD")) {
             assertEquals("${" + secret + ":-}", env("secrets", secret));
-            assertEquals(1, Files.readString(COMPOSE).split(java.util.regex.Pattern.quote("${" + secret), -1).length - 1,
+            assertEquals(
+                    1,
+                    Files.readString(COMPOSE).split(java.util.regex.Pattern.quote("${" + secret), -1).length - 1,
                     secret + " is read by the secrets service only");
         }
     }
@@ -110,7 +130,9 @@ class ComposeFileTest {
         for (String name : List.of("producer", "consumer")) {
             JsonNode dependsOn = service(name).get("depends_on");
             for (String dependency : List.of("kafka", "clickhouse")) {
-                assertEquals("service_healthy", dependsOn.get(dependency).get("condition").asText(),
+                assertEquals(
+                        "service_healthy",
+                        dependsOn.get(dependency).get("condition").asText(),
                         name + " waits for " + dependency + " to be healthy");
             }
         }
@@ -123,12 +145,15 @@ class ComposeFileTest {
 
     @Test
     void grafanaGetsThePluginProvisioningAndDashboards() {
-        assertTrue(env("grafana", "GF_PLUGINS_PREINSTALL_SYNC").startsWith("grafana-clickhouse-datasource@4."));  // exact pin: DataSourceSettingsTypesTest
+        assertTrue(env("grafana", "GF_PLUGINS_PREINSTALL_SYNC")
+                .startsWith("grafana-clickhouse-datasource@4.")); // exact pin: DataSourceSettingsTypesTest
         List<String> volumes = strings(service("grafana").get("volumes"));
         assertTrue(volumes.contains("./grafana/provisioning:/etc/grafana/provisioning:ro,z"));
-        assertTrue(volumes.contains("./grafana/dashboards:/var/lib/grafana/dashboards:ro,z"),
+        assertTrue(
+                volumes.contains("./grafana/dashboards:/var/lib/grafana/dashboards:ro,z"),
                 "mounted where the dashboard provider looks");
-        assertEquals("clickstream_ingest", env("consumer", "CLICKHOUSE_USER"), "the consumer writes as the ingest user");
+        assertEquals(
+                "clickstream_ingest", env("consumer", "CLICKHOUSE_USER"), "the consumer writes as the ingest user");
     }
 
     @Test
@@ -139,13 +164,15 @@ class ComposeFileTest {
             for (String volume : strings(e.getValue().get("volumes"))) {
                 String source = volume.substring(0, volume.indexOf(':'));
                 if (source.startsWith(".")) {
-                    assertTrue(Files.exists(RepositoryLayout.resolve(source)), e.getKey() + " mounts missing " + source);
+                    assertTrue(
+                            Files.exists(RepositoryLayout.resolve(source)), e.getKey() + " mounts missing " + source);
                 } else {
                     assertTrue(declared.contains(source), e.getKey() + " uses undeclared volume " + source);
                 }
             }
         });
-        for (String script : List.of("clickhouse/docker-init.sh", "clickhouse/docker-entrypoint.sh", "scripts/init-secrets.sh")) {
+        for (String script :
+                List.of("clickhouse/docker-init.sh", "clickhouse/docker-entrypoint.sh", "scripts/init-secrets.sh")) {
             assertTrue(Files.isExecutable(RepositoryLayout.resolve(script)), script + " is executable");
         }
     }
@@ -177,15 +204,20 @@ class ComposeFileTest {
             String jar = "clickstream-" + module + ".jar";
             assertEquals(2, text.lines().filter(l -> l.startsWith("FROM ")).count(), dockerfile + " is multi-stage");
             assertTrue(text.contains("/src/" + module + "/target/" + jar), dockerfile + " copies the built " + jar);
-            assertTrue(text.lines().anyMatch(l -> l.startsWith("USER ") && !l.contains("root")), dockerfile + " runs as non-root");
-            assertTrue(Files.readString(RepositoryLayout.resolve(module + "/pom.xml"))
-                    .contains("<finalName>clickstream-" + module + "</finalName>"), "the pom builds " + jar);
+            assertTrue(
+                    text.lines().anyMatch(l -> l.startsWith("USER ") && !l.contains("root")),
+                    dockerfile + " runs as non-root");
+            assertTrue(
+                    Files.readString(RepositoryLayout.resolve(module + "/pom.xml"))
+                            .contains("<finalName>clickstream-" + module + "</finalName>"),
+                    "the pom builds " + jar);
             for (String from : text.lines().filter(l -> l.startsWith("FROM ")).toList()) {
                 assertTrue(from.matches("FROM [a-z0-9./-]+:[0-9][A-Za-z0-9._-]*( AS \\w+)?"), "pinned: " + from);
             }
         }
         try (Stream<String> lines = Files.lines(RepositoryLayout.resolve(".dockerignore"))) {
-            assertTrue(lines.anyMatch(l -> l.contains("target")), ".dockerignore keeps build output out of the context");
+            assertTrue(
+                    lines.anyMatch(l -> l.contains("target")), ".dockerignore keeps build output out of the context");
         }
     }
 
@@ -193,6 +225,8 @@ class ComposeFileTest {
     void loadProfileAddsAFastProducer() {
         JsonNode load = service("producer-load");
         assertEquals(List.of("load"), strings(load.get("profiles")));
-        assertEquals("${LOAD_PRODUCER_RATE:-5000}", load.get("environment").get("PRODUCER_RATE").asText());
+        assertEquals(
+                "${LOAD_PRODUCER_RATE:-5000}",
+                load.get("environment").get("PRODUCER_RATE").asText());
     }
 }

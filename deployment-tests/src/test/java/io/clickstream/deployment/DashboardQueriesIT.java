@@ -58,7 +58,7 @@ class DashboardQueriesIT {
     }
 
     private static boolean inRange(Instant t) {
-        return !t.isBefore(FROM) && !t.isAfter(TO);  // $__timeFilter: >= from AND <= to
+        return !t.isBefore(FROM) && !t.isAfter(TO); // $__timeFilter: >= from AND <= to
     }
 
     private static boolean lastFiveMinutes(FixtureEvent e) {
@@ -70,7 +70,8 @@ class DashboardQueriesIT {
     }
 
     private static void assertDecimal(BigDecimal expected, String actual, String what) {
-        assertEquals(0, expected.compareTo(new BigDecimal(actual)), what + ": expected " + expected + ", got " + actual);
+        assertEquals(
+                0, expected.compareTo(new BigDecimal(actual)), what + ": expected " + expected + ", got " + actual);
     }
 
     private static void assertNumber(double expected, String actual, String what) {
@@ -83,22 +84,39 @@ class DashboardQueriesIT {
         assertEquals(150, in.stream().filter(e -> is(e, "page_view")).count());
         assertEquals(30, in.stream().filter(e -> is(e, "add_to_cart")).count());
         assertEquals(5, in.stream().filter(e -> is(e, "purchase")).count());
-        assertEquals(0, new BigDecimal("350.00").compareTo(in.stream().filter(e -> is(e, "purchase"))
-                .map(FixtureEvent::price).reduce(BigDecimal.ZERO, BigDecimal::add)));
+        assertEquals(
+                0,
+                new BigDecimal("350.00")
+                        .compareTo(in.stream()
+                                .filter(e -> is(e, "purchase"))
+                                .map(FixtureEvent::price)
+                                .reduce(BigDecimal.ZERO, BigDecimal::add)));
     }
 
     @Test
     void everyPanelIsCoveredHere() {
-        assertEquals(List.of("Revenue, last 5 minutes", "Active users and sessions, last 5 minutes", "Conversion rates",
-                "Data freshness", "Events per second", "Events by type", "Conversion funnel", "Revenue per minute",
-                "Top products by views", "Top products by revenue", "Ingest latency (stored - event time)",
-                "Checkout by segment"), new ArrayList<>(panels.keySet()));
+        assertEquals(
+                List.of(
+                        "Revenue, last 5 minutes",
+                        "Active users and sessions, last 5 minutes",
+                        "Conversion rates",
+                        "Data freshness",
+                        "Events per second",
+                        "Events by type",
+                        "Conversion funnel",
+                        "Revenue per minute",
+                        "Top products by views",
+                        "Top products by revenue",
+                        "Ingest latency (stored - event time)",
+                        "Checkout by segment"),
+                new ArrayList<>(panels.keySet()));
     }
 
     @Test
     void revenueOfTheLastFiveMinutes() {
         BigDecimal expected = where(e -> is(e, "purchase") && lastFiveMinutes(e)).stream()
-                .map(FixtureEvent::price).reduce(BigDecimal.ZERO, BigDecimal::add);
+                .map(FixtureEvent::price)
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
         assertDecimal(new BigDecimal("130.00"), expected.toPlainString(), "hand count: the purchase of minute 12");
         assertDecimal(expected, panel("Revenue, last 5 minutes").get(0).get("revenue"), "revenue");
     }
@@ -106,9 +124,13 @@ class DashboardQueriesIT {
     @Test
     void activeUsersAndSessionsOfTheLastFiveMinutes() {
         List<FixtureEvent> recent = where(DashboardQueriesIT::lastFiveMinutes);
-        Map<String, String> row = panel("Active users and sessions, last 5 minutes").get(0);
-        assertEquals(recent.stream().map(FixtureEvent::userId).distinct().count(), Long.parseLong(row.get("active_users")));
-        assertEquals(recent.stream().map(FixtureEvent::sessionId).distinct().count(), Long.parseLong(row.get("active_sessions")));
+        Map<String, String> row =
+                panel("Active users and sessions, last 5 minutes").get(0);
+        assertEquals(
+                recent.stream().map(FixtureEvent::userId).distinct().count(), Long.parseLong(row.get("active_users")));
+        assertEquals(
+                recent.stream().map(FixtureEvent::sessionId).distinct().count(),
+                Long.parseLong(row.get("active_sessions")));
     }
 
     @Test
@@ -135,7 +157,8 @@ class DashboardQueriesIT {
         }
         Map<String, Double> actual = new TreeMap<>();
         for (Map<String, String> row : panel("Events per second")) {
-            actual.put(Instant.parse(row.get("time").replace(" ", "T") + "Z") + " " + row.get("event_type"),
+            actual.put(
+                    Instant.parse(row.get("time").replace(" ", "T") + "Z") + " " + row.get("event_type"),
                     Double.parseDouble(row.get("events_per_second")));
         }
         assertEquals(expected.keySet(), actual.keySet());
@@ -145,7 +168,8 @@ class DashboardQueriesIT {
 
     @Test
     void eventsByType() {
-        Map<String, Long> expected = where(e -> inRange(e.minute())).stream().collect(groupingBy(FixtureEvent::type, TreeMap::new, counting()));
+        Map<String, Long> expected = where(e -> inRange(e.minute())).stream()
+                .collect(groupingBy(FixtureEvent::type, TreeMap::new, counting()));
         Map<String, Long> actual = new TreeMap<>();
         panel("Events by type").forEach(r -> actual.put(r.get("event_type"), Long.parseLong(r.get("events"))));
         assertEquals(expected, actual);
@@ -154,7 +178,8 @@ class DashboardQueriesIT {
     @Test
     void revenuePerMinute() {
         Map<Instant, BigDecimal> expected = new TreeMap<>();
-        where(e -> is(e, "purchase") && inRange(e.minute())).forEach(e -> expected.merge(e.minute(), e.price(), BigDecimal::add));
+        where(e -> is(e, "purchase") && inRange(e.minute()))
+                .forEach(e -> expected.merge(e.minute(), e.price(), BigDecimal::add));
         List<Map<String, String>> rows = panel("Revenue per minute");
         assertEquals(expected.size(), rows.size());
         for (Map<String, String> row : rows) {
@@ -170,44 +195,64 @@ class DashboardQueriesIT {
                 .collect(groupingBy(FixtureEvent::productId, counting()));
         List<String> expectedByViews = views.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .map(e -> e.getKey() + "=" + e.getValue()).limit(10).toList();
-        assertEquals(expectedByViews, panel("Top products by views").stream()
-                .map(r -> r.get("product_id") + "=" + r.get("views")).toList());
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .limit(10)
+                .toList();
+        assertEquals(
+                expectedByViews,
+                panel("Top products by views").stream()
+                        .map(r -> r.get("product_id") + "=" + r.get("views"))
+                        .toList());
 
         Map<String, BigDecimal> revenue = new LinkedHashMap<>();
-        where(e -> is(e, "purchase") && inRange(e.minute())).forEach(e -> revenue.merge(e.productId(), e.price(), BigDecimal::add));
+        where(e -> is(e, "purchase") && inRange(e.minute()))
+                .forEach(e -> revenue.merge(e.productId(), e.price(), BigDecimal::add));
         List<String> expectedByRevenue = revenue.entrySet().stream()
-                .sorted(Map.Entry.<String, BigDecimal>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .map(e -> e.getKey() + "=" + e.getValue().stripTrailingZeros().toPlainString()).toList();
+                .sorted(Map.Entry.<String, BigDecimal>comparingByValue()
+                        .reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .map(e -> e.getKey() + "=" + e.getValue().stripTrailingZeros().toPlainString())
+                .toList();
         assertEquals(List.of("prod_1=210", "prod_2=140"), expectedByRevenue, "hand count: 10+70+130 and 40+100");
-        assertEquals(expectedByRevenue, panel("Top products by revenue").stream()
-                .map(r -> r.get("product_id") + "=" + new BigDecimal(r.get("revenue")).stripTrailingZeros().toPlainString())
-                .toList());
+        assertEquals(
+                expectedByRevenue,
+                panel("Top products by revenue").stream()
+                        .map(r -> r.get("product_id") + "="
+                                + new BigDecimal(r.get("revenue"))
+                                        .stripTrailingZeros()
+                                        .toPlainString())
+                        .toList());
         assertEquals("category_a", panel("Top products by revenue").get(0).get("category"));
     }
 
     @Test
     void ingestLatencyPercentilesPerInterval() {
         Map<Instant, List<Long>> latencies = new TreeMap<>();
-        for (FixtureEvent e : where(e -> inRange(e.ingestedAt()) && !e.timestamp().isBefore(FROM.minusSeconds(3600)))) {
-            Instant bucket = Instant.ofEpochSecond(e.ingestedAt().getEpochSecond() / INTERVAL_SECONDS * INTERVAL_SECONDS);
+        for (FixtureEvent e :
+                where(e -> inRange(e.ingestedAt()) && !e.timestamp().isBefore(FROM.minusSeconds(3600)))) {
+            Instant bucket =
+                    Instant.ofEpochSecond(e.ingestedAt().getEpochSecond() / INTERVAL_SECONDS * INTERVAL_SECONDS);
             latencies.computeIfAbsent(bucket, b -> new ArrayList<>()).add(e.latencyMillis());
         }
         List<Map<String, String>> rows = panel("Ingest latency (stored - event time)");
         assertEquals(latencies.size(), rows.size());
         for (Map<String, String> row : rows) {
-            List<Long> sorted = latencies.get(Instant.parse(row.get("time").replace(" ", "T") + "Z")).stream().sorted().toList();
+            List<Long> sorted = latencies.get(Instant.parse(row.get("time").replace(" ", "T") + "Z")).stream()
+                    .sorted()
+                    .toList();
             // quantileExact(level) is the element at floor(level × n) of the sorted values.
-            assertNumber(sorted.get((int) (0.5 * sorted.size())) / 1000.0, row.get("p50_seconds"), "p50 " + row.get("time"));
-            assertNumber(sorted.get(Math.min(sorted.size() - 1, (int) (0.99 * sorted.size()))) / 1000.0,
-                    row.get("p99_seconds"), "p99 " + row.get("time"));
+            assertNumber(
+                    sorted.get((int) (0.5 * sorted.size())) / 1000.0, row.get("p50_seconds"), "p50 " + row.get("time"));
+            assertNumber(
+                    sorted.get(Math.min(sorted.size() - 1, (int) (0.99 * sorted.size()))) / 1000.0,
+                    row.get("p99_seconds"),
+                    "p99 " + row.get("time"));
         }
     }
 
     @Test
     void checkoutBySegmentShowsWhichSegmentDoesNotBuy() {
-        record Segment(String device, String os, String browser) {
-        }
+        record Segment(String device, String os, String browser) {}
         Map<Segment, long[]> expected = new LinkedHashMap<>();
         for (FixtureEvent e : where(e -> inRange(e.minute()))) {
             long[] counts = expected.computeIfAbsent(new Segment(e.device(), e.os(), e.browser()), s -> new long[2]);
@@ -221,7 +266,10 @@ class DashboardQueriesIT {
             assertEquals(counts[0], Long.parseLong(row.get("carts")), row.toString());
             assertEquals(counts[1], Long.parseLong(row.get("purchases")), row.toString());
         }
-        Map<String, String> safari = rows.stream().filter(r -> r.get("browser").equals("Safari")).findFirst().orElseThrow();
+        Map<String, String> safari = rows.stream()
+                .filter(r -> r.get("browser").equals("Safari"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("15", safari.get("carts"));
         assertEquals("0", safari.get("purchases"), "hand count: Safari never buys in the fixture");
         assertEquals("0", safari.get("cart_to_purchase_pct"));
@@ -232,31 +280,57 @@ class DashboardQueriesIT {
         String fresh = Schema.apply(clickHouse, "fresh_" + Long.toHexString(System.nanoTime()));
         Instant newest = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(3);
         FixtureEvent e = EVENTS.get(0);
-        clickHouse.execute(FixtureEvent.insertInto(fresh, List.of(new FixtureEvent(e.type(), e.userId(), e.sessionId(),
-                e.productId(), e.category(), e.price(), newest, newest, e.device(), e.os(), e.browser()))));
-        String sql = GrafanaMacros.expand(panels.get("Data freshness"), FROM, TO, INTERVAL_SECONDS).replace("clickstream.", fresh + ".");
+        clickHouse.execute(FixtureEvent.insertInto(
+                fresh,
+                List.of(new FixtureEvent(
+                        e.type(),
+                        e.userId(),
+                        e.sessionId(),
+                        e.productId(),
+                        e.category(),
+                        e.price(),
+                        newest,
+                        newest,
+                        e.device(),
+                        e.os(),
+                        e.browser()))));
+        String sql = GrafanaMacros.expand(panels.get("Data freshness"), FROM, TO, INTERVAL_SECONDS)
+                .replace("clickstream.", fresh + ".");
         double freshness = Double.parseDouble(clickHouse.queryRows(sql).get(0).get("freshness_seconds"));
         double expected = (Instant.now().toEpochMilli() - newest.toEpochMilli()) / 1000.0;
-        assertTrue(freshness >= 3 && freshness <= expected + 0.5, "freshness " + freshness + " s, expected about " + expected);
+        assertTrue(
+                freshness >= 3 && freshness <= expected + 0.5,
+                "freshness " + freshness + " s, expected about " + expected);
         String empty = Schema.apply(clickHouse, "empty_" + Long.toHexString(System.nanoTime()));
-        assertEquals("\\N", clickHouse.queryRows(sql.replace(fresh + ".", empty + ".")).get(0).get("freshness_seconds"),
+        assertEquals(
+                "\\N",
+                clickHouse
+                        .queryRows(sql.replace(fresh + ".", empty + "."))
+                        .get(0)
+                        .get("freshness_seconds"),
                 "no data: no number, rather than a made-up one");
     }
 
     @Test
     void rollupsAgreeWithTheRawTable() {
         String raw = database + ".events";
-        assertEquals(clickHouse.query("SELECT toStartOfMinute(timestamp) AS m, event_type, count(), sum(price),"
-                        + " uniq(user_id), uniq(session_id) FROM " + raw + " GROUP BY m, event_type ORDER BY m, event_type"),
-                clickHouse.query("SELECT minute, event_type, sum(events), sum(revenue), uniqMerge(users), uniqMerge(sessions)"
-                        + " FROM " + database + ".events_per_minute GROUP BY minute, event_type ORDER BY minute, event_type"));
-        assertEquals(clickHouse.query("SELECT toStartOfMinute(timestamp) AS m, product_id, category, event_type, count(),"
+        assertEquals(
+                clickHouse.query("SELECT toStartOfMinute(timestamp) AS m, event_type, count(), sum(price),"
+                        + " uniq(user_id), uniq(session_id) FROM " + raw
+                        + " GROUP BY m, event_type ORDER BY m, event_type"),
+                clickHouse.query(
+                        "SELECT minute, event_type, sum(events), sum(revenue), uniqMerge(users), uniqMerge(sessions)"
+                                + " FROM " + database
+                                + ".events_per_minute GROUP BY minute, event_type ORDER BY minute, event_type"));
+        assertEquals(
+                clickHouse.query("SELECT toStartOfMinute(timestamp) AS m, product_id, category, event_type, count(),"
                         + " sum(price) FROM " + raw + " GROUP BY m, product_id, category, event_type"
                         + " ORDER BY m, product_id, category, event_type"),
                 clickHouse.query("SELECT minute, product_id, category, event_type, sum(events), sum(revenue) FROM "
                         + database + ".product_minute GROUP BY minute, product_id, category, event_type"
                         + " ORDER BY minute, product_id, category, event_type"));
-        assertEquals(clickHouse.query("SELECT toStartOfMinute(timestamp) AS m, device, browser, os, event_type, count(),"
+        assertEquals(
+                clickHouse.query("SELECT toStartOfMinute(timestamp) AS m, device, browser, os, event_type, count(),"
                         + " sum(price) FROM " + raw + " GROUP BY m, device, browser, os, event_type"
                         + " ORDER BY m, device, browser, os, event_type"),
                 clickHouse.query("SELECT minute, device, browser, os, event_type, sum(events), sum(revenue) FROM "
@@ -268,15 +342,21 @@ class DashboardQueriesIT {
     @Test
     void rollupsStayCorrectAcrossSeveralInsertsOfTheSameMinute() {
         String db = Schema.apply(clickHouse, "parts_" + Long.toHexString(System.nanoTime()));
-        List<FixtureEvent> sorted = EVENTS.stream().sorted(Comparator.comparing(FixtureEvent::timestamp)).toList();
-        for (int i = 0; i < sorted.size(); i += 7) {  // many small inserts: one minute lands in several parts
+        List<FixtureEvent> sorted = EVENTS.stream()
+                .sorted(Comparator.comparing(FixtureEvent::timestamp))
+                .toList();
+        for (int i = 0; i < sorted.size(); i += 7) { // many small inserts: one minute lands in several parts
             clickHouse.execute(FixtureEvent.insertInto(db, sorted.subList(i, Math.min(sorted.size(), i + 7))));
         }
-        assertEquals(clickHouse.query("SELECT event_type, count(), sum(price), uniqExact(user_id) FROM " + db
+        assertEquals(
+                clickHouse.query("SELECT event_type, count(), sum(price), uniqExact(user_id) FROM " + db
                         + ".events GROUP BY event_type ORDER BY event_type"),
                 clickHouse.query("SELECT event_type, sum(events), sum(revenue), uniqMerge(users) FROM " + db
                         + ".events_per_minute GROUP BY event_type ORDER BY event_type"));
-        assertEquals(EVENTS.stream().map(FixtureEvent::type).distinct().count(),
-                clickHouse.queryRows("SELECT event_type FROM " + db + ".events_per_minute GROUP BY event_type").size());
+        assertEquals(
+                EVENTS.stream().map(FixtureEvent::type).distinct().count(),
+                clickHouse
+                        .queryRows("SELECT event_type FROM " + db + ".events_per_minute GROUP BY event_type")
+                        .size());
     }
 }

@@ -20,8 +20,7 @@ import java.util.Map;
 public final class DashboardQueryTimes {
     private static final int RUNS = 5;
 
-    private DashboardQueryTimes() {
-    }
+    private DashboardQueryTimes() {}
 
     public static void main(String[] args) {
         ClickHouseService ch = ClickHouseService.connect(URI.create(args[0]), "default", "", "");
@@ -29,14 +28,16 @@ public final class DashboardQueryTimes {
         String db = Schema.apply(ch, "dashboard_bench_" + Long.toHexString(System.nanoTime()));
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         long started = System.nanoTime();
-        ch.execute("INSERT INTO " + db + ".events (event_id, event_type, user_id, product_id, price, timestamp, session_id,"
+        ch.execute("INSERT INTO " + db
+                + ".events (event_id, event_type, user_id, product_id, price, timestamp, session_id,"
                 + " category, device, browser, os, kafka_topic, kafka_partition, kafka_offset, ingested_at)"
                 + " SELECT generateUUIDv4(),"
                 + " multiIf(rand(1) % 100 < 90, 'page_view', rand(1) % 100 < 97, 'add_to_cart', rand(1) % 100 < 98,"
                 + " 'remove_from_cart', 'purchase'),"
                 + " concat('user_', toString(rand(2) % 500)), concat('prod_', toString(rand(3) % 1000 + 1)),"
                 + " toDecimal64((rand(4) % 200000) / 100, 2),"
-                + " addMilliseconds(fromUnixTimestamp64Milli(" + now.minusSeconds(3 * 3600).toEpochMilli() + "),"
+                + " addMilliseconds(fromUnixTimestamp64Milli("
+                + now.minusSeconds(3 * 3600).toEpochMilli() + "),"
                 + " intDiv(number * 10800000, " + events + ")) AS ts,"
                 + " concat('sess_', toString(rand(5) % 20000)),"
                 + " ['electronics.smartphone', 'apparel.shoes', 'kids.toys', 'computers.notebook'][rand(6) % 4 + 1],"
@@ -44,23 +45,28 @@ public final class DashboardQueryTimes {
                 + " ['Android', 'iOS', 'Windows', 'macOS'][rand(9) % 4 + 1], 'bench', number % 3, number,"
                 + " addMilliseconds(ts, 300 + rand(10) % 4000)"
                 + " FROM numbers(" + events + ")");
-        System.out.printf("loaded %,d events (and their rollups) in %.1f s%n%n", events, (System.nanoTime() - started) / 1e9);
+        System.out.printf(
+                "loaded %,d events (and their rollups) in %.1f s%n%n", events, (System.nanoTime() - started) / 1e9);
         System.out.println("| panel | last 15 min (ms) | all 3 hours (ms) |");
         System.out.println("|---|---:|---:|");
         for (Map.Entry<String, String> panel : Provisioning.panelQueries().entrySet()) {
-            System.out.printf("| %s | %.1f | %.1f |%n", panel.getKey(),
+            System.out.printf(
+                    "| %s | %.1f | %.1f |%n",
+                    panel.getKey(),
                     median(ch, db, panel.getValue(), now.minusSeconds(900), now, 1),
                     median(ch, db, panel.getValue(), now.minusSeconds(3 * 3600), now, 10));
         }
         for (Provisioning.AlertRule rule : Provisioning.alertRules()) {
-            System.out.printf("| alert: %s | %.1f | |%n", rule.title(), median(ch, db, rule.sql(), now.minusSeconds(3900), now, 60));
+            System.out.printf(
+                    "| alert: %s | %.1f | |%n",
+                    rule.title(), median(ch, db, rule.sql(), now.minusSeconds(3900), now, 60));
         }
         ch.execute("DROP DATABASE " + db);
     }
 
     private static double median(ClickHouseService ch, String db, String sql, Instant from, Instant to, long interval) {
         String expanded = GrafanaMacros.expand(sql, from, to, interval).replace("clickstream.", db + ".");
-        ch.queryRows(expanded);  // warm-up
+        ch.queryRows(expanded); // warm-up
         List<Double> millis = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
             long start = System.nanoTime();

@@ -28,10 +28,10 @@ class DataSourceSettingsTypesTest {
     static final String PLUGIN_VERSION = "4.14.1";
 
     private static final Map<String, Set<JsonType>> PARSER_ACCEPTS = Map.ofEntries(
-            Map.entry("host", Set.of(JsonType.STRING)),                      // jsonData["host"].(string)
-            Map.entry("port", Set.of(JsonType.INTEGER_STRING, JsonType.NUMBER)),  // ParseInt(string) else .(float64)
-            Map.entry("protocol", Set.of(JsonType.STRING)),                  // jsonData["protocol"].(string)
-            Map.entry("secure", Set.of(JsonType.BOOLEAN_STRING, JsonType.BOOLEAN)),  // ParseBool(string) else .(bool)
+            Map.entry("host", Set.of(JsonType.STRING)), // jsonData["host"].(string)
+            Map.entry("port", Set.of(JsonType.INTEGER_STRING, JsonType.NUMBER)), // ParseInt(string) else .(float64)
+            Map.entry("protocol", Set.of(JsonType.STRING)), // jsonData["protocol"].(string)
+            Map.entry("secure", Set.of(JsonType.BOOLEAN_STRING, JsonType.BOOLEAN)), // ParseBool(string) else .(bool)
             Map.entry("path", Set.of(JsonType.STRING)),
             Map.entry("username", Set.of(JsonType.STRING)),
             Map.entry("defaultDatabase", Set.of(JsonType.STRING)),
@@ -39,11 +39,20 @@ class DataSourceSettingsTypesTest {
             Map.entry("dialTimeout", Set.of(JsonType.INTEGER_STRING)),
             Map.entry("queryTimeout", Set.of(JsonType.INTEGER_STRING)));
 
-    enum JsonType { STRING, INTEGER_STRING, BOOLEAN_STRING, NUMBER, BOOLEAN }
+    enum JsonType {
+        STRING,
+        INTEGER_STRING,
+        BOOLEAN_STRING,
+        NUMBER,
+        BOOLEAN
+    }
 
     @Test
     void everyProvisionedFieldHasATypeThePluginParses() {
-        JsonNode jsonData = Provisioning.yaml(Provisioning.DATASOURCE).get("datasources").get(0).get("jsonData");
+        JsonNode jsonData = Provisioning.yaml(Provisioning.DATASOURCE)
+                .get("datasources")
+                .get(0)
+                .get("jsonData");
         assertTrue(jsonData.size() > 0);
         for (Iterator<Map.Entry<String, JsonNode>> fields = jsonData.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
@@ -52,24 +61,29 @@ class DataSourceSettingsTypesTest {
                 fail("jsonData." + field.getKey() + " is not in the table of what plugin " + PLUGIN_VERSION
                         + " parses: read pkg/plugin/settings.go and add it");
             }
-            assertTrue(accepted.stream().anyMatch(type -> matches(type, field.getValue())),
-                    "jsonData." + field.getKey() + " = " + field.getValue() + " (" + field.getValue().getNodeType()
-                            + "): plugin " + PLUGIN_VERSION + " accepts only " + accepted);
+            assertTrue(
+                    accepted.stream().anyMatch(type -> matches(type, field.getValue())),
+                    "jsonData." + field.getKey() + " = " + field.getValue() + " ("
+                            + field.getValue().getNodeType() + "): plugin " + PLUGIN_VERSION + " accepts only "
+                            + accepted);
         }
     }
 
     @Test
     void aNumericTimeoutIsRejectedByThisCheck() {
         // The value that broke the demo must fail the check above, or the check proves nothing.
-        JsonNode numeric = Provisioning.YAML.valueToTree(Map.of("dialTimeout", 10)).get("dialTimeout");
+        JsonNode numeric =
+                Provisioning.YAML.valueToTree(Map.of("dialTimeout", 10)).get("dialTimeout");
         assertTrue(PARSER_ACCEPTS.get("dialTimeout").stream().noneMatch(type -> matches(type, numeric)));
-        JsonNode text = Provisioning.YAML.valueToTree(Map.of("dialTimeout", "10")).get("dialTimeout");
+        JsonNode text =
+                Provisioning.YAML.valueToTree(Map.of("dialTimeout", "10")).get("dialTimeout");
         assertTrue(PARSER_ACCEPTS.get("dialTimeout").stream().anyMatch(type -> matches(type, text)));
     }
 
     @Test
     void composePinsThePluginThisTableDescribes() {
-        assertEquals("grafana-clickhouse-datasource@" + PLUGIN_VERSION,
+        assertEquals(
+                "grafana-clickhouse-datasource@" + PLUGIN_VERSION,
                 ComposeFileTest.env("grafana", "GF_PLUGINS_PREINSTALL_SYNC"));
     }
 

@@ -8,8 +8,7 @@ import java.util.TreeSet;
 
 /** The variables .env.example documents: set ({@code NAME=value}) or shown commented out ({@code #NAME=}, optional without a default). */
 final class EnvExample {
-    private EnvExample() {
-    }
+    private EnvExample() {}
 
     static Set<String> variables() throws IOException {
         Set<String> names = new TreeSet<>();

@@ -5,8 +5,18 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /** One row of a hand-built data set, with everything the dashboard looks at. */
-record FixtureEvent(String type, String userId, String sessionId, String productId, String category, BigDecimal price,
-                    Instant timestamp, Instant ingestedAt, String device, String os, String browser) {
+record FixtureEvent(
+        String type,
+        String userId,
+        String sessionId,
+        String productId,
+        String category,
+        BigDecimal price,
+        Instant timestamp,
+        Instant ingestedAt,
+        String device,
+        String os,
+        String browser) {
 
     Instant minute() {
         return timestamp.truncatedTo(ChronoUnit.MINUTES);
@@ -17,9 +27,20 @@ record FixtureEvent(String type, String userId, String sessionId, String product
     }
 
     String valuesTuple(int offset) {
-        return String.format("(generateUUIDv4(), '%s', '%s', '%s', %s, '%s', '%s', '%s', '%s', '%s', '%s', 'fixture', 0, %d, '%s')",
-                type, userId, productId, price.toPlainString(), sql(timestamp), sessionId, category, device, browser, os,
-                offset, sql(ingestedAt));
+        return String.format(
+                "(generateUUIDv4(), '%s', '%s', '%s', %s, '%s', '%s', '%s', '%s', '%s', '%s', 'fixture', 0, %d, '%s')",
+                type,
+                userId,
+                productId,
+                price.toPlainString(),
+                sql(timestamp),
+                sessionId,
+                category,
+                device,
+                browser,
+                os,
+                offset,
+                sql(ingestedAt));
     }
 
     private static String sql(Instant instant) {
@@ -27,9 +48,11 @@ record FixtureEvent(String type, String userId, String sessionId, String product
     }
 
     static String insertInto(String database, java.util.List<FixtureEvent> events) {
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(database).append(".events (event_id, event_type,"
-                + " user_id, product_id, price, timestamp, session_id, category, device, browser, os, kafka_topic,"
-                + " kafka_partition, kafka_offset, ingested_at) VALUES ");
+        StringBuilder sql = new StringBuilder("INSERT INTO ")
+                .append(database)
+                .append(".events (event_id, event_type,"
+                        + " user_id, product_id, price, timestamp, session_id, category, device, browser, os, kafka_topic,"
+                        + " kafka_partition, kafka_offset, ingested_at) VALUES ");
         for (int i = 0; i < events.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append(events.get(i).valuesTuple(i));
         }

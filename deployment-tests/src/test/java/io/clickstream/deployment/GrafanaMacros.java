@@ -10,11 +10,11 @@ import java.util.regex.Pattern;
  * macro it does not know fails the test rather than reaching ClickHouse unexpanded.
  */
 final class GrafanaMacros {
-    private static final Pattern WITH_ARGUMENT = Pattern.compile("\\$__(timeFilter_ms|timeFilter|timeInterval_ms|timeInterval|dateFilter)\\(([^)]*)\\)");
+    private static final Pattern WITH_ARGUMENT =
+            Pattern.compile("\\$__(timeFilter_ms|timeFilter|timeInterval_ms|timeInterval|dateFilter)\\(([^)]*)\\)");
     private static final Pattern ANY_MACRO = Pattern.compile("\\$__\\w+");
 
-    private GrafanaMacros() {
-    }
+    private GrafanaMacros() {}
 
     static String expand(String sql, Instant from, Instant to, long intervalSeconds) {
         String fromS = "toDateTime(" + from.getEpochSecond() + ")";
@@ -29,22 +29,27 @@ final class GrafanaMacros {
             String replacement = switch (m.group(1)) {
                 case "timeFilter" -> column + " >= " + fromS + " AND " + column + " <= " + toS;
                 case "timeFilter_ms" -> column + " >= " + fromMs + " AND " + column + " <= " + toMs;
-                case "timeInterval" -> "toStartOfInterval(toDateTime(" + column + "), INTERVAL " + interval + " second)";
-                case "timeInterval_ms" -> "toStartOfInterval(toDateTime64(" + column + ", 3), INTERVAL "
-                        + interval * 1000 + " millisecond)";
-                default -> column + " >= toDate('" + from.toString().substring(0, 10) + "') AND " + column
-                        + " <= toDate('" + to.toString().substring(0, 10) + "')";
+                case "timeInterval" ->
+                    "toStartOfInterval(toDateTime(" + column + "), INTERVAL " + interval + " second)";
+                case "timeInterval_ms" ->
+                    "toStartOfInterval(toDateTime64(" + column + ", 3), INTERVAL " + interval * 1000 + " millisecond)";
+                default ->
+                    column + " >= toDate('" + from.toString().substring(0, 10) + "') AND " + column + " <= toDate('"
+                            + to.toString().substring(0, 10) + "')";
             };
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(out);
         String expanded = out.toString()
-                .replace("$__fromTime_ms", fromMs).replace("$__toTime_ms", toMs)
-                .replace("$__fromTime", fromS).replace("$__toTime", toS)
+                .replace("$__fromTime_ms", fromMs)
+                .replace("$__toTime_ms", toMs)
+                .replace("$__fromTime", fromS)
+                .replace("$__toTime", toS)
                 .replace("$__interval_s", Long.toString(interval));
         Matcher left = ANY_MACRO.matcher(expanded);
         if (left.find()) {
-            throw new AssertionError("macro " + left.group() + " is not one the ClickHouse data source expands: " + sql);
+            throw new AssertionError(
+                    "macro " + left.group() + " is not one the ClickHouse data source expands: " + sql);
         }
         return expanded;
     }

@@ -12,11 +12,16 @@ class GrafanaMacrosTest {
 
     @Test
     void expandsLikeThePlugin() {
-        assertEquals("SELECT toStartOfInterval(toDateTime(ts), INTERVAL 20 second) AS t FROM x WHERE ts >= toDateTime(1795600800)"
-                + " AND ts <= toDateTime(1795601700) AND y > toDateTime(1795601700) - 20",
-                GrafanaMacros.expand("SELECT $__timeInterval(ts) AS t FROM x WHERE $__timeFilter(ts) AND y > $__toTime - $__interval_s",
-                        FROM, TO, 20));
-        assertEquals("a >= fromUnixTimestamp64Milli(1795600800250) AND a <= fromUnixTimestamp64Milli(1795601700000) fromUnixTimestamp64Milli(1795600800250)",
+        assertEquals(
+                "SELECT toStartOfInterval(toDateTime(ts), INTERVAL 20 second) AS t FROM x WHERE ts >= toDateTime(1795600800)"
+                        + " AND ts <= toDateTime(1795601700) AND y > toDateTime(1795601700) - 20",
+                GrafanaMacros.expand(
+                        "SELECT $__timeInterval(ts) AS t FROM x WHERE $__timeFilter(ts) AND y > $__toTime - $__interval_s",
+                        FROM,
+                        TO,
+                        20));
+        assertEquals(
+                "a >= fromUnixTimestamp64Milli(1795600800250) AND a <= fromUnixTimestamp64Milli(1795601700000) fromUnixTimestamp64Milli(1795600800250)",
                 GrafanaMacros.expand("$__timeFilter_ms(a) $__fromTime_ms", FROM, TO, 1));
     }
 

@@ -35,22 +35,28 @@ class LocalRunIT {
         Map<String, String> env = builder.environment();
         env.put("DATA_DIR", dir.resolve("data").toString());
         env.put("CLICKHOUSE_PORT", Integer.toString(port));
-        env.put("KAFKA_CLASSPATH", System.getProperty("java.class.path"));  // holds the broker and its dependencies
+        env.put("KAFKA_CLASSPATH", System.getProperty("java.class.path")); // holds the broker and its dependencies
         env.put("SUMMARY_INTERVAL", "5");
         Process run = builder.start();
-        ClickHouseService ch = ClickHouseService.connect(URI.create("http://127.0.0.1:" + port), "default", "", "compress=false");
+        ClickHouseService ch =
+                ClickHouseService.connect(URI.create("http://127.0.0.1:" + port), "default", "", "compress=false");
         try {
             long producerStarted = waitFor(dir, "starting the producer", Duration.ofSeconds(120), run);
             long firstData = 0;
-            while (firstData == 0 && System.nanoTime() - producerStarted < Duration.ofSeconds(30).toNanos()) {
+            while (firstData == 0
+                    && System.nanoTime() - producerStarted
+                            < Duration.ofSeconds(30).toNanos()) {
                 if (count(ch, "") > 0) {
                     firstData = System.nanoTime();
                 }
                 Thread.sleep(200);
             }
             double secondsToData = (firstData - producerStarted) / 1e9;
-            System.out.printf("[LocalRunIT] first rows in ClickHouse %.1f s after the producer started%n", secondsToData);
-            assertTrue(firstData > 0 && secondsToData <= 10, "data within 10 s, took " + secondsToData + " s\n" + output(dir));
+            System.out.printf(
+                    "[LocalRunIT] first rows in ClickHouse %.1f s after the producer started%n", secondsToData);
+            assertTrue(
+                    firstData > 0 && secondsToData <= 10,
+                    "data within 10 s, took " + secondsToData + " s\n" + output(dir));
 
             Thread.sleep(60_000 - (System.nanoTime() - producerStarted) / 1_000_000);
             for (String type : List.of("page_view", "add_to_cart", "purchase")) {
@@ -59,11 +65,12 @@ class LocalRunIT {
             double freshness = Double.parseDouble(ch.query(
                     "SELECT dateDiff('millisecond', max(timestamp), now64(3)) / 1000 FROM clickstream.events"));
             long total = count(ch, "");
-            System.out.printf("[LocalRunIT] after 60 s: %d rows, freshness %.1f s%n%s%n", total, freshness, output(dir));
+            System.out.printf(
+                    "[LocalRunIT] after 60 s: %d rows, freshness %.1f s%n%s%n", total, freshness, output(dir));
             assertTrue(freshness < 10, "freshness under 10 s, was " + freshness);
             assertTrue(total > 4_000, "about 100 events/s for a minute, stored " + total);
         } finally {
-            run.destroy();  // SIGTERM, like Ctrl-C: the script's trap stops everything
+            run.destroy(); // SIGTERM, like Ctrl-C: the script's trap stops everything
             assertTrue(run.waitFor(90, TimeUnit.SECONDS), "run-local.sh stopped\n" + output(dir));
         }
         assertTrue(output(dir).contains("run-local: stopped."), output(dir));
@@ -79,7 +86,7 @@ class LocalRunIT {
         try {
             return ch.queryLong("SELECT count() FROM clickstream.events " + where);
         } catch (IllegalStateException notYet) {
-            return 0;  // table not created yet
+            return 0; // table not created yet
         }
     }
 

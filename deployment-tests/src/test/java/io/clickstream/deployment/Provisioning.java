@@ -21,8 +21,7 @@ final class Provisioning {
     static final Path DASHBOARD_PROVIDER = RepositoryLayout.resolve("grafana/provisioning/dashboards/clickstream.yaml");
     static final Path ALERTS = RepositoryLayout.resolve("grafana/provisioning/alerting/clickstream-alerts.yaml");
 
-    private Provisioning() {
-    }
+    private Provisioning() {}
 
     static JsonNode dashboard() {
         return read(JSON, DASHBOARD);
@@ -70,12 +69,18 @@ final class Provisioning {
                         sql = model.get("rawSql").asText();
                     }
                     if ("threshold".equals(model.path("type").asText())
-                            && step.get("refId").asText().equals(rule.get("condition").asText())) {
+                            && step.get("refId")
+                                    .asText()
+                                    .equals(rule.get("condition").asText())) {
                         evaluator = model.get("conditions").get(0).get("evaluator");
                     }
                 }
-                rules.add(new AlertRule(rule.get("uid").asText(), rule.get("title").asText(), sql,
-                        evaluator.get("type").asText(), evaluator.get("params").get(0).asDouble()));
+                rules.add(new AlertRule(
+                        rule.get("uid").asText(),
+                        rule.get("title").asText(),
+                        sql,
+                        evaluator.get("type").asText(),
+                        evaluator.get("params").get(0).asDouble()));
             }
         }
         return rules;

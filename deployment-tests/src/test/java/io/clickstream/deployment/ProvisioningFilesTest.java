@@ -24,7 +24,11 @@ class ProvisioningFilesTest {
     private static final Pattern SQL_PLACEHOLDER = Pattern.compile("\\{\\{([A-Z0-9_]+)}}");
 
     private static String datasourceUid() {
-        return Provisioning.yaml(Provisioning.DATASOURCE).get("datasources").get(0).get("uid").asText();
+        return Provisioning.yaml(Provisioning.DATASOURCE)
+                .get("datasources")
+                .get(0)
+                .get("uid")
+                .asText();
     }
 
     @Test
@@ -41,7 +45,8 @@ class ProvisioningFilesTest {
             JsonNode grid = panel.get("gridPos");
             assertTrue(grid.get("x").asInt() + grid.get("w").asInt() <= 24, title + " fits the 24-column grid");
             for (JsonNode target : panel.get("targets")) {
-                assertEquals(datasourceUid(), target.get("datasource").get("uid").asText(), title);
+                assertEquals(
+                        datasourceUid(), target.get("datasource").get("uid").asText(), title);
                 assertFalse(target.get("rawSql").asText().isBlank(), title);
             }
         }
@@ -50,24 +55,34 @@ class ProvisioningFilesTest {
 
     @Test
     void dataSourceIsTheReadOnlyUserOverHttp() throws IOException {
-        JsonNode ds = Provisioning.yaml(Provisioning.DATASOURCE).get("datasources").get(0);
+        JsonNode ds =
+                Provisioning.yaml(Provisioning.DATASOURCE).get("datasources").get(0);
         assertEquals("grafana-clickhouse-datasource", ds.get("type").asText());
         assertEquals("clickstream_reader", ds.get("jsonData").get("username").asText());
         assertEquals("http", ds.get("jsonData").get("protocol").asText());
         // No password committed: Grafana reads the file the secrets service wrote, mounted by docker compose.
-        assertEquals("$__file{/run/clickstream-secrets/clickhouse_reader}", ds.get("secureJsonData").get("password").asText());
+        assertEquals(
+                "$__file{/run/clickstream-secrets/clickhouse_reader}",
+                ds.get("secureJsonData").get("password").asText());
         String users = Files.readString(RepositoryLayout.resolve("clickhouse/access/010_users.sql"));
-        assertTrue(users.contains("GRANT SELECT ON clickstream.* TO clickstream_reader;"), "reader may only read clickstream");
+        assertTrue(
+                users.contains("GRANT SELECT ON clickstream.* TO clickstream_reader;"),
+                "reader may only read clickstream");
         assertTrue(users.contains("SETTINGS readonly = 2"), "reader cannot write but may set max_execution_time");
-        assertTrue(users.contains("GRANT INSERT, SELECT ON clickstream.events TO clickstream_ingest;"),
+        assertTrue(
+                users.contains("GRANT INSERT, SELECT ON clickstream.events TO clickstream_ingest;"),
                 "ingest user: the events table only");
     }
 
     @Test
     void dashboardProviderLoadsTheCommittedDashboards() {
-        JsonNode provider = Provisioning.yaml(Provisioning.DASHBOARD_PROVIDER).get("providers").get(0);
+        JsonNode provider = Provisioning.yaml(Provisioning.DASHBOARD_PROVIDER)
+                .get("providers")
+                .get(0);
         assertEquals("file", provider.get("type").asText());
-        assertEquals("/var/lib/grafana/dashboards", provider.get("options").get("path").asText());
+        assertEquals(
+                "/var/lib/grafana/dashboards",
+                provider.get("options").get("path").asText());
         assertTrue(Files.exists(Provisioning.DASHBOARD));
     }
 
@@ -84,7 +99,9 @@ class ProvisioningFilesTest {
                     String uid = step.get("datasourceUid").asText();
                     assertTrue(uid.equals(datasourceUid()) || uid.equals("__expr__"), rule.get("title") + ": " + uid);
                 }
-                assertTrue(refIds.contains(rule.get("condition").asText()), rule.get("title") + " condition refers to a step");
+                assertTrue(
+                        refIds.contains(rule.get("condition").asText()),
+                        rule.get("title") + " condition refers to a step");
             }
         }
         assertEquals(3, rules);
@@ -102,7 +119,9 @@ class ProvisioningFilesTest {
                 }
             }
         }
-        for (Path sql : Stream.concat(Schema.files("clickhouse/init").stream(), Schema.files("clickhouse/access").stream()).toList()) {
+        for (Path sql : Stream.concat(
+                        Schema.files("clickhouse/init").stream(), Schema.files("clickhouse/access").stream())
+                .toList()) {
             Matcher m = SQL_PLACEHOLDER.matcher(Files.readString(sql));
             while (m.find()) {
                 used.add(m.group(1));

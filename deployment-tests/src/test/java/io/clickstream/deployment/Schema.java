@@ -13,18 +13,24 @@ import java.util.stream.Stream;
 
 /** Applies the repository's clickhouse/ SQL files (the very files docker compose mounts) to a test database. */
 final class Schema {
-    static final Map<String, String> VARIABLES = Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400",
-            "CLICKHOUSE_INGEST_PASSWORD", "ingest-test-password", "CLICKHOUSE_READER_PASSWORD", "reader-test-password");
+    static final Map<String, String> VARIABLES = Map.of(
+            "RAW_RETENTION_DAYS",
+            "30",
+            "ROLLUP_RETENTION_DAYS",
+            "400",
+            "CLICKHOUSE_INGEST_PASSWORD",
+            "ingest-test-password",
+            "CLICKHOUSE_READER_PASSWORD",
+            "reader-test-password");
 
-    private Schema() {
-    }
+    private Schema() {}
 
     /** Creates {@code database} with the events table and the rollups; returns the database. */
     static String apply(ClickHouseService clickHouse, String database) {
         for (Path file : files("clickhouse/init")) {
             try {
-                for (String sql : SchemaInstaller.statements(file.getFileName().toString(), Files.readString(file),
-                        database, VARIABLES)) {
+                for (String sql : SchemaInstaller.statements(
+                        file.getFileName().toString(), Files.readString(file), database, VARIABLES)) {
                     clickHouse.execute(sql);
                 }
             } catch (IOException e) {

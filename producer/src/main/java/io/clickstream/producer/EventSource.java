@@ -28,6 +28,5 @@ public interface EventSource extends AutoCloseable {
     }
 
     @Override
-    default void close() throws IOException {
-    }
+    default void close() throws IOException {}
 }

@@ -3,13 +3,13 @@ package io.clickstream.producer;
 import io.clickstream.producer.config.ProducerOptions;
 import io.clickstream.producer.config.ProducerSettings;
 import io.clickstream.producer.kafka.KafkaEventSink;
-import io.clickstream.service.kafka.KafkaUnavailableException;
-import io.clickstream.service.kafka.TopicInitializer;
 import io.clickstream.producer.pacing.Ticker;
 import io.clickstream.producer.replay.CsvReplaySource;
 import io.clickstream.producer.simulation.SimulatedSource;
 import io.clickstream.service.GracefulShutdown;
 import io.clickstream.service.ServiceCommand;
+import io.clickstream.service.kafka.KafkaUnavailableException;
+import io.clickstream.service.kafka.TopicInitializer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -29,8 +29,7 @@ public final class ProducerMain {
     private static final Logger LOG = LoggerFactory.getLogger(ProducerMain.class);
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(40);
 
-    private ProducerMain() {
-    }
+    private ProducerMain() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.getenv()));
@@ -39,9 +38,10 @@ public final class ProducerMain {
     private static final ServiceCommand<ProducerOptions> COMMAND = new ServiceCommand<>(
             "java -jar clickstream-producer.jar [options]",
             "Publishes e-commerce click events to Kafka: simulated shoppers (default) or a replayed CSV.\n"
-            + "Exit codes: 0 all events delivered, 1 events lost or Kafka unusable, 2 bad configuration,\n"
-            + "3 the replay file holds no valid row.",
-            ProducerSettings.ALL, ProducerOptions::from);
+                    + "Exit codes: 0 all events delivered, 1 events lost or Kafka unusable, 2 bad configuration,\n"
+                    + "3 the replay file holds no valid row.",
+            ProducerSettings.ALL,
+            ProducerOptions::from);
 
     static int run(String[] args, Map<String, String> environment) {
         ServiceCommand.Parsed<ProducerOptions> parsed = COMMAND.parse(args, environment, LOG);
@@ -53,7 +53,10 @@ public final class ProducerMain {
         EventSource source;
         try {
             source = config.mode() == ProducerOptions.Mode.REPLAY
-                    ? CsvReplaySource.open(config.replayFile(), config.rate(), config.replaySpeed(),
+                    ? CsvReplaySource.open(
+                            config.replayFile(),
+                            config.rate(),
+                            config.replaySpeed(),
                             config.replayKeepsOriginalTimestamps())
                     : new SimulatedSource(config.simulation(), config.rate());
         } catch (IOException e) {
@@ -61,8 +64,8 @@ public final class ProducerMain {
             return EXIT_BAD_CONFIG;
         }
         try (source) {
-            TopicInitializer.ensureTopic(config.bootstrapServers(), config.topic(), config.partitions(),
-                    config.replicationFactor());
+            TopicInitializer.ensureTopic(
+                    config.bootstrapServers(), config.topic(), config.partitions(), config.replicationFactor());
             return publish(config, source);
         } catch (KafkaUnavailableException e) {
             LOG.error("{}", e.getMessage());
@@ -75,13 +78,22 @@ public final class ProducerMain {
 
     private static int publish(ProducerOptions config, EventSource source) throws IOException {
         try (KafkaEventSink sink = new KafkaEventSink(config.bootstrapServers(), config.topic())) {
-            ProducerRunner runner = new ProducerRunner(source, sink, Ticker.SYSTEM, config.count(), config.duration(),
-                    config.progressInterval(), LOG::info);
+            ProducerRunner runner = new ProducerRunner(
+                    source,
+                    sink,
+                    Ticker.SYSTEM,
+                    config.count(),
+                    config.duration(),
+                    config.progressInterval(),
+                    LOG::info);
             // SIGTERM / Ctrl-C: stop sending; the JVM waits while run() flushes and prints the summary.
-            try (GracefulShutdown shutdown = GracefulShutdown.install("producer-shutdown", () -> {
-                LOG.info("stopping: flushing events in flight");
-                runner.stop();
-            }, SHUTDOWN_WAIT)) {
+            try (GracefulShutdown shutdown = GracefulShutdown.install(
+                    "producer-shutdown",
+                    () -> {
+                        LOG.info("stopping: flushing events in flight");
+                        runner.stop();
+                    },
+                    SHUTDOWN_WAIT)) {
                 ProducerRunner.Summary summary = runner.run();
                 LOG.info("done: {}", summary);
                 if (source instanceof CsvReplaySource replay && summary.rejected() > 0) {

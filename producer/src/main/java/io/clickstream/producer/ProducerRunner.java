@@ -28,9 +28,14 @@ public final class ProducerRunner {
 
         @Override
         public String toString() {
-            return String.format("sent %,d, acknowledged %,d, failed %,d%s in %.1f s (%.1f events/s)",
-                    sent, acknowledged, failed, counters.isEmpty() ? "" : ", " + counters,
-                    elapsed.toNanos() / 1e9, ratePerSecond());
+            return String.format(
+                    "sent %,d, acknowledged %,d, failed %,d%s in %.1f s (%.1f events/s)",
+                    sent,
+                    acknowledged,
+                    failed,
+                    counters.isEmpty() ? "" : ", " + counters,
+                    elapsed.toNanos() / 1e9,
+                    ratePerSecond());
         }
     }
 
@@ -43,8 +48,14 @@ public final class ProducerRunner {
     private final Consumer<String> log;
     private volatile boolean stopped;
 
-    public ProducerRunner(EventSource source, EventSink sink, Ticker ticker, Long maxCount, Duration maxDuration,
-                          Duration progressInterval, Consumer<String> log) {
+    public ProducerRunner(
+            EventSource source,
+            EventSink sink,
+            Ticker ticker,
+            Long maxCount,
+            Duration maxDuration,
+            Duration progressInterval,
+            Consumer<String> log) {
         this.source = source;
         this.sink = sink;
         this.ticker = ticker;
@@ -66,7 +77,7 @@ public final class ProducerRunner {
 
     public Summary run() throws IOException, InterruptedException {
         long start = ticker.nanoTime();
-        long skew = 0;  // grows when the backlog is skipped
+        long skew = 0; // grows when the backlog is skipped
         long sent = 0;
         long nextProgress = start + progressInterval.toNanos();
         long sentAtLastProgress = 0;
@@ -75,7 +86,7 @@ public final class ProducerRunner {
         while (!stopped && (maxCount == null || sent < maxCount)) {
             long due = source.nextDueNanos();
             if (due < 0) {
-                break;  // source exhausted
+                break; // source exhausted
             }
             long sendAt = start + due + skew;
             if (sendAt >= end) {
@@ -88,23 +99,30 @@ public final class ProducerRunner {
             long behind = now - sendAt;
             if (behind > MAX_CATCH_UP.toNanos() && !source.unthrottled()) {
                 skew += behind;
-                log.accept(String.format("fell %d ms behind schedule; continuing from now instead of bursting", behind / 1_000_000));
+                log.accept(String.format(
+                        "fell %d ms behind schedule; continuing from now instead of bursting", behind / 1_000_000));
             }
             ClickEvent event = source.take(ticker.now());
             sink.send(event);
             sent++;
             if (now >= nextProgress) {
                 double rate = (sent - sentAtLastProgress) * 1e9 / Math.max(1, now - lastProgress);
-                log.accept(String.format("sent %,d (%.1f events/s), acknowledged %,d, failed %,d%s",
+                log.accept(String.format(
+                        "sent %,d (%.1f events/s), acknowledged %,d, failed %,d%s",
                         sent, rate, sink.acknowledged(), sink.failed(), prefixed(source.counters())));
                 sentAtLastProgress = sent;
                 lastProgress = now;
                 nextProgress = now + progressInterval.toNanos();
             }
         }
-        sink.flush();  // every event's outcome is known before the summary is printed
-        return new Summary(sent, sink.acknowledged(), sink.failed(), source.rejected(),
-                Duration.ofNanos(ticker.nanoTime() - start), source.counters());
+        sink.flush(); // every event's outcome is known before the summary is printed
+        return new Summary(
+                sent,
+                sink.acknowledged(),
+                sink.failed(),
+                source.rejected(),
+                Duration.ofNanos(ticker.nanoTime() - start),
+                source.counters());
     }
 
     /** Sleeps until {@code deadline} (in chunks, so stop() is prompt); returns the time reached. */

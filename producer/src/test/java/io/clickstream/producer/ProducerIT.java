@@ -28,12 +28,33 @@ class ProducerIT {
     @Test
     void simulatorDeliversExactCountKeyedAndOrderedPerUser(KafkaService kafka) throws Exception {
         String topic = KafkaService.uniqueName("sim");
-        int exit = ProducerMain.run(new String[] {"--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
-            "--count", "5000", "--rate", "0", "--seed", "7", "--progress-interval", "1s"}, Map.of());
+        int exit = ProducerMain.run(
+                new String[] {
+                    "--bootstrap-servers",
+                    kafka.bootstrapServers(),
+                    "--topic",
+                    topic,
+                    "--count",
+                    "5000",
+                    "--rate",
+                    "0",
+                    "--seed",
+                    "7",
+                    "--progress-interval",
+                    "1s"
+                },
+                Map.of());
         assertEquals(ProducerMain.EXIT_OK, exit);
 
         try (Admin admin = kafka.admin()) {
-            assertEquals(3, admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size(),
+            assertEquals(
+                    3,
+                    admin.describeTopics(List.of(topic))
+                            .allTopicNames()
+                            .get()
+                            .get(topic)
+                            .partitions()
+                            .size(),
                     "the producer created the topic with the default 3 partitions");
         }
         List<ConsumerRecord<String, byte[]>> records = TopicContents.readAll(kafka, topic);
@@ -46,7 +67,9 @@ class ProducerIT {
             ClickEvent event = codec.decode(record.value());
             ids.add(event.eventId());
             assertEquals(event.userId(), record.key(), "keyed by user_id");
-            assertEquals(partitionOfUser.computeIfAbsent(event.userId(), u -> record.partition()), record.partition(),
+            assertEquals(
+                    partitionOfUser.computeIfAbsent(event.userId(), u -> record.partition()),
+                    record.partition(),
                     "all of a user's events on one partition");
             partitions.add(record.partition());
             ConsumerRecord<String, byte[]> previous = lastOfUser.put(event.userId(), record);
@@ -63,9 +86,22 @@ class ProducerIT {
     @Test
     void replayPublishesMappedRowsAndSkipsMalformedOnes(KafkaService kafka) throws Exception {
         String topic = KafkaService.uniqueName("replay");
-        int exit = ProducerMain.run(new String[] {"--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
-            "--mode", "replay", "--replay-file", "src/test/resources/replay-sample.csv",
-            "--replay-timestamps", "original", "--rate", "0"}, Map.of());
+        int exit = ProducerMain.run(
+                new String[] {
+                    "--bootstrap-servers",
+                    kafka.bootstrapServers(),
+                    "--topic",
+                    topic,
+                    "--mode",
+                    "replay",
+                    "--replay-file",
+                    "src/test/resources/replay-sample.csv",
+                    "--replay-timestamps",
+                    "original",
+                    "--rate",
+                    "0"
+                },
+                Map.of());
         assertEquals(ProducerMain.EXIT_OK, exit, "rejected rows are reported, not a failure");
 
         List<ConsumerRecord<String, byte[]>> records = TopicContents.readAll(kafka, topic);

@@ -23,10 +23,13 @@ class ProducerJarIT {
     private static final Pattern SUMMARY = Pattern.compile("done: sent ([\\d,]+), acknowledged ([\\d,]+), failed 0");
 
     private static Process start(Path log, String... args) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        List<String> command = new java.util.ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     private static long number(String text) {
@@ -37,8 +40,16 @@ class ProducerJarIT {
     void jarSendsTheRequestedCountAndExitsZero(KafkaService kafka, @TempDir Path dir) throws Exception {
         String topic = KafkaService.uniqueName("jar");
         Path log = dir.resolve("producer.log");
-        Process producer = start(log, "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
-                "--count", "700", "--rate", "500");
+        Process producer = start(
+                log,
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic",
+                topic,
+                "--count",
+                "700",
+                "--rate",
+                "500");
         assertTrue(producer.waitFor(60, TimeUnit.SECONDS), "producer finished");
         assertEquals(0, producer.exitValue(), Files.readString(log));
         assertTrue(SUMMARY.matcher(Files.readString(log)).find(), Files.readString(log));
@@ -49,13 +60,14 @@ class ProducerJarIT {
     void sigtermFlushesAndReportsEverySentEvent(KafkaService kafka, @TempDir Path dir) throws Exception {
         String topic = KafkaService.uniqueName("sigterm");
         Path log = dir.resolve("producer.log");
-        Process producer = start(log, "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--rate", "300");
+        Process producer =
+                start(log, "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--rate", "300");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.readString(log).contains("created topic") && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         Thread.sleep(2_000);
-        producer.destroy();  // SIGTERM
+        producer.destroy(); // SIGTERM
         assertTrue(producer.waitFor(60, TimeUnit.SECONDS), "producer stopped after SIGTERM");
         String output = Files.readString(log);
         Matcher summary = SUMMARY.matcher(output);
@@ -67,21 +79,36 @@ class ProducerJarIT {
     }
 
     @Test
-    void aReplayFileWithoutAValidRowExitsThreeAndCountsTheReasons(KafkaService kafka, @TempDir Path dir) throws Exception {
+    void aReplayFileWithoutAValidRowExitsThreeAndCountsTheReasons(KafkaService kafka, @TempDir Path dir)
+            throws Exception {
         String topic = KafkaService.uniqueName("invalid-replay");
         Path csv = dir.resolve("invalid.csv");
-        Files.writeString(csv, String.join(",", io.clickstream.producer.replay.ReplayRowMapper.HEADER) + "\n"
-                + "2019-10-01 00:00:00 UTC,view,1,2,,,not-a-price,3,s\n"
-                + "2019-10-01 00:00:01 UTC,view,1,2,,,also-not,3,s\n"
-                + "2019-10-01 00:00:02 UTC,click,1,2,,,1,3,s\n");
+        Files.writeString(
+                csv,
+                String.join(",", io.clickstream.producer.replay.ReplayRowMapper.HEADER) + "\n"
+                        + "2019-10-01 00:00:00 UTC,view,1,2,,,not-a-price,3,s\n"
+                        + "2019-10-01 00:00:01 UTC,view,1,2,,,also-not,3,s\n"
+                        + "2019-10-01 00:00:02 UTC,click,1,2,,,1,3,s\n");
         Path log = dir.resolve("producer.log");
-        Process producer = start(log, "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
-                "--mode", "replay", "--replay-file", csv.toString(), "--rate", "0");
+        Process producer = start(
+                log,
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic",
+                topic,
+                "--mode",
+                "replay",
+                "--replay-file",
+                csv.toString(),
+                "--rate",
+                "0");
         assertTrue(producer.waitFor(60, TimeUnit.SECONDS), "producer finished");
         String output = Files.readString(log);
         assertEquals(3, producer.exitValue(), output);
         assertTrue(output.contains("rows read 3, rejected 3"), output);
-        assertTrue(output.contains("rejected rows by reason: {event_type: unknown value '…'=1, price: '…' is not a number=2}"),
+        assertTrue(
+                output.contains(
+                        "rejected rows by reason: {event_type: unknown value '…'=1, price: '…' is not a number=2}"),
                 output);
         assertTrue(output.contains("holds no valid row: nothing was replayed"), output);
     }
@@ -90,13 +117,25 @@ class ProducerJarIT {
     void aReplayedFileWithQuotedLineBreaksSendsEveryValidRow(KafkaService kafka, @TempDir Path dir) throws Exception {
         String topic = KafkaService.uniqueName("quoted-replay");
         Path csv = dir.resolve("quoted.csv");
-        Files.writeString(csv, String.join(",", io.clickstream.producer.replay.ReplayRowMapper.HEADER) + "\n"
-                + "2019-10-01 00:00:00 UTC,view,1,2,\"kids,toys\",\"brand\nwith a line break\",1.50,3,s\n"
-                + "2019-10-01 00:00:01 UTC,view,1,2,,\"unclosed,1.50,3,s\n"
-                + "2019-10-01 00:00:02 UTC,purchase,1,2,,,2.00,3,s\n");
+        Files.writeString(
+                csv,
+                String.join(",", io.clickstream.producer.replay.ReplayRowMapper.HEADER) + "\n"
+                        + "2019-10-01 00:00:00 UTC,view,1,2,\"kids,toys\",\"brand\nwith a line break\",1.50,3,s\n"
+                        + "2019-10-01 00:00:01 UTC,view,1,2,,\"unclosed,1.50,3,s\n"
+                        + "2019-10-01 00:00:02 UTC,purchase,1,2,,,2.00,3,s\n");
         Path log = dir.resolve("producer.log");
-        Process producer = start(log, "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
-                "--mode", "replay", "--replay-file", csv.toString(), "--rate", "0");
+        Process producer = start(
+                log,
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic",
+                topic,
+                "--mode",
+                "replay",
+                "--replay-file",
+                csv.toString(),
+                "--rate",
+                "0");
         assertTrue(producer.waitFor(60, TimeUnit.SECONDS), "producer finished");
         String output = Files.readString(log);
         assertEquals(0, producer.exitValue(), output);

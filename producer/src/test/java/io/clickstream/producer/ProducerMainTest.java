@@ -10,12 +10,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Configuration errors end the process with exit code 2 before anything is sent. */
 class ProducerMainTest {
     @ParameterizedTest
-    @ValueSource(strings = {
-        "--rate=-1", "--rate=abc", "--partitions=0", "--mode=stream", "--scenario=meteor", "--users=0",
-        "--cart-rate=1.5", "--duration=forever", "--count=0", "--segment=color=red", "--unknown=1",
-        "--mode=replay", "--mode=replay --replay-file=/does/not/exist.csv", "--scenario=traffic-drop --rate=0",
-        "--scenario=checkout-outage --scenario-start=5m --scenario-end=1m",
-    })
+    @ValueSource(
+            strings = {
+                "--rate=-1",
+                "--rate=abc",
+                "--partitions=0",
+                "--mode=stream",
+                "--scenario=meteor",
+                "--users=0",
+                "--cart-rate=1.5",
+                "--duration=forever",
+                "--count=0",
+                "--segment=color=red",
+                "--unknown=1",
+                "--mode=replay",
+                "--mode=replay --replay-file=/does/not/exist.csv",
+                "--scenario=traffic-drop --rate=0",
+                "--scenario=checkout-outage --scenario-start=5m --scenario-end=1m",
+            })
     void badConfigurationExitsWithTwo(String args) {
         assertEquals(ProducerMain.EXIT_BAD_CONFIG, ProducerMain.run(args.split(" "), Map.of()));
     }

@@ -36,8 +36,7 @@ class ProducerRunnerTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
         public long acknowledged() {
@@ -50,16 +49,22 @@ class ProducerRunnerTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     private static RecordingSink run(SimulationOptions options, double rate, Duration duration, long costPerSend)
             throws Exception {
         FakeTicker ticker = new FakeTicker();
         RecordingSink sink = new RecordingSink(ticker, costPerSend);
-        new ProducerRunner(new SimulatedSource(options, rate), sink, ticker, null, duration, Duration.ofSeconds(5),
-                line -> { }).run();
+        new ProducerRunner(
+                        new SimulatedSource(options, rate),
+                        sink,
+                        ticker,
+                        null,
+                        duration,
+                        Duration.ofSeconds(5),
+                        line -> {})
+                .run();
         return sink;
     }
 
@@ -86,7 +91,8 @@ class ProducerRunnerTest {
     @Test
     void doesNotDriftOverALongRun() throws Exception {
         RecordingSink sink = run(SimulationOptions.defaults(1), 333, Duration.ofHours(1), 0);
-        assertEquals(333L * 3600, sink.sendTimes.size(), 1, "exact count after a simulated hour at a non-integer interval");
+        assertEquals(
+                333L * 3600, sink.sendTimes.size(), 1, "exact count after a simulated hour at a non-integer interval");
     }
 
     @Test
@@ -102,10 +108,12 @@ class ProducerRunnerTest {
                 .withScenario(Scenario.TRAFFIC_DROP, Duration.ofSeconds(30), Duration.ofSeconds(60));
         RecordingSink sink = run(options, 100, Duration.ofSeconds(90), 0);
         long before = sink.sendTimes.stream().filter(t -> t < 30 * SECOND).count();
-        long during = sink.sendTimes.stream().filter(t -> t >= 30 * SECOND && t < 60 * SECOND).count();
+        long during = sink.sendTimes.stream()
+                .filter(t -> t >= 30 * SECOND && t < 60 * SECOND)
+                .count();
         long after = sink.sendTimes.stream().filter(t -> t >= 60 * SECOND).count();
         assertEquals(3_000, before, 2);
-        assertEquals(600, during, 2);  // 100/s × 0.2 for 30 s
+        assertEquals(600, during, 2); // 100/s × 0.2 for 30 s
         assertEquals(3_000, after, 2);
     }
 
@@ -113,12 +121,21 @@ class ProducerRunnerTest {
     void stopsAtTheConfiguredCountAndStampsSendTime() throws Exception {
         FakeTicker ticker = new FakeTicker();
         RecordingSink sink = new RecordingSink(ticker, 0);
-        ProducerRunner.Summary summary = new ProducerRunner(new SimulatedSource(SimulationOptions.defaults(3), 50),
-                sink, ticker, 250L, null, Duration.ofSeconds(5), line -> { }).run();
+        ProducerRunner.Summary summary = new ProducerRunner(
+                        new SimulatedSource(SimulationOptions.defaults(3), 50),
+                        sink,
+                        ticker,
+                        250L,
+                        null,
+                        Duration.ofSeconds(5),
+                        line -> {})
+                .run();
         assertEquals(250, summary.sent());
         assertEquals(250, sink.events.size());
         for (int i = 0; i < sink.events.size(); i++) {
-            assertEquals(ticker.now().minusNanos(ticker.nanoTime() - sink.sendTimes.get(i)), sink.events.get(i).timestamp());
+            assertEquals(
+                    ticker.now().minusNanos(ticker.nanoTime() - sink.sendTimes.get(i)),
+                    sink.events.get(i).timestamp());
         }
     }
 }

@@ -15,8 +15,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads a whole topic, from the beginning to the current end of every partition. */
 final class TopicContents {
-    private TopicContents() {
-    }
+    private TopicContents() {}
 
     static List<ConsumerRecord<String, byte[]>> readAll(KafkaService kafka, String topic) {
         Properties config = new Properties();
@@ -24,9 +23,10 @@ final class TopicContents {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer =
-                     new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

@@ -15,14 +15,16 @@ public final class GracefulShutdown implements AutoCloseable {
     private final Thread hook;
 
     private GracefulShutdown(String name, Runnable onSignal, Duration maxWait) {
-        this.hook = new Thread(() -> {
-            onSignal.run();
-            try {
-                finished.await(maxWait.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, name);
+        this.hook = new Thread(
+                () -> {
+                    onSignal.run();
+                    try {
+                        finished.await(maxWait.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                name);
     }
 
     /** Installs the hook; {@code onSignal} runs on the hook's thread and must only ask the service to stop. */

@@ -54,8 +54,10 @@ public final class ServiceCommand<O> {
         try {
             Settings parsed = Settings.parse(args, environment, settings);
             if (parsed.helpRequested()) {
-                out.print(Settings.help(usage, summary + "\nEvery option can also be set by its environment variable;"
-                        + " the flag wins.", settings));
+                out.print(Settings.help(
+                        usage,
+                        summary + "\nEvery option can also be set by its environment variable;" + " the flag wins.",
+                        settings));
                 return new Parsed<>(null, EXIT_OK);
             }
             O options = factory.from(parsed);

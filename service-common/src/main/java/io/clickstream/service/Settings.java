@@ -39,10 +39,14 @@ public final class Settings {
         for (Setting setting : known) {
             String fromEnvironment = environment.get(setting.variable());
             if (setting.secret()) {
-                fromEnvironment = secretFromFile(setting, fromEnvironment, environment.get(setting.variable() + "_FILE"));
+                fromEnvironment =
+                        secretFromFile(setting, fromEnvironment, environment.get(setting.variable() + "_FILE"));
             }
-            values.put(setting, fromEnvironment != null && !fromEnvironment.isBlank()
-                    ? fromEnvironment.trim() : setting.defaultValue());
+            values.put(
+                    setting,
+                    fromEnvironment != null && !fromEnvironment.isBlank()
+                            ? fromEnvironment.trim()
+                            : setting.defaultValue());
         }
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
@@ -83,11 +87,12 @@ public final class Settings {
             return fromEnvironment;
         }
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-            throw new ConfigException("both " + setting.variable() + " and " + setting.variable()
-                    + "_FILE are set: keep one");
+            throw new ConfigException(
+                    "both " + setting.variable() + " and " + setting.variable() + "_FILE are set: keep one");
         }
         try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of(file.trim())).replaceFirst("\\r?\\n$", "");
+            return java.nio.file.Files.readString(java.nio.file.Path.of(file.trim()))
+                    .replaceFirst("\\r?\\n$", "");
         } catch (java.io.IOException | RuntimeException e) {
             throw new ConfigException("cannot read " + setting.variable() + "_FILE '" + file.trim() + "': " + e);
         }
@@ -213,18 +218,31 @@ public final class Settings {
 
     /** The {@code --help} text: usage line, then one aligned line per setting. */
     public static String help(String usage, String summary, List<Setting> known) {
-        StringBuilder text = new StringBuilder("Usage: ").append(usage).append("\n\n").append(summary).append("\n\nOptions (flag, environment variable, default):\n");
-        int width = known.stream().mapToInt(s -> s.flag().length() + s.variable().length()).max().orElse(20) + 5;
+        StringBuilder text = new StringBuilder("Usage: ")
+                .append(usage)
+                .append("\n\n")
+                .append(summary)
+                .append("\n\nOptions (flag, environment variable, default):\n");
+        int width = known.stream()
+                        .mapToInt(s -> s.flag().length() + s.variable().length())
+                        .max()
+                        .orElse(20)
+                + 5;
         for (Setting s : known) {
             String names = s.flag() + "  " + s.variable();
-            text.append("  ").append(names).append(" ".repeat(Math.max(1, width - names.length())))
+            text.append("  ")
+                    .append(names)
+                    .append(" ".repeat(Math.max(1, width - names.length())))
                     .append(s.description());
             if (s.defaultValue() != null && !s.defaultValue().isEmpty()) {
                 text.append(" [default: ").append(s.defaultValue()).append(']');
             }
             text.append('\n');
         }
-        return text.append("  --help, -h").append(" ".repeat(Math.max(1, width - 10))).append("show this help\n").toString();
+        return text.append("  --help, -h")
+                .append(" ".repeat(Math.max(1, width - 10)))
+                .append("show this help\n")
+                .toString();
     }
 
     /** The effective configuration, one {@code flag=value} per setting, secrets masked. */
@@ -232,7 +250,9 @@ public final class Settings {
         StringBuilder text = new StringBuilder();
         values.forEach((setting, value) -> {
             if (value != null) {
-                text.append(text.length() == 0 ? "" : ", ").append(setting.flag().substring(2)).append('=')
+                text.append(text.length() == 0 ? "" : ", ")
+                        .append(setting.flag().substring(2))
+                        .append('=')
                         .append(setting.secret() && !value.isEmpty() ? "****" : value);
             }
         });

@@ -15,15 +15,22 @@ import org.slf4j.LoggerFactory;
 
 class ServiceCommandTest {
     private static final Setting RATE = Setting.of("--rate", "APP_RATE", "100", "events per second");
-    private static final ServiceCommand<Integer> COMMAND = new ServiceCommand<>("java -jar app.jar [options]",
-            "Does things.\nExit codes: 0 fine.", List.of(RATE), s -> s.integer(RATE, 1, 1000));
+    private static final ServiceCommand<Integer> COMMAND = new ServiceCommand<>(
+            "java -jar app.jar [options]",
+            "Does things.\nExit codes: 0 fine.",
+            List.of(RATE),
+            s -> s.integer(RATE, 1, 1000));
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private ServiceCommand.Parsed<Integer> parse(String... args) {
-        return COMMAND.parse(args, Map.of(), LoggerFactory.getLogger(ServiceCommandTest.class),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return COMMAND.parse(
+                args,
+                Map.of(),
+                LoggerFactory.getLogger(ServiceCommandTest.class),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     @Test
@@ -49,7 +56,8 @@ class ServiceCommandTest {
         ServiceCommand.Parsed<Integer> parsed = parse("--rate", "0");
         assertEquals(ServiceCommand.EXIT_BAD_CONFIG, parsed.exitCode());
         assertNull(parsed.options());
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("error: invalid --rate / APP_RATE"),
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).startsWith("error: invalid --rate / APP_RATE"),
                 err.toString(StandardCharsets.UTF_8));
     }
 }

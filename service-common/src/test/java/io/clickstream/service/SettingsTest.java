@@ -33,20 +33,42 @@ class SettingsTest {
 
     @Test
     void errorsNameFlagVariableAndProblem() {
-        assertEquals("invalid --rate / APP_RATE: 'fast' is not a whole number",
-                assertThrows(ConfigException.class, () -> parse(Map.of("APP_RATE", "fast")).integer(RATE, 1, 10)).getMessage());
-        assertEquals("invalid --rate / APP_RATE: '0' must be between 1 and 10",
-                assertThrows(ConfigException.class, () -> parse(Map.of(), "--rate", "0").integer(RATE, 1, 10)).getMessage());
-        assertEquals("unknown option '--rat' (see --help)",
-                assertThrows(ConfigException.class, () -> parse(Map.of(), "--rat", "1")).getMessage());
-        assertEquals("--rate needs a value (see --help)",
-                assertThrows(ConfigException.class, () -> parse(Map.of(), "--rate")).getMessage());
-        assertEquals("invalid --mode / APP_MODE: 'fly' must be one of simulate, replay",
-                assertThrows(ConfigException.class, () -> parse(Map.of(), "--mode", "fly").choice(MODE, List.of("simulate", "replay"))).getMessage());
-        assertEquals("invalid --wait / APP_WAIT: 'soon' is not a duration (examples: 500ms, 30s, 5m, 2h)",
-                assertThrows(ConfigException.class, () -> parse(Map.of(), "--wait", "soon").duration(WAIT)).getMessage());
-        assertEquals("--count / APP_COUNT is required",
-                assertThrows(ConfigException.class, () -> parse(Map.of()).required(COUNT)).getMessage());
+        assertEquals(
+                "invalid --rate / APP_RATE: 'fast' is not a whole number",
+                assertThrows(
+                                ConfigException.class,
+                                () -> parse(Map.of("APP_RATE", "fast")).integer(RATE, 1, 10))
+                        .getMessage());
+        assertEquals(
+                "invalid --rate / APP_RATE: '0' must be between 1 and 10",
+                assertThrows(
+                                ConfigException.class,
+                                () -> parse(Map.of(), "--rate", "0").integer(RATE, 1, 10))
+                        .getMessage());
+        assertEquals(
+                "unknown option '--rat' (see --help)",
+                assertThrows(ConfigException.class, () -> parse(Map.of(), "--rat", "1"))
+                        .getMessage());
+        assertEquals(
+                "--rate needs a value (see --help)",
+                assertThrows(ConfigException.class, () -> parse(Map.of(), "--rate"))
+                        .getMessage());
+        assertEquals(
+                "invalid --mode / APP_MODE: 'fly' must be one of simulate, replay",
+                assertThrows(
+                                ConfigException.class,
+                                () -> parse(Map.of(), "--mode", "fly").choice(MODE, List.of("simulate", "replay")))
+                        .getMessage());
+        assertEquals(
+                "invalid --wait / APP_WAIT: 'soon' is not a duration (examples: 500ms, 30s, 5m, 2h)",
+                assertThrows(
+                                ConfigException.class,
+                                () -> parse(Map.of(), "--wait", "soon").duration(WAIT))
+                        .getMessage());
+        assertEquals(
+                "--count / APP_COUNT is required",
+                assertThrows(ConfigException.class, () -> parse(Map.of()).required(COUNT))
+                        .getMessage());
     }
 
     @Test
@@ -78,13 +100,19 @@ class SettingsTest {
             throws Exception {
         java.nio.file.Path secret = dir.resolve("password");
         java.nio.file.Files.writeString(secret, "s3cret\n");
-        assertEquals("s3cret", parse(Map.of("APP_PASSWORD_FILE", secret.toString())).string(PASSWORD));
-        assertEquals("flag", parse(Map.of("APP_PASSWORD_FILE", secret.toString()), "--password", "flag").string(PASSWORD),
+        assertEquals(
+                "s3cret", parse(Map.of("APP_PASSWORD_FILE", secret.toString())).string(PASSWORD));
+        assertEquals(
+                "flag",
+                parse(Map.of("APP_PASSWORD_FILE", secret.toString()), "--password", "flag")
+                        .string(PASSWORD),
                 "the flag still wins");
-        ConfigException both = assertThrows(ConfigException.class,
+        ConfigException both = assertThrows(
+                ConfigException.class,
                 () -> parse(Map.of("APP_PASSWORD_FILE", secret.toString(), "APP_PASSWORD", "x")));
         assertTrue(both.getMessage().contains("both APP_PASSWORD and APP_PASSWORD_FILE are set"), both.getMessage());
-        ConfigException missing = assertThrows(ConfigException.class,
+        ConfigException missing = assertThrows(
+                ConfigException.class,
                 () -> parse(Map.of("APP_PASSWORD_FILE", dir.resolve("nope").toString())));
         assertTrue(missing.getMessage().startsWith("cannot read APP_PASSWORD_FILE"), missing.getMessage());
         assertNull(parse(Map.of("APP_RATE_FILE", secret.toString())).string(COUNT), "only secrets read files");

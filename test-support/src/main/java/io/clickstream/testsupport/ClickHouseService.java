@@ -32,7 +32,8 @@ public final class ClickHouseService {
         void crash();
     }
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final URI httpEndpoint;
     private final String user;
@@ -41,8 +42,13 @@ public final class ClickHouseService {
     private final ServiceSource source;
     private final Outage outage;
 
-    ClickHouseService(URI httpEndpoint, String user, String password, String jdbcParameters,
-                      ServiceSource source, Outage outage) {
+    ClickHouseService(
+            URI httpEndpoint,
+            String user,
+            String password,
+            String jdbcParameters,
+            ServiceSource source,
+            Outage outage) {
         this.httpEndpoint = httpEndpoint;
         this.user = user;
         this.password = password;
@@ -87,7 +93,8 @@ public final class ClickHouseService {
 
     /** Creates an empty database with a unique name ({@code prefix_<random>}) and returns the name. */
     public String createDatabase(String prefix) {
-        String database = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        String database =
+                prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         execute("CREATE DATABASE " + database);
         return database;
     }
@@ -124,15 +131,19 @@ public final class ClickHouseService {
     private String send(String sql, String format) {
         HttpRequest request = HttpRequest.newBuilder(httpEndpoint.resolve("/"))
                 .timeout(Duration.ofSeconds(120))
-                .header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
+                .header(
+                        "Authorization",
+                        "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
                 .header("X-ClickHouse-Format", format)
                 .POST(HttpRequest.BodyPublishers.ofString(sql))
                 .build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("ClickHouse rejected [" + sql + "]: " + response.body().trim());
+                throw new IllegalStateException(
+                        "ClickHouse rejected [" + sql + "]: " + response.body().trim());
             }
             return response.body();
         } catch (IOException e) {

@@ -18,14 +18,13 @@ final class ContainerServices {
     /** ClickHouse 25.8, the current LTS line. */
     static final DockerImageName CLICKHOUSE_IMAGE = DockerImageName.parse("clickhouse/clickhouse-server:25.8");
 
-    private ContainerServices() {
-    }
+    private ContainerServices() {}
 
     static Started<KafkaService> kafka() {
         KafkaContainer container = new KafkaContainer(KAFKA_IMAGE);
         container.start();
-        return new Started<>(new KafkaService(container.getBootstrapServers(), ServiceSource.TESTCONTAINERS),
-                container::stop);
+        return new Started<>(
+                new KafkaService(container.getBootstrapServers(), ServiceSource.TESTCONTAINERS), container::stop);
     }
 
     static Started<ClickHouseService> clickHouse() {
@@ -35,29 +34,47 @@ final class ContainerServices {
                 .withEnv("CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT", "1")
                 // A fixed host port: a container killed and started again (crash tests) comes back
                 // where the clients look, instead of on a new random port.
-                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
-                        new PortBinding(Ports.Binding.bindPort(httpPort), new ExposedPort(8123))));
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
+                        .withPortBindings(new PortBinding(Ports.Binding.bindPort(httpPort), new ExposedPort(8123))));
         container.start();
         // Pause rather than stop: a stopped container gets a new host port on restart.
         ClickHouseService.Outage outage = new ClickHouseService.Outage() {
             @Override
             public void stop() {
-                container.getDockerClient().pauseContainerCmd(container.getContainerId()).exec();
+                container
+                        .getDockerClient()
+                        .pauseContainerCmd(container.getContainerId())
+                        .exec();
             }
 
             @Override
             public void start() {
-                container.getDockerClient().unpauseContainerCmd(container.getContainerId()).exec();
+                container
+                        .getDockerClient()
+                        .unpauseContainerCmd(container.getContainerId())
+                        .exec();
             }
 
             @Override
             public void crash() {
-                container.getDockerClient().killContainerCmd(container.getContainerId()).withSignal("KILL").exec();
-                container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
+                container
+                        .getDockerClient()
+                        .killContainerCmd(container.getContainerId())
+                        .withSignal("KILL")
+                        .exec();
+                container
+                        .getDockerClient()
+                        .startContainerCmd(container.getContainerId())
+                        .exec();
             }
         };
-        ClickHouseService service = new ClickHouseService(URI.create(container.getHttpUrl()),
-                container.getUsername(), container.getPassword(), "", ServiceSource.TESTCONTAINERS, outage);
+        ClickHouseService service = new ClickHouseService(
+                URI.create(container.getHttpUrl()),
+                container.getUsername(),
+                container.getPassword(),
+                "",
+                ServiceSource.TESTCONTAINERS,
+                outage);
         return new Started<>(service, container::stop);
     }
 
@@ -70,6 +87,5 @@ final class ContainerServices {
     }
 
     /** A service and how to release it at the end of the test JVM. */
-    record Started<T>(T service, AutoCloseable closer) {
-    }
+    record Started<T>(T service, AutoCloseable closer) {}
 }

@@ -15,8 +15,7 @@ final class Docker {
 
     private static Boolean available;
 
-    private Docker() {
-    }
+    private Docker() {}
 
     static synchronized boolean available() {
         if (available == null) {
@@ -37,8 +36,10 @@ final class Docker {
     private static boolean probe() {
         try {
             boolean answers = DockerClientFactory.instance().isDockerAvailable();
-            LOG.info(answers ? "Docker engine found: services come from Testcontainers"
-                    : "no Docker engine answers: using the local fallback services");
+            LOG.info(
+                    answers
+                            ? "Docker engine found: services come from Testcontainers"
+                            : "no Docker engine answers: using the local fallback services");
             return answers;
         } catch (RuntimeException | LinkageError e) {
             LOG.info("Docker probe failed ({}): using the local fallback services", e.toString());

@@ -31,6 +31,7 @@ public final class FaultProxy implements AutoCloseable {
     /** An INSERT statement in the URL's query parameter (not a setting such as async_insert). */
     private static final java.util.regex.Pattern INSERT_REQUEST =
             java.util.regex.Pattern.compile("[?&]query=INSERT(%20|\\+)", java.util.regex.Pattern.CASE_INSENSITIVE);
+
     private final ServerSocket listener;
     private final InetSocketAddress target;
     private final AtomicInteger cutsLeft = new AtomicInteger();
@@ -104,13 +105,15 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private static void pump(String name, IoTask task) {
-        Thread thread = new Thread(() -> {
-            try {
-                task.run();
-            } catch (IOException ignored) {
-                // a closed socket ends the pump
-            }
-        }, name);
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        task.run();
+                    } catch (IOException ignored) {
+                        // a closed socket ends the pump
+                    }
+                },
+                name);
         thread.setDaemon(true);
         thread.start();
     }
@@ -140,7 +143,8 @@ public final class FaultProxy implements AutoCloseable {
                     String start = new String(buffer, 0, Math.min(n, 2_048), StandardCharsets.ISO_8859_1);
                     if (!swallowing && (start.startsWith("POST ") || start.startsWith("GET "))) {
                         String requestLine = start.lines().findFirst().orElse("");
-                        awaitingInsertAnswer = INSERT_REQUEST.matcher(requestLine).find();
+                        awaitingInsertAnswer =
+                                INSERT_REQUEST.matcher(requestLine).find();
                         if (awaitingInsertAnswer) {
                             insertsSeen.incrementAndGet();
                             swallowing = take(fakesLeft);
@@ -148,7 +152,8 @@ public final class FaultProxy implements AutoCloseable {
                     }
                     if (swallowing) {
                         // The request body is chunked (streamed): it ends with the zero-length chunk.
-                        String tail = new String(buffer, Math.max(0, n - 7), Math.min(n, 7), StandardCharsets.ISO_8859_1);
+                        String tail =
+                                new String(buffer, Math.max(0, n - 7), Math.min(n, 7), StandardCharsets.ISO_8859_1);
                         if (tail.endsWith("\r\n0\r\n\r\n") || tail.equals("0\r\n\r\n")) {
                             swallowing = false;
                             awaitingInsertAnswer = false;
@@ -212,7 +217,7 @@ public final class FaultProxy implements AutoCloseable {
         private void closeBoth(boolean reset) {
             try {
                 if (reset) {
-                    client.setSoLinger(true, 0);  // RST, as a reset by a peer looks to the client
+                    client.setSoLinger(true, 0); // RST, as a reset by a peer looks to the client
                 }
             } catch (IOException ignored) {
                 // already closed

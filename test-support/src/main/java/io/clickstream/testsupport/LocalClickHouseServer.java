@@ -33,7 +33,8 @@ public final class LocalClickHouseServer implements AutoCloseable {
 
     public static LocalClickHouseServer startNew() throws IOException {
         Path script = RepositoryLayout.resolve("local/chdb_http_server.py");
-        LocalClickHouseServer server = new LocalClickHouseServer(script, Files.createTempDirectory("local-clickhouse-"));
+        LocalClickHouseServer server =
+                new LocalClickHouseServer(script, Files.createTempDirectory("local-clickhouse-"));
         server.launch(0);
         return server;
     }
@@ -96,9 +97,17 @@ public final class LocalClickHouseServer implements AutoCloseable {
         Files.deleteIfExists(portFile);
         Path log = workDir.resolve("server.log");
         String python = System.getenv().getOrDefault(PYTHON_VARIABLE, "python3");
-        List<String> command = List.of(python, script.toString(), "--host", "127.0.0.1",
-                "--port", Integer.toString(requestedPort), "--path", workDir.resolve("data").toString(),
-                "--port-file", portFile.toString());
+        List<String> command = List.of(
+                python,
+                script.toString(),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(requestedPort),
+                "--path",
+                workDir.resolve("data").toString(),
+                "--port-file",
+                portFile.toString());
         Process started;
         try {
             started = new ProcessBuilder(command)
@@ -106,19 +115,21 @@ public final class LocalClickHouseServer implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
         } catch (IOException e) {
-            throw new IOException("cannot run '" + python + "' (set " + PYTHON_VARIABLE + " to a Python 3 with chdb-core): "
-                    + e.getMessage(), e);
+            throw new IOException(
+                    "cannot run '" + python + "' (set " + PYTHON_VARIABLE + " to a Python 3 with chdb-core): "
+                            + e.getMessage(),
+                    e);
         }
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!Files.exists(portFile)) {
             if (!started.isAlive()) {
-                throw new IOException("the local ClickHouse exited with code " + started.exitValue() + ": "
-                        + tail(log) + "\n" + INSTALL_HINT);
+                throw new IOException("the local ClickHouse exited with code " + started.exitValue() + ": " + tail(log)
+                        + "\n" + INSTALL_HINT);
             }
             if (System.nanoTime() > deadline) {
                 started.destroyForcibly();
-                throw new IOException("the local ClickHouse did not start within " + START_TIMEOUT.toSeconds()
-                        + " s: " + tail(log));
+                throw new IOException(
+                        "the local ClickHouse did not start within " + START_TIMEOUT.toSeconds() + " s: " + tail(log));
             }
             sleep(50);
         }
@@ -148,7 +159,8 @@ public final class LocalClickHouseServer implements AutoCloseable {
     public void close() throws IOException {
         stop();
         try (Stream<Path> files = Files.walk(workDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         }
     }
 }

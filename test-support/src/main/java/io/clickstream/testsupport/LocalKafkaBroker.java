@@ -22,10 +22,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     public static LocalKafkaBroker start() throws Exception {
         KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true)
-                .setNumBrokerNodes(1)
-                .setNumControllerNodes(1)
-                .build())
+                        .setCombined(true)
+                        .setNumBrokerNodes(1)
+                        .setNumControllerNodes(1)
+                        .build())
                 // one broker: internal topics cannot have more replicas than that
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
@@ -59,7 +59,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>("warm-up", new byte[] {1})).get(60, TimeUnit.SECONDS);
         }
     }

@@ -10,20 +10,22 @@ import java.util.concurrent.CountDownLatch;
  * Prints (and optionally writes) the bootstrap address; stops on SIGTERM / Ctrl-C.
  */
 public final class LocalKafkaMain {
-    private LocalKafkaMain() {
-    }
+    private LocalKafkaMain() {}
 
     public static void main(String[] args) throws Exception {
         LocalKafkaBroker broker = LocalKafkaBroker.start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                broker.close();
-            } catch (Exception e) {
-                System.err.println("broker shutdown: " + e);
-            }
-            stopped.countDown();
-        }, "broker-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                broker.close();
+                            } catch (Exception e) {
+                                System.err.println("broker shutdown: " + e);
+                            }
+                            stopped.countDown();
+                        },
+                        "broker-shutdown"));
         String bootstrap = broker.bootstrapServers();
         if (args.length > 0) {
             Path file = Path.of(args[0]);

@@ -7,8 +7,7 @@ import java.util.List;
 
 /** Keeps the README's configuration tables true: which settings lack their table row. */
 public final class ReadmeTables {
-    private ReadmeTables() {
-    }
+    private ReadmeTables() {}
 
     /** Settings without a row starting {@code | `--flag` | `VARIABLE` |} in README.md. */
     public static List<String> undocumented(List<Setting> settings) throws IOException {

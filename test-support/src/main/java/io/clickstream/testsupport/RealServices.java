@@ -43,7 +43,8 @@ public final class RealServices implements ParameterResolver {
         ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
         Resolved resolved = type == KafkaService.class
                 ? store.getOrComputeIfAbsent("kafka", key -> resolve("Kafka", RealServices::kafka), Resolved.class)
-                : store.getOrComputeIfAbsent("clickhouse", key -> resolve("ClickHouse", RealServices::clickHouse), Resolved.class);
+                : store.getOrComputeIfAbsent(
+                        "clickhouse", key -> resolve("ClickHouse", RealServices::clickHouse), Resolved.class);
         if (resolved.failure != null) {
             throw new ParameterResolutionException(resolved.failure.getMessage(), resolved.failure);
         }
@@ -66,17 +67,20 @@ public final class RealServices implements ParameterResolver {
     private static ContainerServices.Started<?> kafka() {
         String bootstrap = System.getenv(KAFKA_VARIABLE);
         if (bootstrap != null && !bootstrap.isBlank()) {
-            return new ContainerServices.Started<>(new KafkaService(bootstrap, ServiceSource.ENVIRONMENT), () -> { });
+            return new ContainerServices.Started<>(new KafkaService(bootstrap, ServiceSource.ENVIRONMENT), () -> {});
         }
         if (Docker.available()) {
             return ContainerServices.kafka();
         }
         try {
             LocalKafkaBroker broker = LocalKafkaBroker.start();
-            return new ContainerServices.Started<>(new KafkaService(broker.bootstrapServers(), ServiceSource.LOCAL), broker);
+            return new ContainerServices.Started<>(
+                    new KafkaService(broker.bootstrapServers(), ServiceSource.LOCAL), broker);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot start the in-JVM Kafka broker (" + e
-                    + "); or set " + KAFKA_VARIABLE + " to an existing broker", e);
+            throw new IllegalStateException(
+                    "cannot start the in-JVM Kafka broker (" + e + "); or set " + KAFKA_VARIABLE
+                            + " to an existing broker",
+                    e);
         }
     }
 
@@ -88,8 +92,15 @@ public final class RealServices implements ParameterResolver {
             String password = System.getenv().getOrDefault(CLICKHOUSE_VARIABLE.replace("_URL", "_PASSWORD"), "");
             // Any query string of the URL (e.g. compress=false for the local server) is passed to JDBC.
             URI endpoint = URI.create(uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort());
-            return new ContainerServices.Started<>(new ClickHouseService(endpoint, user, password,
-                    uri.getQuery() == null ? "" : uri.getQuery(), ServiceSource.ENVIRONMENT, null), () -> { });
+            return new ContainerServices.Started<>(
+                    new ClickHouseService(
+                            endpoint,
+                            user,
+                            password,
+                            uri.getQuery() == null ? "" : uri.getQuery(),
+                            ServiceSource.ENVIRONMENT,
+                            null),
+                    () -> {});
         }
         if (Docker.available()) {
             return ContainerServices.clickHouse();
@@ -113,8 +124,13 @@ public final class RealServices implements ParameterResolver {
                 }
             };
             // The local server speaks uncompressed responses only (see local/chdb_http_server.py).
-            ClickHouseService service = new ClickHouseService(URI.create("http://127.0.0.1:" + server.port()),
-                    "default", "", "compress=false", ServiceSource.LOCAL, outage);
+            ClickHouseService service = new ClickHouseService(
+                    URI.create("http://127.0.0.1:" + server.port()),
+                    "default",
+                    "",
+                    "compress=false",
+                    ServiceSource.LOCAL,
+                    outage);
             return new ContainerServices.Started<>(service, server);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot start the local ClickHouse: " + e.getMessage(), e);

@@ -7,10 +7,10 @@ import java.nio.file.Path;
 public final class RepositoryLayout {
     /** Set by the build (failsafe) to the repository root; otherwise found by walking up. */
     static final String ROOT_PROPERTY = "clickstream.repo.root";
+
     private static final String MARKER = "local/chdb_http_server.py";
 
-    private RepositoryLayout() {
-    }
+    private RepositoryLayout() {}
 
     public static Path root() {
         String configured = System.getProperty(ROOT_PROPERTY);
@@ -22,8 +22,8 @@ public final class RepositoryLayout {
                 return dir;
             }
         }
-        throw new IllegalStateException("cannot find the repository root (a directory containing " + MARKER
-                + ") above " + Path.of("").toAbsolutePath() + "; set -D" + ROOT_PROPERTY + "=<path>");
+        throw new IllegalStateException("cannot find the repository root (a directory containing " + MARKER + ") above "
+                + Path.of("").toAbsolutePath() + "; set -D" + ROOT_PROPERTY + "=<path>");
     }
 
     public static Path resolve(String relative) {

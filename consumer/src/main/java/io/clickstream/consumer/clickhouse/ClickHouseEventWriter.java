@@ -29,8 +29,9 @@ public final class ClickHouseEventWriter implements EventWriter {
     /** Rows of the partition: by topic ID, or by name for rows stored before IDs were recorded. */
     private static final String SAME_RECORDS = " WHERE kafka_partition = ? AND (kafka_topic_id = ?"
             + " OR (kafka_topic_id = toUUID('00000000-0000-0000-0000-000000000000') AND kafka_topic = ?))";
-    static final String STORED_RANGE = "SELECT count(), max(kafka_offset) FROM " + Names.EVENTS_TABLE + SAME_RECORDS
-            + " AND kafka_offset >= ?";
+
+    static final String STORED_RANGE =
+            "SELECT count(), max(kafka_offset) FROM " + Names.EVENTS_TABLE + SAME_RECORDS + " AND kafka_offset >= ?";
     static final String STORED_OFFSETS = "SELECT DISTINCT kafka_offset FROM " + Names.EVENTS_TABLE + SAME_RECORDS
             + " AND kafka_offset BETWEEN ? AND ?";
 
@@ -59,8 +60,13 @@ public final class ClickHouseEventWriter implements EventWriter {
                     // a replay of history may span more than 100 days in one batch: store it, do not fail it
                     .serverSetting("throw_on_max_partitions_per_insert_block", "0");
             // The client was built with retries off: this is one attempt, bounded by the socket timeout.
-            try (InsertResponse response = client.insert(Names.EVENTS_TABLE, EventTable.NAMES,
-                    out -> encoder.write(rows, out), RowBinaryEncoder.FORMAT, settings).get()) {
+            try (InsertResponse response = client.insert(
+                            Names.EVENTS_TABLE,
+                            EventTable.NAMES,
+                            out -> encoder.write(rows, out),
+                            RowBinaryEncoder.FORMAT,
+                            settings)
+                    .get()) {
                 written = response.getWrittenRows();
             }
         } catch (ExecutionException e) {
@@ -85,15 +91,19 @@ public final class ClickHouseEventWriter implements EventWriter {
             missing += span.offsets().stream().filter(o -> !stored.contains(o)).count();
         }
         if (missing > 0) {
-            throw new WriteException(WriteException.Kind.FATAL, 0, "ClickHouse acknowledged an insert of " + rows.size()
-                    + " rows reporting " + written + " written, and " + missing + " of them are not stored", null);
+            throw new WriteException(
+                    WriteException.Kind.FATAL,
+                    0,
+                    "ClickHouse acknowledged an insert of " + rows.size() + " rows reporting " + written
+                            + " written, and " + missing + " of them are not stored",
+                    null);
         }
     }
 
     @Override
     public StoredRange storedRange(String topic, UUID topicId, int partition, long fromOffset) throws WriteException {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(STORED_RANGE)) {
+                PreparedStatement select = connection.prepareStatement(STORED_RANGE)) {
             bindPartition(select, topic, topicId, partition);
             select.setLong(4, fromOffset);
             try (ResultSet rows = select.executeQuery()) {
@@ -110,7 +120,7 @@ public final class ClickHouseEventWriter implements EventWriter {
     public Set<Long> storedOffsets(String topic, UUID topicId, int partition, long fromOffset, long toOffset)
             throws WriteException {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(STORED_OFFSETS)) {
+                PreparedStatement select = connection.prepareStatement(STORED_OFFSETS)) {
             bindPartition(select, topic, topicId, partition);
             select.setLong(4, fromOffset);
             select.setLong(5, toOffset);

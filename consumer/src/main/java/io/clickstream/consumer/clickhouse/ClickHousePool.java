@@ -9,8 +9,7 @@ public final class ClickHousePool {
     /** A TCP connection that is not established in this time counts as ClickHouse being down. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    private ClickHousePool() {
-    }
+    private ClickHousePool() {}
 
     /**
      * @param timeout the longest any call may wait for ClickHouse's answer (socket read timeout);
@@ -38,8 +37,8 @@ public final class ClickHousePool {
         hikari.addDataSourceProperty("connection_timeout", Long.toString(CONNECT_TIMEOUT.toMillis()));
         hikari.addDataSourceProperty("socket_timeout", Long.toString(timeout.toMillis()));
         // The server gives up too, a little before the client does, so it does not work on for nobody.
-        hikari.addDataSourceProperty("clickhouse_setting_max_execution_time",
-                Long.toString(Math.max(1, timeout.toSeconds() - 1)));
+        hikari.addDataSourceProperty(
+                "clickhouse_setting_max_execution_time", Long.toString(Math.max(1, timeout.toSeconds() - 1)));
         return new HikariDataSource(hikari);
     }
 }

@@ -17,52 +17,52 @@ public final class ErrorClassifier {
     private static final Pattern CODE_IN_MESSAGE = Pattern.compile("Code: (\\d+)\\.");
     /** INCORRECT_DATA (117) from the insert's header check: the table's column no longer has the type we write. */
     private static final Pattern COLUMN_TYPE_CHANGED = Pattern.compile("Type of '([^']+)' must be (.+?), not (.+?):");
+
     private static final int INCORRECT_DATA = 117;
     private static final int TOO_MANY_PARTS = 252;
 
     private static final Map<Integer, Kind> BY_CODE = Map.ofEntries(
             // the rows cannot be stored as they are
-            Map.entry(6, Kind.DATA),     // CANNOT_PARSE_TEXT
-            Map.entry(27, Kind.DATA),    // CANNOT_PARSE_INPUT_ASSERTION_FAILED
-            Map.entry(33, Kind.DATA),    // CANNOT_READ_ALL_DATA
-            Map.entry(36, Kind.DATA),    // BAD_ARGUMENTS (e.g. unknown Enum8 value)
-            Map.entry(41, Kind.DATA),    // CANNOT_PARSE_DATETIME
-            Map.entry(53, Kind.DATA),    // TYPE_MISMATCH
-            Map.entry(69, Kind.DATA),    // ARGUMENT_OUT_OF_BOUND
-            Map.entry(70, Kind.DATA),    // CANNOT_CONVERT_TYPE
-            Map.entry(72, Kind.DATA),    // CANNOT_PARSE_NUMBER
-            Map.entry(117, Kind.DATA),   // INCORRECT_DATA (but a changed column type is FATAL, see classify)
-            Map.entry(131, Kind.DATA),   // TOO_LARGE_STRING_SIZE
-            Map.entry(407, Kind.DATA),   // DECIMAL_OVERFLOW
-            Map.entry(691, Kind.DATA),   // UNKNOWN_ELEMENT_OF_ENUM
+            Map.entry(6, Kind.DATA), // CANNOT_PARSE_TEXT
+            Map.entry(27, Kind.DATA), // CANNOT_PARSE_INPUT_ASSERTION_FAILED
+            Map.entry(33, Kind.DATA), // CANNOT_READ_ALL_DATA
+            Map.entry(36, Kind.DATA), // BAD_ARGUMENTS (e.g. unknown Enum8 value)
+            Map.entry(41, Kind.DATA), // CANNOT_PARSE_DATETIME
+            Map.entry(53, Kind.DATA), // TYPE_MISMATCH
+            Map.entry(69, Kind.DATA), // ARGUMENT_OUT_OF_BOUND
+            Map.entry(70, Kind.DATA), // CANNOT_CONVERT_TYPE
+            Map.entry(72, Kind.DATA), // CANNOT_PARSE_NUMBER
+            Map.entry(117, Kind.DATA), // INCORRECT_DATA (but a changed column type is FATAL, see classify)
+            Map.entry(131, Kind.DATA), // TOO_LARGE_STRING_SIZE
+            Map.entry(407, Kind.DATA), // DECIMAL_OVERFLOW
+            Map.entry(691, Kind.DATA), // UNKNOWN_ELEMENT_OF_ENUM
             // configuration or schema: a human must act
-            Map.entry(16, Kind.FATAL),   // NO_SUCH_COLUMN_IN_TABLE
-            Map.entry(47, Kind.FATAL),   // UNKNOWN_IDENTIFIER
-            Map.entry(60, Kind.FATAL),   // UNKNOWN_TABLE
-            Map.entry(62, Kind.FATAL),   // SYNTAX_ERROR
-            Map.entry(81, Kind.FATAL),   // UNKNOWN_DATABASE
-            Map.entry(164, Kind.FATAL),  // READONLY
-            Map.entry(192, Kind.FATAL),  // UNKNOWN_USER
-            Map.entry(193, Kind.FATAL),  // WRONG_PASSWORD
-            Map.entry(194, Kind.FATAL),  // REQUIRED_PASSWORD
-            Map.entry(497, Kind.FATAL),  // ACCESS_DENIED
-            Map.entry(516, Kind.FATAL),  // AUTHENTICATION_FAILED
+            Map.entry(16, Kind.FATAL), // NO_SUCH_COLUMN_IN_TABLE
+            Map.entry(47, Kind.FATAL), // UNKNOWN_IDENTIFIER
+            Map.entry(60, Kind.FATAL), // UNKNOWN_TABLE
+            Map.entry(62, Kind.FATAL), // SYNTAX_ERROR
+            Map.entry(81, Kind.FATAL), // UNKNOWN_DATABASE
+            Map.entry(164, Kind.FATAL), // READONLY
+            Map.entry(192, Kind.FATAL), // UNKNOWN_USER
+            Map.entry(193, Kind.FATAL), // WRONG_PASSWORD
+            Map.entry(194, Kind.FATAL), // REQUIRED_PASSWORD
+            Map.entry(497, Kind.FATAL), // ACCESS_DENIED
+            Map.entry(516, Kind.FATAL), // AUTHENTICATION_FAILED
             // transient server states: retry with backoff
-            Map.entry(159, Kind.RETRIABLE),  // TIMEOUT_EXCEEDED
-            Map.entry(202, Kind.RETRIABLE),  // TOO_MANY_SIMULTANEOUS_QUERIES
-            Map.entry(203, Kind.RETRIABLE),  // NO_FREE_CONNECTION
-            Map.entry(209, Kind.RETRIABLE),  // SOCKET_TIMEOUT
-            Map.entry(210, Kind.RETRIABLE),  // NETWORK_ERROR
-            Map.entry(241, Kind.RETRIABLE),  // MEMORY_LIMIT_EXCEEDED
-            Map.entry(242, Kind.RETRIABLE),  // TABLE_IS_READ_ONLY
-            Map.entry(252, Kind.RETRIABLE),  // TOO_MANY_PARTS
-            Map.entry(285, Kind.RETRIABLE),  // TOO_FEW_LIVE_REPLICAS
-            Map.entry(319, Kind.RETRIABLE),  // UNKNOWN_STATUS_OF_INSERT
-            Map.entry(425, Kind.RETRIABLE),  // SYSTEM_ERROR
+            Map.entry(159, Kind.RETRIABLE), // TIMEOUT_EXCEEDED
+            Map.entry(202, Kind.RETRIABLE), // TOO_MANY_SIMULTANEOUS_QUERIES
+            Map.entry(203, Kind.RETRIABLE), // NO_FREE_CONNECTION
+            Map.entry(209, Kind.RETRIABLE), // SOCKET_TIMEOUT
+            Map.entry(210, Kind.RETRIABLE), // NETWORK_ERROR
+            Map.entry(241, Kind.RETRIABLE), // MEMORY_LIMIT_EXCEEDED
+            Map.entry(242, Kind.RETRIABLE), // TABLE_IS_READ_ONLY
+            Map.entry(252, Kind.RETRIABLE), // TOO_MANY_PARTS
+            Map.entry(285, Kind.RETRIABLE), // TOO_FEW_LIVE_REPLICAS
+            Map.entry(319, Kind.RETRIABLE), // UNKNOWN_STATUS_OF_INSERT
+            Map.entry(425, Kind.RETRIABLE), // SYSTEM_ERROR
             Map.entry(999, Kind.RETRIABLE)); // KEEPER_EXCEPTION
 
-    private ErrorClassifier() {
-    }
+    private ErrorClassifier() {}
 
     public static WriteException classify(String what, Throwable error) {
         int code = clickHouseCode(error);
@@ -117,7 +117,8 @@ public final class ErrorClassifier {
             root = root.getCause();
         }
         if (root != error) {
-            String cause = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + firstLineOf(root.getMessage()));
+            String cause = root.getClass().getSimpleName()
+                    + (root.getMessage() == null ? "" : ": " + firstLineOf(root.getMessage()));
             if (!line.contains(cause)) {
                 line += " (" + cause + ")";
             }

@@ -14,8 +14,7 @@ import java.util.stream.Collectors;
  */
 public final class EventTable {
     /** One written column. {@code type} is spelled as ClickHouse prints it in system.columns. */
-    public record Column(String name, String type) {
-    }
+    public record Column(String name, String type) {}
 
     public static final int PRICE_SCALE = 2;
 
@@ -29,9 +28,12 @@ public final class EventTable {
         };
     }
 
-    static final String EVENT_TYPE = "Enum8(" + List.of(EventType.values()).stream()
-            .sorted((a, b) -> Byte.compare(enumCode(a), enumCode(b)))
-            .map(t -> "'" + t.wireName() + "' = " + enumCode(t)).collect(Collectors.joining(", ")) + ")";
+    static final String EVENT_TYPE = "Enum8("
+            + List.of(EventType.values()).stream()
+                    .sorted((a, b) -> Byte.compare(enumCode(a), enumCode(b)))
+                    .map(t -> "'" + t.wireName() + "' = " + enumCode(t))
+                    .collect(Collectors.joining(", "))
+            + ")";
 
     /** In the order {@link RowBinaryEncoder} writes them. */
     public static final List<Column> WRITTEN = List.of(
@@ -53,6 +55,5 @@ public final class EventTable {
 
     public static final List<String> NAMES = WRITTEN.stream().map(Column::name).toList();
 
-    private EventTable() {
-    }
+    private EventTable() {}
 }

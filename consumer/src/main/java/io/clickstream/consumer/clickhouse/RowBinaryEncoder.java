@@ -1,14 +1,13 @@
 package io.clickstream.consumer.clickhouse;
 
+import com.clickhouse.data.ClickHouseFormat;
 import io.clickstream.consumer.processing.EventRow;
 import io.clickstream.model.ClickEvent;
-import io.clickstream.model.EventType;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import com.clickhouse.data.ClickHouseFormat;
 
 /**
  * Writes event rows in ClickHouse's RowBinaryWithNamesAndTypes format for
@@ -61,7 +60,7 @@ final class RowBinaryEncoder {
             putLong(row.topicId().getLeastSignificantBits());
             putShort(row.partition());
             putLong(row.offset());
-            if (size > 1 << 20) {  // stream in 1 MiB pieces: memory stays flat whatever the batch size
+            if (size > 1 << 20) { // stream in 1 MiB pieces: memory stays flat whatever the batch size
                 out.write(buffer, 0, size);
                 size = 0;
             }
@@ -98,11 +97,12 @@ final class RowBinaryEncoder {
 
     private static long unscaledPrice(BigDecimal price) {
         // Validated on decode: at most 2 decimals and at most 1e9, so this is exact and fits.
-        return price.scale() == PRICE_SCALE ? price.unscaledValue().longValue()
+        return price.scale() == PRICE_SCALE
+                ? price.unscaledValue().longValue()
                 : price.setScale(PRICE_SCALE).unscaledValue().longValueExact();
     }
 
-    @SuppressWarnings("deprecation")  // String.getBytes(int, int, byte[], int): the fast path for ASCII
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the fast path for ASCII
     private void putString(String value) {
         if (value == null || value.isEmpty()) {
             ensure(1);
@@ -117,7 +117,7 @@ final class RowBinaryEncoder {
         if (ascii) {
             ensure(length + 5);
             putVarInt(length);
-            value.getBytes(0, length, buffer, size);  // ASCII: one byte per char, no encoder
+            value.getBytes(0, length, buffer, size); // ASCII: one byte per char, no encoder
             size += length;
         } else {
             byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);

@@ -38,8 +38,7 @@ public final class SchemaInstaller {
     private static final Pattern SAFE_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([A-Z0-9_]+)}}");
 
-    private SchemaInstaller() {
-    }
+    private SchemaInstaller() {}
 
     /** Statements of every bundled schema file, in order, for {@code database}. */
     public static List<String> statements(String database, Map<String, String> variables) {
@@ -55,8 +54,8 @@ public final class SchemaInstaller {
      *
      * @throws IllegalArgumentException naming the file and a placeholder without a value
      */
-    public static List<String> statements(String fileName, String script, String database,
-                                          Map<String, String> variables) {
+    public static List<String> statements(
+            String fileName, String script, String database, Map<String, String> variables) {
         if (!SAFE_IDENTIFIER.matcher(database).matches()) {
             throw new IllegalArgumentException("database name must be a plain identifier: '" + database + "'");
         }
@@ -99,9 +98,11 @@ public final class SchemaInstaller {
      */
     public static void check(DataSource dataSource, String database) throws SQLException, IncompatibleSchemaException {
         Map<String, String> columns = new java.util.HashMap<>();
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-             java.sql.ResultSet rows = statement.executeQuery("SELECT name, type FROM system.columns WHERE database = '"
-                     + database + "' AND table = '" + Names.EVENTS_TABLE + "'")) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                java.sql.ResultSet rows =
+                        statement.executeQuery("SELECT name, type FROM system.columns WHERE database = '" + database
+                                + "' AND table = '" + Names.EVENTS_TABLE + "'")) {
             while (rows.next()) {
                 columns.put(rows.getString(1), rows.getString(2));
             }
@@ -139,7 +140,8 @@ public final class SchemaInstaller {
     private static List<Map.Entry<String, String>> bundledFiles() {
         URL url = SchemaInstaller.class.getClassLoader().getResource(RESOURCE_DIR);
         if (url == null) {
-            throw new IllegalStateException(RESOURCE_DIR + " is missing from the classpath: the build bundles clickhouse/init");
+            throw new IllegalStateException(
+                    RESOURCE_DIR + " is missing from the classpath: the build bundles clickhouse/init");
         }
         try {
             URI uri = url.toURI();
@@ -158,7 +160,9 @@ public final class SchemaInstaller {
 
     private static List<Map.Entry<String, String>> read(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> sorted = files.filter(p -> p.getFileName().toString().endsWith(".sql")).sorted().toList();
+            List<Path> sorted = files.filter(p -> p.getFileName().toString().endsWith(".sql"))
+                    .sorted()
+                    .toList();
             List<Map.Entry<String, String>> contents = new ArrayList<>();
             for (Path file : sorted) {
                 contents.add(Map.entry(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8)));

@@ -9,8 +9,7 @@ import java.util.List;
  * interfaces take one statement per request.
  */
 public final class SqlScript {
-    private SqlScript() {
-    }
+    private SqlScript() {}
 
     public static List<String> statements(String script) {
         List<String> statements = new ArrayList<>();
@@ -20,7 +19,7 @@ public final class SqlScript {
             char c = script.charAt(i);
             if (c == '-' && script.startsWith("--", i)) {
                 int end = script.indexOf('\n', i);
-                i = end < 0 ? script.length() : end;  // drop the comment, keep the newline
+                i = end < 0 ? script.length() : end; // drop the comment, keep the newline
             } else if (c == '/' && script.startsWith("/*", i)) {
                 int end = script.indexOf("*/", i + 2);
                 if (end < 0) {
@@ -52,7 +51,7 @@ public final class SqlScript {
                 i++;
             } else if (c == quote) {
                 if (i + 1 < script.length() && script.charAt(i + 1) == quote) {
-                    i++;  // doubled quote escapes itself
+                    i++; // doubled quote escapes itself
                 } else {
                     return i;
                 }

@@ -57,30 +57,46 @@ public record ConsumerOptions(
         }
         String instanceId = s.string(INSTANCE_ID);
         if ("auto".equalsIgnoreCase(instanceId)) {
-            instanceId = hostName();  // a container's host name: stable across its restarts, distinct per replica
+            instanceId = hostName(); // a container's host name: stable across its restarts, distinct per replica
         }
-        return new ConsumerOptions(s.required(BOOTSTRAP), topic, s.integer(PARTITIONS, 1, 10_000), s.required(GROUP),
-                instanceId == null || instanceId.isBlank() ? null : instanceId, dlq, url, database,
-                s.required(USER), s.string(PASSWORD) == null ? "" : s.string(PASSWORD), timeout,
-                s.integer(POOL_SIZE, 1, 64), s.integer(BATCH_ROWS, 1, 1_000_000), wait,
+        return new ConsumerOptions(
+                s.required(BOOTSTRAP),
+                topic,
+                s.integer(PARTITIONS, 1, 10_000),
+                s.required(GROUP),
+                instanceId == null || instanceId.isBlank() ? null : instanceId,
+                dlq,
+                url,
+                database,
+                s.required(USER),
+                s.string(PASSWORD) == null ? "" : s.string(PASSWORD),
+                timeout,
+                s.integer(POOL_SIZE, 1, 64),
+                s.integer(BATCH_ROWS, 1, 1_000_000),
+                wait,
                 s.choice(SCHEMA, List.of("apply", "check")).equals("apply"),
-                s.integer(RAW_RETENTION, 1, 36_500), s.integer(ROLLUP_RETENTION, 1, 36_500), backoff,
-                s.duration(SHUTDOWN_TIMEOUT), s.integer(HTTP_PORT, -1, 65_535), s.duration(LAG_INTERVAL));
+                s.integer(RAW_RETENTION, 1, 36_500),
+                s.integer(ROLLUP_RETENTION, 1, 36_500),
+                backoff,
+                s.duration(SHUTDOWN_TIMEOUT),
+                s.integer(HTTP_PORT, -1, 65_535),
+                s.duration(LAG_INTERVAL));
     }
 
     private static String hostName() throws ConfigException {
         try {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (java.net.UnknownHostException e) {
-            throw new ConfigException("--instance-id auto: cannot determine the host name (" + e.getMessage()
-                    + "); set an explicit id");
+            throw new ConfigException(
+                    "--instance-id auto: cannot determine the host name (" + e.getMessage() + "); set an explicit id");
         }
     }
 
     /** The database named by the URL's path: {@code jdbc:clickhouse://host:8123/clickstream?...} → clickstream. */
     static String databaseOf(String url) throws ConfigException {
         if (!url.startsWith("jdbc:clickhouse:") && !url.startsWith("jdbc:ch:")) {
-            throw Settings.invalid(JDBC_URL, url, "is not a ClickHouse JDBC URL (jdbc:clickhouse://host:8123/database)");
+            throw Settings.invalid(
+                    JDBC_URL, url, "is not a ClickHouse JDBC URL (jdbc:clickhouse://host:8123/database)");
         }
         String rest = url.substring(url.indexOf(':', 5) + 1);
         URI uri;
@@ -104,8 +120,11 @@ public record ConsumerOptions(
 
     /** Values of the schema files' {{placeholders}}. */
     public java.util.Map<String, String> schemaVariables() {
-        return java.util.Map.of("RAW_RETENTION_DAYS", Integer.toString(rawRetentionDays),
-                "ROLLUP_RETENTION_DAYS", Integer.toString(rollupRetentionDays));
+        return java.util.Map.of(
+                "RAW_RETENTION_DAYS",
+                Integer.toString(rawRetentionDays),
+                "ROLLUP_RETENTION_DAYS",
+                Integer.toString(rollupRetentionDays));
     }
 
     /** The same URL naming another database, e.g. {@code default} to create ours. */
@@ -118,7 +137,8 @@ public record ConsumerOptions(
 
     @Override
     public String toString() {
-        return "ConsumerOptions[bootstrapServers=" + bootstrapServers + ", topic=" + topic + ", groupId=" + groupId + ", instanceId=" + instanceId
+        return "ConsumerOptions[bootstrapServers=" + bootstrapServers + ", topic=" + topic + ", groupId=" + groupId
+                + ", instanceId=" + instanceId
                 + ", deadLetterTopic=" + deadLetterTopic + ", jdbcUrl=" + jdbcUrl + ", user=" + user
                 + ", password=" + (password.isEmpty() ? "(empty)" : "****") + ", clickHouseTimeout=" + clickHouseTimeout
                 + ", poolSize=" + poolSize

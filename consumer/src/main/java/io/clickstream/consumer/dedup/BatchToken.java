@@ -17,16 +17,18 @@ import java.util.List;
 public final class BatchToken {
     private static final String VERSION = "cs1-";
 
-    private BatchToken() {
-    }
+    private BatchToken() {}
 
     public static String of(List<EventRow> rows) {
         MessageDigest sha256 = sha256();
         ByteBuffer coordinates = ByteBuffer.allocate(16 + 4 + 8);
         for (EventRow row : rows) {
             coordinates.clear();
-            coordinates.putLong(row.topicId().getMostSignificantBits()).putLong(row.topicId().getLeastSignificantBits())
-                    .putInt(row.partition()).putLong(row.offset());
+            coordinates
+                    .putLong(row.topicId().getMostSignificantBits())
+                    .putLong(row.topicId().getLeastSignificantBits())
+                    .putInt(row.partition())
+                    .putLong(row.offset());
             sha256.update(coordinates.array());
         }
         // 128 bits of the digest: collisions are out of reach for any number of batches.

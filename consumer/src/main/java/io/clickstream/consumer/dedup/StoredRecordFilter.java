@@ -62,14 +62,15 @@ public final class StoredRecordFilter {
             if (span.from() > limit) {
                 continue;
             }
-            Set<Long> stored = writer.storedOffsets(span.topic(), span.topicId(), span.partition(), span.from(),
-                    Math.min(span.to(), limit));
+            Set<Long> stored = writer.storedOffsets(
+                    span.topic(), span.topicId(), span.partition(), span.from(), Math.min(span.to(), limit));
             int before = rows.size();
-            rows.removeIf(r -> r.partition() == span.partition() && r.topicId().equals(span.topicId())
+            rows.removeIf(r -> r.partition() == span.partition()
+                    && r.topicId().equals(span.topicId())
                     && stored.contains(r.offset()));
             removed += before - rows.size();
             if (span.to() >= limit) {
-                horizon.put(partition, -1L);  // past the horizon: nothing later can be stored already
+                horizon.put(partition, -1L); // past the horizon: nothing later can be stored already
             }
         }
         return removed;

@@ -4,6 +4,7 @@ package io.clickstream.consumer.dlq;
 public interface DeadLetterPublisher extends AutoCloseable {
     /** Header names on every dead letter. */
     String REASON = "dlq.reason";
+
     String SOURCE_TOPIC = "dlq.source.topic";
     String SOURCE_PARTITION = "dlq.source.partition";
     String SOURCE_OFFSET = "dlq.source.offset";

@@ -28,10 +28,10 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
     /** Well under the 1 MiB that a default topic and producer accept, with room for the headers. */
     static final int MAX_PAYLOAD_BYTES = 256 * 1024;
+
     private static final int MAX_REASON_CHARS = 2_000;
 
-    private record Pending(DeadLetter letter, Future<RecordMetadata> result) {
-    }
+    private record Pending(DeadLetter letter, Future<RecordMetadata> result) {}
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
@@ -66,7 +66,8 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
     public void publish(DeadLetter letter) {
         RecordHeaders headers = new RecordHeaders();
         String reason = letter.reason().length() > MAX_REASON_CHARS
-                ? letter.reason().substring(0, MAX_REASON_CHARS) + "..." : letter.reason();
+                ? letter.reason().substring(0, MAX_REASON_CHARS) + "..."
+                : letter.reason();
         headers.add(REASON, utf8(reason));
         headers.add(SOURCE_TOPIC, utf8(letter.sourceTopic()));
         headers.add(SOURCE_PARTITION, utf8(Integer.toString(letter.sourcePartition())));
@@ -111,9 +112,11 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
         }
         pending.clear();
         if (!failed.isEmpty()) {
-            failed.forEach(this::publish);  // re-sent; the next flush reports them
-            throw new DeadLetterException(failed.size() + " dead letters not acknowledged by " + topic
-                    + (firstError == null ? "" : ": " + firstError), firstError);
+            failed.forEach(this::publish); // re-sent; the next flush reports them
+            throw new DeadLetterException(
+                    failed.size() + " dead letters not acknowledged by " + topic
+                            + (firstError == null ? "" : ": " + firstError),
+                    firstError);
         }
     }
 
@@ -128,7 +131,9 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
     }
 
     private static byte[] cut(byte[] bytes) {
-        return bytes == null || bytes.length <= MAX_PAYLOAD_BYTES ? bytes : java.util.Arrays.copyOf(bytes, MAX_PAYLOAD_BYTES);
+        return bytes == null || bytes.length <= MAX_PAYLOAD_BYTES
+                ? bytes
+                : java.util.Arrays.copyOf(bytes, MAX_PAYLOAD_BYTES);
     }
 
     private static byte[] utf8(String text) {

@@ -30,8 +30,10 @@ public final class AdminTopicIds implements TopicIds, AutoCloseable {
     @Override
     public UUID of(String topic) throws TopicIdUnavailableException {
         try {
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            TopicDescription description = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(topic);
             Uuid id = description.topicId();
             if (id == null || Uuid.ZERO_UUID.equals(id)) {
                 throw new TopicIdUnavailableException("Kafka reported no topic ID for " + topic, null);

@@ -8,8 +8,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Builds the Kafka consumer; one line per setting says why. */
 public final class ConsumerClients {
-    private ConsumerClients() {
-    }
+    private ConsumerClients() {}
 
     public static KafkaConsumer<byte[], byte[]> eventsConsumer(ConsumerOptions config) {
         Properties p = new Properties();

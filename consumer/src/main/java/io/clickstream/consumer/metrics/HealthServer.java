@@ -25,12 +25,16 @@ public final class HealthServer implements AutoCloseable {
         server.createContext("/health", exchange -> {
             long sincePoll = System.currentTimeMillis() - metrics.lastPollAt.get();
             boolean polling = sincePoll < stuckAfter.toMillis();
-            String body = String.format("{\"status\":\"%s\",\"clickhouse\":\"%s\",\"last_poll_ms_ago\":%d,\"lag\":%d}%n",
-                    polling ? "UP" : "DOWN", metrics.clickHouseUp.get() == 1 ? "UP" : "DOWN", sincePoll, metrics.lag.get());
+            String body = String.format(
+                    "{\"status\":\"%s\",\"clickhouse\":\"%s\",\"last_poll_ms_ago\":%d,\"lag\":%d}%n",
+                    polling ? "UP" : "DOWN",
+                    metrics.clickHouseUp.get() == 1 ? "UP" : "DOWN",
+                    sincePoll,
+                    metrics.lag.get());
             respond(exchange, polling ? 200 : 503, "application/json", body);
         });
-        server.createContext("/metrics", exchange ->
-                respond(exchange, 200, "text/plain; version=0.0.4", metrics.prometheus()));
+        server.createContext(
+                "/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4", metrics.prometheus()));
         server.start();
         return new HealthServer(server);
     }

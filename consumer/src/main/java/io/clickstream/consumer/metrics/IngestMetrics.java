@@ -26,34 +26,73 @@ public final class IngestMetrics {
         counter(out, "clickstream_consumer_records_consumed_total", "Kafka records polled", consumed.sum());
         counter(out, "clickstream_consumer_rows_inserted_total", "rows inserted into ClickHouse", inserted.sum());
         counter(out, "clickstream_consumer_batches_total", "successful batch inserts", batches.sum());
-        counter(out, "clickstream_consumer_dead_letters_total", "records sent to the dead-letter topic", deadLettered.sum());
-        counter(out, "clickstream_consumer_duplicates_skipped_total",
-                "records skipped because ClickHouse already stored them", duplicatesSkipped.sum());
+        counter(
+                out,
+                "clickstream_consumer_dead_letters_total",
+                "records sent to the dead-letter topic",
+                deadLettered.sum());
+        counter(
+                out,
+                "clickstream_consumer_duplicates_skipped_total",
+                "records skipped because ClickHouse already stored them",
+                duplicatesSkipped.sum());
         counter(out, "clickstream_consumer_insert_failures_total", "failed insert attempts", insertFailures.sum());
         counter(out, "clickstream_consumer_commits_total", "offset commits", commits.sum());
-        gauge(out, "clickstream_consumer_last_insert_milliseconds", "duration of the last insert", lastInsertMillis.get());
+        gauge(
+                out,
+                "clickstream_consumer_last_insert_milliseconds",
+                "duration of the last insert",
+                lastInsertMillis.get());
         gauge(out, "clickstream_consumer_buffered_rows", "rows waiting for the next flush", buffered.get());
         gauge(out, "clickstream_consumer_lag_records", "records behind the end of the assigned partitions", lag.get());
         gauge(out, "clickstream_consumer_clickhouse_up", "1 while inserts succeed", clickHouseUp.get());
         // The process, in the names Prometheus' JVM clients use, for CPU per event and heap in benchmarks.
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        java.lang.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean process) {
             out.append("# HELP process_cpu_seconds_total CPU time used by the consumer process\n")
                     .append("# TYPE process_cpu_seconds_total counter\n")
-                    .append("process_cpu_seconds_total ").append(process.getProcessCpuTime() / 1e9).append('\n');
+                    .append("process_cpu_seconds_total ")
+                    .append(process.getProcessCpuTime() / 1e9)
+                    .append('\n');
         }
-        gauge(out, "jvm_memory_heap_used_bytes", "heap in use",
-                java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        gauge(
+                out,
+                "jvm_memory_heap_used_bytes",
+                "heap in use",
+                java.lang.management.ManagementFactory.getMemoryMXBean()
+                        .getHeapMemoryUsage()
+                        .getUsed());
         return out.toString();
     }
 
     private static void counter(StringBuilder out, String name, String help, long value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" counter\n").append(name).append(' ').append(value).append('\n');
+        out.append("# HELP ")
+                .append(name)
+                .append(' ')
+                .append(help)
+                .append('\n')
+                .append("# TYPE ")
+                .append(name)
+                .append(" counter\n")
+                .append(name)
+                .append(' ')
+                .append(value)
+                .append('\n');
     }
 
     private static void gauge(StringBuilder out, String name, String help, long value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" gauge\n").append(name).append(' ').append(value).append('\n');
+        out.append("# HELP ")
+                .append(name)
+                .append(' ')
+                .append(help)
+                .append('\n')
+                .append("# TYPE ")
+                .append(name)
+                .append(" gauge\n")
+                .append(name)
+                .append(' ')
+                .append(value)
+                .append('\n');
     }
 }

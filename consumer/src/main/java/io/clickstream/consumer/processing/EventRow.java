@@ -8,5 +8,4 @@ import java.util.UUID;
  * {@code topicId} is Kafka's ID of the topic the record was read from, which changes when a
  * topic is deleted and created again; with partition and offset it identifies the record.
  */
-public record EventRow(ClickEvent event, String topic, UUID topicId, int partition, long offset) {
-}
+public record EventRow(ClickEvent event, String topic, UUID topicId, int partition, long offset) {}

@@ -21,9 +21,11 @@ public record PartitionSpan(String topic, UUID topicId, int partition, List<Long
     public static List<PartitionSpan> of(List<EventRow> rows) {
         Map<String, PartitionSpan> spans = new LinkedHashMap<>();
         for (EventRow row : rows) {
-            spans.computeIfAbsent(row.topicId() + "/" + row.partition(),
-                    k -> new PartitionSpan(row.topic(), row.topicId(), row.partition(), new ArrayList<>()))
-                    .offsets().add(row.offset());
+            spans.computeIfAbsent(
+                            row.topicId() + "/" + row.partition(),
+                            k -> new PartitionSpan(row.topic(), row.topicId(), row.partition(), new ArrayList<>()))
+                    .offsets()
+                    .add(row.offset());
         }
         return List.copyOf(spans.values());
     }

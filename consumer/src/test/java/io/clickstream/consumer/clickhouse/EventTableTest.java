@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
  * actually created from that file.
  */
 class EventTableTest {
-    private static final Pattern COLUMN = Pattern.compile(
-            "^\\s{4}(\\w+)\\s+(.+?)(?:\\s+(?:CODEC|DEFAULT|MATERIALIZED|ALIAS)\\b.*?)?,?\\s*$");
+    private static final Pattern COLUMN =
+            Pattern.compile("^\\s{4}(\\w+)\\s+(.+?)(?:\\s+(?:CODEC|DEFAULT|MATERIALIZED|ALIAS)\\b.*?)?,?\\s*$");
 
     @Test
     void writtenColumnsAreDeclaredWithTheSameTypesInTheSchemaFile() throws Exception {

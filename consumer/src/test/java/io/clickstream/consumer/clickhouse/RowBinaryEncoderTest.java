@@ -24,23 +24,93 @@ class RowBinaryEncoderTest {
 
     @Test
     void encodesOneRowExactly() throws Exception {
-        ClickEvent e = new ClickEvent(new UUID(0x0102030405060708L, 0x1112131415161718L), EventType.PURCHASE, "u", "p",
-                new BigDecimal("12.5"), Instant.ofEpochMilli(258), null, "é", "", null, null);
-        byte[] bytes = encode(List.of(new EventRow(e, "t", new UUID(0x2122232425262728L, 0x3132333435363738L), 258, 1)));
+        ClickEvent e = new ClickEvent(
+                new UUID(0x0102030405060708L, 0x1112131415161718L),
+                EventType.PURCHASE,
+                "u",
+                "p",
+                new BigDecimal("12.5"),
+                Instant.ofEpochMilli(258),
+                null,
+                "é",
+                "",
+                null,
+                null);
+        byte[] bytes =
+                encode(List.of(new EventRow(e, "t", new UUID(0x2122232425262728L, 0x3132333435363738L), 258, 1)));
         byte[] expected = {
-            8, 7, 6, 5, 4, 3, 2, 1, 0x18, 0x17, 0x16, 0x15, 0x14, 0x13, 0x12, 0x11,  // UUID halves, little-endian
-            4,                                                                       // Enum8 'purchase' = 4
-            1, 'u', 1, 'p',                                                          // Strings: length + bytes
-            (byte) 0xE2, 4, 0, 0, 0, 0, 0, 0,                                        // Decimal(18, 2): 1250
-            2, 1, 0, 0, 0, 0, 0, 0,                                                  // DateTime64(3): 258 ms
-            0,                                                                       // session_id absent: ''
-            2, (byte) 0xC3, (byte) 0xA9,                                             // 'é' in UTF-8
-            0, 0, 0,                                                                 // device '', browser, os absent
-            1, 't',                                                                  // kafka_topic
-            0x28, 0x27, 0x26, 0x25, 0x24, 0x23, 0x22, 0x21,                          // kafka_topic_id
-            0x38, 0x37, 0x36, 0x35, 0x34, 0x33, 0x32, 0x31,
-            2, 1,                                                                    // UInt16 partition 258
-            1, 0, 0, 0, 0, 0, 0, 0,                                                  // UInt64 offset 1
+            8,
+            7,
+            6,
+            5,
+            4,
+            3,
+            2,
+            1,
+            0x18,
+            0x17,
+            0x16,
+            0x15,
+            0x14,
+            0x13,
+            0x12,
+            0x11, // UUID halves, little-endian
+            4, // Enum8 'purchase' = 4
+            1,
+            'u',
+            1,
+            'p', // Strings: length + bytes
+            (byte) 0xE2,
+            4,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0, // Decimal(18, 2): 1250
+            2,
+            1,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0, // DateTime64(3): 258 ms
+            0, // session_id absent: ''
+            2,
+            (byte) 0xC3,
+            (byte) 0xA9, // 'é' in UTF-8
+            0,
+            0,
+            0, // device '', browser, os absent
+            1,
+            't', // kafka_topic
+            0x28,
+            0x27,
+            0x26,
+            0x25,
+            0x24,
+            0x23,
+            0x22,
+            0x21, // kafka_topic_id
+            0x38,
+            0x37,
+            0x36,
+            0x35,
+            0x34,
+            0x33,
+            0x32,
+            0x31,
+            2,
+            1, // UInt16 partition 258
+            1,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0, // UInt64 offset 1
         };
         byte[] header = encode(List.of());
         assertArrayEquals(expected, java.util.Arrays.copyOfRange(bytes, header.length, bytes.length));
@@ -49,7 +119,8 @@ class RowBinaryEncoderTest {
     @Test
     void longStringsUseMultiByteLengthsAndLargeBatchesStreamCompletely() throws Exception {
         String longId = "x".repeat(200);
-        ClickEvent e = ClickEvent.of(UUID.randomUUID(), EventType.PAGE_VIEW, longId, "p", BigDecimal.ONE, Instant.EPOCH);
+        ClickEvent e =
+                ClickEvent.of(UUID.randomUUID(), EventType.PAGE_VIEW, longId, "p", BigDecimal.ONE, Instant.EPOCH);
         byte[] one = encode(List.of(new EventRow(e, "t", new UUID(0, 0), 0, 0)));
         int header = encode(List.of()).length;
         assertEquals((byte) 0xC8, one[header + 17], "200 = 0xC8 0x01 as LEB128");
@@ -71,7 +142,8 @@ class RowBinaryEncoderTest {
             texts.add(new String(in.readNBytes(in.readUnsignedByte()), java.nio.charset.StandardCharsets.UTF_8));
         }
         assertEquals(EventTable.NAMES, texts.subList(0, EventTable.WRITTEN.size()));
-        assertEquals(EventTable.WRITTEN.stream().map(EventTable.Column::type).toList(),
+        assertEquals(
+                EventTable.WRITTEN.stream().map(EventTable.Column::type).toList(),
                 texts.subList(EventTable.WRITTEN.size(), texts.size()));
         assertEquals(0, in.available());
     }
@@ -80,8 +152,18 @@ class RowBinaryEncoderTest {
     void stringsAtTheirMaximumLengthFitWhateverTheBuffer() throws Exception {
         // Every text field long and non-ASCII (3 bytes per char): each write must reserve its own room.
         String long3 = "\u20ac".repeat(4_000);
-        ClickEvent e = new ClickEvent(UUID.randomUUID(), EventType.PURCHASE, long3, long3, new BigDecimal("1.00"),
-                Instant.EPOCH, long3, long3, long3, long3, long3);
+        ClickEvent e = new ClickEvent(
+                UUID.randomUUID(),
+                EventType.PURCHASE,
+                long3,
+                long3,
+                new BigDecimal("1.00"),
+                Instant.EPOCH,
+                long3,
+                long3,
+                long3,
+                long3,
+                long3);
         List<EventRow> rows = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             rows.add(new EventRow(e, "t", new UUID(1, 2), 0, i));
@@ -97,7 +179,8 @@ class RowBinaryEncoderTest {
         assertEquals(2, EventTable.enumCode(EventType.ADD_TO_CART));
         assertEquals(3, EventTable.enumCode(EventType.REMOVE_FROM_CART));
         assertEquals(4, EventTable.enumCode(EventType.PURCHASE));
-        assertEquals("Enum8('page_view' = 1, 'add_to_cart' = 2, 'remove_from_cart' = 3, 'purchase' = 4)",
+        assertEquals(
+                "Enum8('page_view' = 1, 'add_to_cart' = 2, 'remove_from_cart' = 3, 'purchase' = 4)",
                 EventTable.EVENT_TYPE);
     }
 }

@@ -31,20 +31,32 @@ class ConsumerOptionsTest {
         ConsumerOptions c = config(Map.of("CLICKHOUSE_JDBC_URL", "jdbc:clickhouse://ch:8123/analytics?compress=false"));
         assertEquals("analytics", c.database());
         assertEquals("jdbc:clickhouse://ch:8123/default?compress=false", c.jdbcUrlOf("default"));
-        assertEquals("jdbc:clickhouse:http://ch:8123/default", config(Map.of(), "--clickhouse-url",
-                "jdbc:clickhouse:http://ch:8123/analytics").jdbcUrlOf("default"));
+        assertEquals(
+                "jdbc:clickhouse:http://ch:8123/default",
+                config(Map.of(), "--clickhouse-url", "jdbc:clickhouse:http://ch:8123/analytics")
+                        .jdbcUrlOf("default"));
     }
 
     @Test
     void badValuesNameTheSetting() {
-        assertEquals("invalid --clickhouse-url / CLICKHOUSE_JDBC_URL: 'http://ch:8123/db' is not a ClickHouse JDBC URL (jdbc:clickhouse://host:8123/database)",
-                assertThrows(ConfigException.class, () -> config(Map.of(), "--clickhouse-url", "http://ch:8123/db")).getMessage());
-        assertEquals("invalid --clickhouse-url / CLICKHOUSE_JDBC_URL: 'jdbc:clickhouse://ch:8123' names no database (…:8123/clickstream)",
-                assertThrows(ConfigException.class, () -> config(Map.of(), "--clickhouse-url", "jdbc:clickhouse://ch:8123")).getMessage());
-        assertEquals("invalid --dlq-topic / DLQ_TOPIC: 'clickstream.events' must differ from --topic: dead letters would be consumed again",
-                assertThrows(ConfigException.class, () -> config(Map.of(), "--dlq-topic", "clickstream.events")).getMessage());
-        assertEquals("invalid --batch-max-rows / BATCH_MAX_ROWS: '0' must be between 1 and 1000000",
-                assertThrows(ConfigException.class, () -> config(Map.of("BATCH_MAX_ROWS", "0"))).getMessage());
+        assertEquals(
+                "invalid --clickhouse-url / CLICKHOUSE_JDBC_URL: 'http://ch:8123/db' is not a ClickHouse JDBC URL (jdbc:clickhouse://host:8123/database)",
+                assertThrows(ConfigException.class, () -> config(Map.of(), "--clickhouse-url", "http://ch:8123/db"))
+                        .getMessage());
+        assertEquals(
+                "invalid --clickhouse-url / CLICKHOUSE_JDBC_URL: 'jdbc:clickhouse://ch:8123' names no database (…:8123/clickstream)",
+                assertThrows(
+                                ConfigException.class,
+                                () -> config(Map.of(), "--clickhouse-url", "jdbc:clickhouse://ch:8123"))
+                        .getMessage());
+        assertEquals(
+                "invalid --dlq-topic / DLQ_TOPIC: 'clickstream.events' must differ from --topic: dead letters would be consumed again",
+                assertThrows(ConfigException.class, () -> config(Map.of(), "--dlq-topic", "clickstream.events"))
+                        .getMessage());
+        assertEquals(
+                "invalid --batch-max-rows / BATCH_MAX_ROWS: '0' must be between 1 and 1000000",
+                assertThrows(ConfigException.class, () -> config(Map.of("BATCH_MAX_ROWS", "0")))
+                        .getMessage());
     }
 
     @Test

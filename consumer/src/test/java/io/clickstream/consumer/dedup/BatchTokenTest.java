@@ -18,8 +18,13 @@ class BatchTokenTest {
     private static final UUID TOPIC = new UUID(1, 2);
 
     private static EventRow row(UUID topicId, int partition, long offset) {
-        return new EventRow(ClickEvent.of(new UUID(partition, offset), EventType.PAGE_VIEW, "u", "p", BigDecimal.ONE,
-                Instant.EPOCH), "t", topicId, partition, offset);
+        return new EventRow(
+                ClickEvent.of(
+                        new UUID(partition, offset), EventType.PAGE_VIEW, "u", "p", BigDecimal.ONE, Instant.EPOCH),
+                "t",
+                topicId,
+                partition,
+                offset);
     }
 
     private static List<EventRow> rows(UUID topicId, int partition, long from, int count) {
@@ -44,7 +49,7 @@ class BatchTokenTest {
         assertNotEquals(token, BatchToken.of(rows(TOPIC, 0, 1, 1000)), "shifted by one");
         assertNotEquals(token, BatchToken.of(rows(TOPIC, 0, 0, 999)), "one row fewer");
         List<EventRow> gap = rows(TOPIC, 0, 0, 1001);
-        gap.remove(500);  // same first and last offset and count as another batch: a dead letter in the middle
+        gap.remove(500); // same first and last offset and count as another batch: a dead letter in the middle
         List<EventRow> otherGap = rows(TOPIC, 0, 0, 1001);
         otherGap.remove(501);
         assertNotEquals(BatchToken.of(gap), BatchToken.of(otherGap), "offset ranges alone would collide here");

@@ -22,6 +22,7 @@ class StoredRecordFilterTest {
 
     /** Offsets stored for partition 0 of TOPIC_ID; every question asked is logged. */
     private final TreeSet<Long> stored = new TreeSet<>();
+
     private final List<String> questions = new ArrayList<>();
     private final EventWriter writer = new EventWriter() {
         @Override
@@ -47,8 +48,12 @@ class StoredRecordFilterTest {
     private static List<EventRow> batch(long from, int count) {
         List<EventRow> rows = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            rows.add(new EventRow(ClickEvent.of(UUID.randomUUID(), EventType.PAGE_VIEW, "u", "p", BigDecimal.ONE,
-                    Instant.EPOCH), "t", TOPIC_ID, 0, from + i));
+            rows.add(new EventRow(
+                    ClickEvent.of(UUID.randomUUID(), EventType.PAGE_VIEW, "u", "p", BigDecimal.ONE, Instant.EPOCH),
+                    "t",
+                    TOPIC_ID,
+                    0,
+                    from + i));
         }
         return rows;
     }
@@ -70,7 +75,7 @@ class StoredRecordFilterTest {
 
     @Test
     void storedRecordsAreRemovedOneBatchAtATimeUpToTheHorizon() throws Exception {
-        store(0, 2_499);  // a crashed run stored 2,500 records and committed none
+        store(0, 2_499); // a crashed run stored 2,500 records and committed none
         assertEquals(2_500, filter.assigned(P0, TOPIC_ID, 0));
         for (int b = 0; b < 3; b++) {
             List<EventRow> rows = batch(b * 1000L, 1000);
@@ -79,26 +84,33 @@ class StoredRecordFilterTest {
         }
         List<EventRow> later = batch(3000, 1000);
         assertEquals(0, filter.removeStored(later));
-        assertEquals(List.of("range from 0", "offsets 0..999", "offsets 1000..1999", "offsets 2000..2499"), questions,
+        assertEquals(
+                List.of("range from 0", "offsets 0..999", "offsets 1000..1999", "offsets 2000..2499"),
+                questions,
                 "one bounded question per batch up to the horizon, none after it");
     }
 
     @Test
     void gapsInTheStoredOffsetsKeepTheirRows() throws Exception {
         store(0, 99);
-        store(200, 299);  // 100..199 were dead letters, or not stored by the failed run
+        store(200, 299); // 100..199 were dead letters, or not stored by the failed run
         filter.assigned(P0, TOPIC_ID, 0);
         List<EventRow> rows = batch(0, 400);
         assertEquals(200, filter.removeStored(rows));
-        assertEquals(List.of(100L, 199L, 300L, 399L), List.of(rows.get(0).offset(), rows.get(99).offset(),
-                rows.get(100).offset(), rows.get(199).offset()));
+        assertEquals(
+                List.of(100L, 199L, 300L, 399L),
+                List.of(
+                        rows.get(0).offset(),
+                        rows.get(99).offset(),
+                        rows.get(100).offset(),
+                        rows.get(199).offset()));
     }
 
     @Test
     void rowsMarkedMayBeStoredAreLookedUpEvenPastTheHorizon() throws Exception {
         filter.assigned(P0, TOPIC_ID, 0);
         List<EventRow> attempted = batch(0, 500);
-        store(0, 499);  // an insert that failed ambiguously stored them after all
+        store(0, 499); // an insert that failed ambiguously stored them after all
         filter.mayBeStored(attempted);
         List<EventRow> retry = batch(0, 600);
         assertEquals(500, filter.removeStored(retry));

@@ -31,7 +31,7 @@ class KafkaDeadLetterPublisherIT {
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -54,8 +54,14 @@ class KafkaDeadLetterPublisherIT {
         byte[] huge = new byte[1_500_000];
         Arrays.fill(huge, (byte) 'x');
         try (KafkaDeadLetterPublisher publisher = new KafkaDeadLetterPublisher(kafka.bootstrapServers(), topic)) {
-            publisher.publish(new DeadLetter("events", 2, 41, 1_700_000_000_000L, "user_1".getBytes(StandardCharsets.UTF_8),
-                    "{not json".getBytes(StandardCharsets.UTF_8), "malformed JSON at 1:2"));
+            publisher.publish(new DeadLetter(
+                    "events",
+                    2,
+                    41,
+                    1_700_000_000_000L,
+                    "user_1".getBytes(StandardCharsets.UTF_8),
+                    "{not json".getBytes(StandardCharsets.UTF_8),
+                    "malformed JSON at 1:2"));
             publisher.publish(new DeadLetter("events", 0, 7, -1, null, huge, "r".repeat(5_000)));
             publisher.flush();
             assertEquals(2, publisher.published());
@@ -76,16 +82,18 @@ class KafkaDeadLetterPublisherIT {
         ConsumerRecord<byte[], byte[]> second = letters.get(1);
         assertEquals(KafkaDeadLetterPublisher.MAX_PAYLOAD_BYTES, second.value().length, "cut to fit the topic");
         assertEquals("value=1500000", header(second, DeadLetterPublisher.TRUNCATED));
-        assertEquals(2_003, header(second, DeadLetterPublisher.REASON).length(), "reason cut to 2,000 characters and ...");
+        assertEquals(
+                2_003, header(second, DeadLetterPublisher.REASON).length(), "reason cut to 2,000 characters and ...");
     }
 
     @Test
     void flushReportsLettersTheTopicDidNotTakeAndKeepsThemForTheNextFlush(KafkaService kafka) throws Exception {
-        String missing = KafkaService.uniqueName("no-such-dlq");  // auto-creation is off: sends fail
-        try (KafkaDeadLetterPublisher publisher = new KafkaDeadLetterPublisher(kafka.bootstrapServers(), missing, Duration.ofSeconds(3))) {
+        String missing = KafkaService.uniqueName("no-such-dlq"); // auto-creation is off: sends fail
+        try (KafkaDeadLetterPublisher publisher =
+                new KafkaDeadLetterPublisher(kafka.bootstrapServers(), missing, Duration.ofSeconds(3))) {
             publisher.publish(new DeadLetter("events", 0, 1, -1, null, new byte[] {1}, "bad"));
-            DeadLetterPublisher.DeadLetterException e = assertThrows(DeadLetterPublisher.DeadLetterException.class,
-                    publisher::flush);
+            DeadLetterPublisher.DeadLetterException e =
+                    assertThrows(DeadLetterPublisher.DeadLetterException.class, publisher::flush);
             assertTrue(e.getMessage().startsWith("1 dead letters not acknowledged by " + missing), e.getMessage());
             assertEquals(0, publisher.published());
             kafka.createTopicNamed(missing, 1);
@@ -94,7 +102,9 @@ class KafkaDeadLetterPublisherIT {
                 try {
                     publisher.flush();
                 } catch (DeadLetterPublisher.DeadLetterException notYet) {
-                    assertTrue(attempt < 5, "still not acknowledged after " + attempt + " flushes: " + notYet.getMessage());
+                    assertTrue(
+                            attempt < 5,
+                            "still not acknowledged after " + attempt + " flushes: " + notYet.getMessage());
                 }
             }
             assertEquals(1, publisher.published());

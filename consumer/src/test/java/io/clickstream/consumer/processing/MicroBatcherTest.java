@@ -19,8 +19,18 @@ class MicroBatcherTest {
     private final MicroBatcher batcher = new MicroBatcher(3, Duration.ofSeconds(5), () -> now);
 
     private static EventRow row(int partition, long offset) {
-        return new EventRow(ClickEvent.of(UUID.randomUUID(), EventType.PAGE_VIEW, "u", "p", BigDecimal.ONE,
-                Instant.parse("2026-11-25T12:00:00Z")), "t", new UUID(0, 0), partition, offset);
+        return new EventRow(
+                ClickEvent.of(
+                        UUID.randomUUID(),
+                        EventType.PAGE_VIEW,
+                        "u",
+                        "p",
+                        BigDecimal.ONE,
+                        Instant.parse("2026-11-25T12:00:00Z")),
+                "t",
+                new UUID(0, 0),
+                partition,
+                offset);
     }
 
     @Test

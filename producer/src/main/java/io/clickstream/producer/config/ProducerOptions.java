@@ -35,7 +35,10 @@ public record ProducerOptions(
         boolean replayKeepsOriginalTimestamps,
         Duration progressInterval) {
 
-    public enum Mode { SIMULATE, REPLAY }
+    public enum Mode {
+        SIMULATE,
+        REPLAY
+    }
 
     public static ProducerOptions from(Settings s) throws ConfigException {
         Mode mode = Mode.valueOf(s.choice(MODE, List.of("simulate", "replay")).toUpperCase());
@@ -44,8 +47,10 @@ public record ProducerOptions(
         Duration scenarioStart = s.duration(SCENARIO_START);
         Duration scenarioEnd = s.optionalDuration(SCENARIO_END);
         if (scenarioEnd != null && scenarioEnd.compareTo(scenarioStart) <= 0) {
-            throw Settings.invalid(SCENARIO_END, s.string(SCENARIO_END), "must be after --scenario-start ("
-                    + s.string(SCENARIO_START) + ")");
+            throw Settings.invalid(
+                    SCENARIO_END,
+                    s.string(SCENARIO_END),
+                    "must be after --scenario-start (" + s.string(SCENARIO_START) + ")");
         }
         Segment segment;
         try {
@@ -54,10 +59,16 @@ public record ProducerOptions(
             throw Settings.invalid(SEGMENT, s.string(SEGMENT), e.getMessage());
         }
         SimulationOptions simulation = new SimulationOptions(
-                s.integer(USERS, 1, 10_000_000), s.integer(PRODUCTS, 1, 10_000_000),
-                s.decimal(CART_RATE, 0, 1), s.decimal(PURCHASE_RATE, 0, 1),
-                seed == null ? System.nanoTime() : seed, scenario, scenarioStart, scenarioEnd,
-                s.decimal(DROP_FACTOR, 0.001, 1), segment);
+                s.integer(USERS, 1, 10_000_000),
+                s.integer(PRODUCTS, 1, 10_000_000),
+                s.decimal(CART_RATE, 0, 1),
+                s.decimal(PURCHASE_RATE, 0, 1),
+                seed == null ? System.nanoTime() : seed,
+                scenario,
+                scenarioStart,
+                scenarioEnd,
+                s.decimal(DROP_FACTOR, 0.001, 1),
+                segment);
 
         Path replayFile = null;
         Double replaySpeed = null;
@@ -72,17 +83,27 @@ public record ProducerOptions(
         }
         double rate = s.decimal(RATE, 0, 10_000_000);
         if (rate == 0 && scenario != Scenario.NONE) {
-            throw Settings.invalid(SCENARIO, scenario.label(), "needs a target rate: incidents are timed on the"
-                    + " rate schedule, and --rate 0 has none");
+            throw Settings.invalid(
+                    SCENARIO,
+                    scenario.label(),
+                    "needs a target rate: incidents are timed on the" + " rate schedule, and --rate 0 has none");
         }
         Duration duration = s.optionalDuration(DURATION);
         if (duration != null && duration.isZero()) {
             throw Settings.invalid(DURATION, s.string(DURATION), "must be positive");
         }
         return new ProducerOptions(
-                s.required(BOOTSTRAP), s.required(TOPIC), s.integer(PARTITIONS, 1, 10_000),
-                (short) s.integer(REPLICATION, 1, 32), mode, rate,
-                duration, s.optionalLong(COUNT, 1), simulation, replayFile, replaySpeed,
+                s.required(BOOTSTRAP),
+                s.required(TOPIC),
+                s.integer(PARTITIONS, 1, 10_000),
+                (short) s.integer(REPLICATION, 1, 32),
+                mode,
+                rate,
+                duration,
+                s.optionalLong(COUNT, 1),
+                simulation,
+                replayFile,
+                replaySpeed,
                 s.choice(REPLAY_TIMESTAMPS, List.of("now", "original")).equals("original"),
                 s.duration(PROGRESS));
     }

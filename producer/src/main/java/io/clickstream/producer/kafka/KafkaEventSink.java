@@ -23,6 +23,7 @@ public final class KafkaEventSink implements EventSink {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaEventSink.class);
     /** Failures logged one by one; beyond this they are only counted (the summary has the total). */
     private static final int LOGGED_FAILURES = 20;
+
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaProducer<String, byte[]> producer;
@@ -32,7 +33,8 @@ public final class KafkaEventSink implements EventSink {
     private final AtomicLong failed = new AtomicLong();
 
     public KafkaEventSink(String bootstrapServers, String topic) {
-        this.producer = new KafkaProducer<>(config(bootstrapServers), new StringSerializer(), new ByteArraySerializer());
+        this.producer =
+                new KafkaProducer<>(config(bootstrapServers), new StringSerializer(), new ByteArraySerializer());
         this.topic = topic;
     }
 
@@ -65,7 +67,7 @@ public final class KafkaEventSink implements EventSink {
                 }
             });
         } catch (KafkaException e) {
-            fail(event, e);  // e.g. no metadata within max.block.ms: the event never left
+            fail(event, e); // e.g. no metadata within max.block.ms: the event never left
         }
     }
 

@@ -27,12 +27,12 @@ final class CsvRecords {
     private static final ObjectReader FIELDS = new CsvMapper().readerForListOf(String.class);
 
     /** One record: the line it starts on, its text (line breaks inside quotes kept as \n), and what is wrong with it, if anything. */
-    record Record(long line, String text, String problem) {
-    }
+    record Record(long line, String text, String problem) {}
 
     private final BufferedReader reader;
     /** Lines read ahead while looking for a closing quote that never came: read again as records. */
     private final Deque<String> pushedBack = new ArrayDeque<>();
+
     private long nextLine = 1;
 
     CsvRecords(BufferedReader reader) {
@@ -59,14 +59,17 @@ final class CsvRecords {
                 if (more != null) {
                     continuation.addLast(more);
                 }
-                while (!continuation.isEmpty()) {  // give back what was read past the first line, in order
+                while (!continuation.isEmpty()) { // give back what was read past the first line, in order
                     pushedBack.addFirst(continuation.removeLast());
                 }
-                return new Record(line, first, "unterminated quote: no closing quote within "
-                        + MAX_RECORD_CHARS / 1024 + " KiB or by the end of the file");
+                return new Record(
+                        line,
+                        first,
+                        "unterminated quote: no closing quote within " + MAX_RECORD_CHARS / 1024
+                                + " KiB or by the end of the file");
             }
             continuation.addLast(more);
-            text.append('\n').append(more);  // the line break belongs to the quoted field
+            text.append('\n').append(more); // the line break belongs to the quoted field
             scan.line(more);
         }
         nextLine += continuation.size();
@@ -86,7 +89,7 @@ final class CsvRecords {
                 if (inQuotedField) {
                     if (c == '"') {
                         if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                            i++;  // a doubled quote: a quote character inside the field
+                            i++; // a doubled quote: a quote character inside the field
                         } else {
                             inQuotedField = false;
                         }

@@ -28,14 +28,16 @@ public final class CsvReplaySource implements EventSource {
     private static final Logger LOG = LoggerFactory.getLogger(CsvReplaySource.class);
     /** Rejections logged one by one; further ones are counted (the summary has the total). */
     private static final int LOGGED_REJECTIONS = 100;
+
     private static final int BUFFER_BYTES = 1 << 20;
 
     private final BufferedReader reader;
     private final CsvRecords records;
     /** Rejections per reason, the reason's values elided ("price: '…' is not a number"). */
     private final Map<String, Long> rejectedByReason = new TreeMap<>();
+
     private final ReplayRowMapper mapper = new ReplayRowMapper(new EventCodec());
-    private final RateSchedule schedule;  // null when pacing by the recording's times
+    private final RateSchedule schedule; // null when pacing by the recording's times
     private final double speed;
     private final double rate;
     private final boolean keepOriginalTimestamps;
@@ -45,7 +47,8 @@ public final class CsvReplaySource implements EventSource {
     private Instant firstEventTime;
     private ClickEvent pending;
 
-    private CsvReplaySource(BufferedReader reader, String file, double rate, Double speed, boolean keepOriginalTimestamps) {
+    private CsvReplaySource(
+            BufferedReader reader, String file, double rate, Double speed, boolean keepOriginalTimestamps) {
         this.reader = reader;
         this.records = new CsvRecords(reader);
         this.file = file;
@@ -112,7 +115,11 @@ public final class CsvReplaySource implements EventSource {
             } catch (RowRejectedException e) {
                 rejectedByReason.merge(e.getMessage().replaceAll("'[^']*'", "'…'"), 1L, Long::sum);
                 if (++rejected <= LOGGED_REJECTIONS) {
-                    LOG.warn("{} line {}: rejected: {}{}", file, record.line(), e.getMessage(),
+                    LOG.warn(
+                            "{} line {}: rejected: {}{}",
+                            file,
+                            record.line(),
+                            e.getMessage(),
                             rejected == LOGGED_REJECTIONS ? " (further rejections are counted, not logged)" : "");
                 }
             }
@@ -141,8 +148,18 @@ public final class CsvReplaySource implements EventSource {
         if (keepOriginalTimestamps) {
             return e;
         }
-        return new ClickEvent(e.eventId(), e.eventType(), e.userId(), e.productId(), e.price(), now,
-                e.sessionId(), e.category(), e.device(), e.browser(), e.os());
+        return new ClickEvent(
+                e.eventId(),
+                e.eventType(),
+                e.userId(),
+                e.productId(),
+                e.price(),
+                now,
+                e.sessionId(),
+                e.category(),
+                e.device(),
+                e.browser(),
+                e.os());
     }
 
     @Override
@@ -152,7 +169,7 @@ public final class CsvReplaySource implements EventSource {
 
     /** Rejected rows per reason (values elided), sorted by reason, for the summary. */
     public Map<String, Long> rejectedByReason() {
-        return java.util.Collections.unmodifiableMap(new TreeMap<>(rejectedByReason));  // sorted by reason
+        return java.util.Collections.unmodifiableMap(new TreeMap<>(rejectedByReason)); // sorted by reason
     }
 
     /** Rows read that became events. */

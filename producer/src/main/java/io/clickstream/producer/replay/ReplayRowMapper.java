@@ -31,8 +31,16 @@ import java.util.UUID;
  * replay is recognisable downstream, and two identical rows on different lines stay distinct.
  */
 public final class ReplayRowMapper {
-    public static final List<String> HEADER = List.of("event_time", "event_type", "product_id", "category_id",
-            "category_code", "brand", "price", "user_id", "user_session");
+    public static final List<String> HEADER = List.of(
+            "event_time",
+            "event_type",
+            "product_id",
+            "category_id",
+            "category_code",
+            "brand",
+            "price",
+            "user_id",
+            "user_session");
     private static final DateTimeFormatter EVENT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
 
     private final EventCodec codec;
@@ -66,8 +74,18 @@ public final class ReplayRowMapper {
         String userId = identifier("user_id", f.get(7), "user_");
         BigDecimal price = price(f.get(6));
         UUID eventId = UUID.nameUUIDFromBytes((lineNumber + ":" + line).getBytes(StandardCharsets.UTF_8));
-        ClickEvent event = new ClickEvent(eventId, type, userId, productId, price, time,
-                emptyToNull(f.get(8)), emptyToNull(f.get(4)), null, null, null);
+        ClickEvent event = new ClickEvent(
+                eventId,
+                type,
+                userId,
+                productId,
+                price,
+                time,
+                emptyToNull(f.get(8)),
+                emptyToNull(f.get(4)),
+                null,
+                null,
+                null);
         try {
             codec.validate(event);
         } catch (InvalidEventException e) {

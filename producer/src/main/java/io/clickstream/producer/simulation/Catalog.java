@@ -14,9 +14,20 @@ public final class Catalog {
         "appliances.kitchen.refrigerators", "appliances.environment.vacuum", "apparel.shoes", "apparel.costume",
         "furniture.living_room.sofa", "kids.toys", "sport.bicycle", "accessories.bag",
     };
+
     private static final int[][] PRICE_RANGE = {
-        {80, 1_200}, {10, 350}, {150, 2_500}, {300, 2_800}, {250, 1_800}, {60, 700}, {25, 220}, {15, 150},
-        {200, 1_500}, {5, 120}, {150, 1_600}, {15, 300},
+        {80, 1_200},
+        {10, 350},
+        {150, 2_500},
+        {300, 2_800},
+        {250, 1_800},
+        {60, 700},
+        {25, 220},
+        {15, 150},
+        {200, 1_500},
+        {5, 120},
+        {150, 1_600},
+        {15, 300},
     };
     private static final double ZIPF_EXPONENT = 1.07;
 
@@ -37,7 +48,7 @@ public final class Catalog {
             long cents = Math.round((range[0] + random.nextDouble() * (range[1] - range[0])) * 100);
             ids[i] = "prod_" + (i + 1);
             categories[i] = CATEGORIES[category];
-            prices[i] = BigDecimal.valueOf(cents - cents % 100 + 99, 2);  // shop prices end in .99
+            prices[i] = BigDecimal.valueOf(cents - cents % 100 + 99, 2); // shop prices end in .99
             total += 1.0 / Math.pow(i + 1, ZIPF_EXPONENT);
             cumulativePopularity[i] = total;
         }

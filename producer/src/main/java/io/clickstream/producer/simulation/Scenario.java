@@ -28,7 +28,9 @@ public enum Scenario {
     }
 
     public static Scenario fromName(String name) {
-        return Arrays.stream(values()).filter(s -> s.label.equals(name)).findFirst()
+        return Arrays.stream(values())
+                .filter(s -> s.label.equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown scenario " + name));
     }
 }

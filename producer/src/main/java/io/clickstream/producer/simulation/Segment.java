@@ -2,7 +2,11 @@ package io.clickstream.producer.simulation;
 
 /** A shopper segment such as {@code browser=Safari}: one enrichment dimension and its value. */
 public record Segment(Dimension dimension, String value) {
-    public enum Dimension { DEVICE, BROWSER, OS }
+    public enum Dimension {
+        DEVICE,
+        BROWSER,
+        OS
+    }
 
     public static Segment parse(String spec) {
         int equals = spec.indexOf('=');
@@ -14,7 +18,8 @@ public record Segment(Dimension dimension, String value) {
             case "device" -> Dimension.DEVICE;
             case "browser" -> Dimension.BROWSER;
             case "os" -> Dimension.OS;
-            default -> throw new IllegalArgumentException("unknown dimension '" + name + "', expected device, browser or os");
+            default ->
+                throw new IllegalArgumentException("unknown dimension '" + name + "', expected device, browser or os");
         };
         return new Segment(dimension, spec.substring(equals + 1).trim());
     }

@@ -15,8 +15,8 @@ public final class SimulatedSource implements EventSource {
     public SimulatedSource(SimulationOptions options, double rate) {
         this.simulator = new UserSessionSimulator(options);
         this.unthrottled = rate <= 0;
-        this.schedule = new RateSchedule(offset ->
-                options.scenarioActive(Scenario.TRAFFIC_DROP, offset) ? rate * options.dropFactor() : rate);
+        this.schedule = new RateSchedule(
+                offset -> options.scenarioActive(Scenario.TRAFFIC_DROP, offset) ? rate * options.dropFactor() : rate);
     }
 
     @Override

@@ -11,24 +11,33 @@ import java.time.Duration;
  * @param scenarioEnd   offset when it ends, or {@code null} for never
  * @param dropFactor    rate multiplier during a traffic drop
  */
-public record SimulationOptions(int users, int products, double cartRate, double purchaseRate, long seed,
-                                Scenario scenario, Duration scenarioStart, Duration scenarioEnd,
-                                double dropFactor, Segment segment) {
+public record SimulationOptions(
+        int users,
+        int products,
+        double cartRate,
+        double purchaseRate,
+        long seed,
+        Scenario scenario,
+        Duration scenarioStart,
+        Duration scenarioEnd,
+        double dropFactor,
+        Segment segment) {
 
     /** Defaults of the documented configuration, with the given seed. */
     public static SimulationOptions defaults(long seed) {
-        return new SimulationOptions(500, 1_000, 0.08, 0.3, seed, Scenario.NONE, Duration.ZERO, null, 0.2,
-                Segment.parse("browser=Safari"));
+        return new SimulationOptions(
+                500, 1_000, 0.08, 0.3, seed, Scenario.NONE, Duration.ZERO, null, 0.2, Segment.parse("browser=Safari"));
     }
 
     public SimulationOptions withScenario(Scenario newScenario, Duration start, Duration end) {
-        return new SimulationOptions(users, products, cartRate, purchaseRate, seed, newScenario, start, end,
-                dropFactor, segment);
+        return new SimulationOptions(
+                users, products, cartRate, purchaseRate, seed, newScenario, start, end, dropFactor, segment);
     }
 
     /** Whether the incident is active at {@code offsetNanos} into the run. */
     public boolean scenarioActive(Scenario which, long offsetNanos) {
-        return scenario == which && offsetNanos >= scenarioStart.toNanos()
+        return scenario == which
+                && offsetNanos >= scenarioStart.toNanos()
                 && (scenarioEnd == null || offsetNanos < scenarioEnd.toNanos());
     }
 }

@@ -15,7 +15,8 @@ public record UserProfile(String userId, String device, String browser, String o
         };
         String browser = switch (os) {
             case "iOS" -> pick(random, new String[] {"Safari", "Chrome"}, new double[] {0.85, 0.15});
-            case "Android" -> pick(random, new String[] {"Chrome", "Samsung Internet", "Firefox"}, new double[] {0.82, 0.14, 0.04});
+            case "Android" ->
+                pick(random, new String[] {"Chrome", "Samsung Internet", "Firefox"}, new double[] {0.82, 0.14, 0.04});
             case "macOS" -> pick(random, new String[] {"Safari", "Chrome", "Firefox"}, new double[] {0.5, 0.44, 0.06});
             case "Windows" -> pick(random, new String[] {"Chrome", "Edge", "Firefox"}, new double[] {0.66, 0.24, 0.10});
             default -> pick(random, new String[] {"Chrome", "Firefox"}, new double[] {0.6, 0.4});

@@ -24,7 +24,11 @@ import java.util.UUID;
 public final class UserSessionSimulator {
     static final double SESSION_END_PROBABILITY = 0.1;
 
-    private enum Step { VIEW, CART, PURCHASE }
+    private enum Step {
+        VIEW,
+        CART,
+        PURCHASE
+    }
 
     private final SimulationOptions options;
     private final Random random;
@@ -79,8 +83,18 @@ public final class UserSessionSimulator {
             default -> type = view(u);
         }
         int p = product[u];
-        ClickEvent event = new ClickEvent(eventId, type, user.userId(), catalog.id(p), catalog.price(p), timestamp,
-                session[u], catalog.category(p), user.device(), user.browser(), user.os());
+        ClickEvent event = new ClickEvent(
+                eventId,
+                type,
+                user.userId(),
+                catalog.id(p),
+                catalog.price(p),
+                timestamp,
+                session[u],
+                catalog.category(p),
+                user.device(),
+                user.browser(),
+                user.os());
         if (nextStep[u] == Step.VIEW && random.nextDouble() < SESSION_END_PROBABILITY) {
             session[u] = null;
         }
@@ -95,7 +109,8 @@ public final class UserSessionSimulator {
 
     private boolean checkoutFails(UserProfile user, long offsetNanos) {
         return options.scenarioActive(Scenario.CHECKOUT_OUTAGE, offsetNanos)
-                || (options.scenarioActive(Scenario.SEGMENT_BUG, offsetNanos) && options.segment().contains(user));
+                || (options.scenarioActive(Scenario.SEGMENT_BUG, offsetNanos)
+                        && options.segment().contains(user));
     }
 
     /** A version-4 UUID from the seeded generator (UUID.randomUUID() would not be reproducible). */

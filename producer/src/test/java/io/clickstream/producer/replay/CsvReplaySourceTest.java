@@ -78,10 +78,12 @@ class CsvReplaySourceTest {
         Path file = dir.resolve("no-header.csv");
         Files.writeString(file, "2019-10-01 00:00:00 UTC,view,1,2,,,0,3,s\n");
         IOException e = assertThrows(IOException.class, () -> CsvReplaySource.open(file, 0, null, true));
-        assertTrue(e.getMessage().contains("line 1 must be the header event_time,event_type,product_id"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("line 1 must be the header event_time,event_type,product_id"), e.getMessage());
         Path empty = dir.resolve("empty.csv");
         Files.writeString(empty, "");
         assertTrue(assertThrows(IOException.class, () -> CsvReplaySource.open(empty, 0, null, true))
-                .getMessage().contains("(the file is empty)"));
+                .getMessage()
+                .contains("(the file is empty)"));
     }
 }

@@ -21,7 +21,7 @@ class UserSessionSimulatorTest {
         UserSessionSimulator simulator = new UserSessionSimulator(options);
         List<ClickEvent> events = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            events.add(simulator.next(i * TEN_MS, T.plusMillis(i * 10L)));  // 100 events/s of schedule time
+            events.add(simulator.next(i * TEN_MS, T.plusMillis(i * 10L))); // 100 events/s of schedule time
         }
         return events;
     }
@@ -91,7 +91,7 @@ class UserSessionSimulatorTest {
     void checkoutOutageStopsPurchasesOnlyWhileActive() {
         SimulationOptions options = SimulationOptions.defaults(4)
                 .withScenario(Scenario.CHECKOUT_OUTAGE, Duration.ofSeconds(300), Duration.ofSeconds(600));
-        List<ClickEvent> events = simulate(options, 90_000);  // 900 s of schedule time
+        List<ClickEvent> events = simulate(options, 90_000); // 900 s of schedule time
         List<ClickEvent> before = events.subList(0, 30_000);
         List<ClickEvent> during = events.subList(30_000, 60_000);
         List<ClickEvent> after = events.subList(60_000, 90_000);
@@ -103,12 +103,18 @@ class UserSessionSimulatorTest {
 
     @Test
     void segmentBugStopsPurchasesForThatSegmentOnly() {
-        SimulationOptions options = SimulationOptions.defaults(6)
-                .withScenario(Scenario.SEGMENT_BUG, Duration.ZERO, null);
+        SimulationOptions options =
+                SimulationOptions.defaults(6).withScenario(Scenario.SEGMENT_BUG, Duration.ZERO, null);
         List<ClickEvent> events = simulate(options, 100_000);
-        long safari = events.stream().filter(e -> e.eventType() == EventType.PURCHASE && "Safari".equals(e.browser())).count();
-        long others = events.stream().filter(e -> e.eventType() == EventType.PURCHASE && !"Safari".equals(e.browser())).count();
-        long safariCarts = events.stream().filter(e -> e.eventType() == EventType.ADD_TO_CART && "Safari".equals(e.browser())).count();
+        long safari = events.stream()
+                .filter(e -> e.eventType() == EventType.PURCHASE && "Safari".equals(e.browser()))
+                .count();
+        long others = events.stream()
+                .filter(e -> e.eventType() == EventType.PURCHASE && !"Safari".equals(e.browser()))
+                .count();
+        long safariCarts = events.stream()
+                .filter(e -> e.eventType() == EventType.ADD_TO_CART && "Safari".equals(e.browser()))
+                .count();
         assertEquals(0, safari);
         assertTrue(safariCarts > 500, "Safari users still add to cart");
         assertTrue(others > 1_000);

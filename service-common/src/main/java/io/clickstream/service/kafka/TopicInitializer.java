@@ -20,8 +20,7 @@ public final class TopicInitializer {
     private static final Logger LOG = LoggerFactory.getLogger(TopicInitializer.class);
     private static final long TIMEOUT_SECONDS = 30;
 
-    private TopicInitializer() {
-    }
+    private TopicInitializer() {}
 
     /**
      * Creates {@code topic} if missing. An existing topic is left alone; if it has fewer
@@ -32,36 +31,50 @@ public final class TopicInitializer {
     public static int ensureTopic(String bootstrapServers, String topic, int partitions, short replicationFactor)
             throws KafkaUnavailableException {
         try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS)))) {
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS)))) {
             Optional<TopicDescription> existing = describe(admin, topic);
             if (existing.isEmpty()) {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor)))
-                            .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                            .all()
+                            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                     awaitLeaders(admin, topic);
-                    LOG.info("created topic {} with {} partitions (replication factor {})", topic, partitions, replicationFactor);
+                    LOG.info(
+                            "created topic {} with {} partitions (replication factor {})",
+                            topic,
+                            partitions,
+                            replicationFactor);
                     return partitions;
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
                     }
-                    existing = describe(admin, topic);  // created concurrently by someone else
+                    existing = describe(admin, topic); // created concurrently by someone else
                 }
             }
             int actual = existing.map(d -> d.partitions().size()).orElse(partitions);
             if (actual < partitions) {
-                LOG.warn("topic {} exists with {} partitions, fewer than the {} requested: per-user order is kept, but at most {}"
-                        + " consumers can share the load. To add partitions: kafka-topics.sh --alter --topic {} --partitions {}"
-                        + " (existing users then move to other partitions)", topic, actual, partitions, actual, topic, partitions);
+                LOG.warn(
+                        "topic {} exists with {} partitions, fewer than the {} requested: per-user order is kept, but at most {}"
+                                + " consumers can share the load. To add partitions: kafka-topics.sh --alter --topic {} --partitions {}"
+                                + " (existing users then move to other partitions)",
+                        topic,
+                        actual,
+                        partitions,
+                        actual,
+                        topic,
+                        partitions);
             } else {
                 LOG.info("topic {} exists with {} partitions", topic, actual);
             }
             return actual;
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new KafkaUnavailableException("cannot create or describe topic " + topic + " at " + bootstrapServers
-                    + ": " + cause, cause);
+            throw new KafkaUnavailableException(
+                    "cannot create or describe topic " + topic + " at " + bootstrapServers + ": " + cause, cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaUnavailableException("interrupted while preparing topic " + topic, e);
@@ -78,21 +91,27 @@ public final class TopicInitializer {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
         while (System.nanoTime() < deadline) {
             Optional<TopicDescription> description = describe(admin, topic);
-            if (description.isPresent() && description.get().partitions().stream()
-                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty() && !p.isr().isEmpty())) {
-                Thread.sleep(200);  // the leader's broker applies the change a moment after the controller
+            if (description.isPresent()
+                    && description.get().partitions().stream()
+                            .allMatch(p -> p.leader() != null
+                                    && !p.leader().isEmpty()
+                                    && !p.isr().isEmpty())) {
+                Thread.sleep(200); // the leader's broker applies the change a moment after the controller
                 return;
             }
             Thread.sleep(50);
         }
-        throw new TimeoutException("topic " + topic + " has partitions without a leader after " + TIMEOUT_SECONDS + " s");
+        throw new TimeoutException(
+                "topic " + topic + " has partitions without a leader after " + TIMEOUT_SECONDS + " s");
     }
 
     private static Optional<TopicDescription> describe(Admin admin, String topic)
             throws ExecutionException, InterruptedException, TimeoutException {
         try {
-            return Optional.of(admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic));
+            return Optional.of(admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .get(topic));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return Optional.empty();
