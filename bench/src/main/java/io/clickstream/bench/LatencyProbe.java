@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -75,7 +76,7 @@ final class LatencyProbe implements Runnable {
                 }
                 // A random pause: probes sent right after the previous one became visible would all
                 // land at the start of a batch window and measure its full length, a biased sample.
-                Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(100, 5_100));
+                Thread.sleep(ThreadLocalRandom.current().nextLong(100, 5_100));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package io.clickstream.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -58,8 +59,7 @@ public final class PlainReferenceConsumer {
                     insert.setObject(2, event.get("event_type"));
                     insert.setObject(3, event.get("user_id"));
                     insert.setObject(4, event.get("product_id"));
-                    insert.setObject(
-                            5, new java.math.BigDecimal(event.get("price").toString()));
+                    insert.setObject(5, new BigDecimal(event.get("price").toString()));
                     insert.setObject(6, Timestamp.from(Instant.parse((String) event.get("timestamp"))));
                     insert.setObject(7, event.getOrDefault("session_id", ""));
                     insert.setObject(8, event.getOrDefault("category", ""));

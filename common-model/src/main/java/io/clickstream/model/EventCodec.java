@@ -16,7 +16,9 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -368,7 +370,7 @@ public final class EventCodec {
                     || month < 1
                     || month > 12
                     || day < 1
-                    || day > 28 && day > java.time.YearMonth.of(year, month).lengthOfMonth()
+                    || day > 28 && day > YearMonth.of(year, month).lengthOfMonth()
                     || hour < 0
                     || hour > 23
                     || minute < 0
@@ -378,7 +380,7 @@ public final class EventCodec {
                     || millis < 0) {
                 return null;
             }
-            long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+            long epochDay = LocalDate.of(year, month, day).toEpochDay();
             return Instant.ofEpochMilli(((epochDay * 24 + hour) * 60 + minute) * 60_000L + second * 1000L + millis);
         }
 

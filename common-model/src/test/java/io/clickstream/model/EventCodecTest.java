@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -218,7 +219,7 @@ class EventCodecTest {
 
     @Test
     void canonicalTimestampFastPathAgreesWithTheFormatter() {
-        java.util.Random random = new java.util.Random(3);
+        Random random = new Random(3);
         for (int i = 0; i < 20_000; i++) {
             Instant t =
                     Instant.ofEpochMilli(946_684_800_000L + (random.nextLong() & Long.MAX_VALUE) % 4_102_444_800_000L);

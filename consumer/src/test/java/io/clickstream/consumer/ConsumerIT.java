@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -252,12 +253,12 @@ class ConsumerIT {
             ch.execute(sql);
         }
         int stored = 0;
-        try (HikariDataSource pool = ClickHousePool.create(
-                ch.jdbcUrl(database), ch.user(), ch.password(), 1, java.time.Duration.ofSeconds(30))) {
+        try (HikariDataSource pool =
+                ClickHousePool.create(ch.jdbcUrl(database), ch.user(), ch.password(), 1, Duration.ofSeconds(30))) {
             ClickHouseEventWriter writer = new ClickHouseEventWriter(pool);
             EventCodec codec = new EventCodec();
             List<EventRow> rows = new ArrayList<>();
-            java.util.UUID topicId = TestEvents.topicId(kafka, topic);
+            UUID topicId = TestEvents.topicId(kafka, topic);
             for (ConsumerRecord<byte[], byte[]> record : readAll(kafka, topic, 3_000)) {
                 if (record.offset() < 400) {
                     rows.add(new EventRow(

@@ -5,6 +5,7 @@ import io.clickstream.testsupport.KafkaService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +80,7 @@ final class ConsumerProcess implements AutoCloseable {
     }
 
     /** Waits for the process to exit by itself; whether it did within {@code timeout}. */
-    boolean waitFor(java.time.Duration timeout) throws InterruptedException {
+    boolean waitFor(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 

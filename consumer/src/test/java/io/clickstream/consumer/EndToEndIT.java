@@ -165,7 +165,7 @@ class EndToEndIT {
     private void insert(KafkaService kafka, HikariDataSource pool, List<ConsumerRecord<String, byte[]>> records)
             throws Exception {
         List<EventRow> rows = new ArrayList<>(records.size());
-        java.util.UUID topicId = TestEvents.topicId(kafka, records.get(0).topic());
+        UUID topicId = TestEvents.topicId(kafka, records.get(0).topic());
         for (ConsumerRecord<String, byte[]> record : records) {
             rows.add(new EventRow(
                     codec.decode(record.value()), record.topic(), topicId, record.partition(), record.offset()));
@@ -201,11 +201,7 @@ class EndToEndIT {
 
     private static HikariDataSource pool(ClickHouseService clickHouse, String database) {
         return ClickHousePool.create(
-                clickHouse.jdbcUrl(database),
-                clickHouse.user(),
-                clickHouse.password(),
-                2,
-                java.time.Duration.ofSeconds(30));
+                clickHouse.jdbcUrl(database), clickHouse.user(), clickHouse.password(), 2, Duration.ofSeconds(30));
     }
 
     private static String nullIfEmpty(String value) {

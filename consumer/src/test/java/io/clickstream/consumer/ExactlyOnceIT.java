@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -143,7 +144,7 @@ class ExactlyOnceIT {
             KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("crashes", 3);
         String database = databaseFor(topic);
-        java.util.Random random = new java.util.Random();
+        Random random = new Random();
         List<List<String>> args = new ArrayList<>();
         for (String instance : List.of("consumer-a", "consumer-b")) {
             args.add(ConsumerProcess.arguments(

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,8 +53,7 @@ class IngestLoopTest {
             public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
                 calls.add("commit "
                         + offsets.entrySet().stream()
-                                .sorted(Map.Entry.comparingByKey(
-                                        java.util.Comparator.comparing(TopicPartition::partition)))
+                                .sorted(Map.Entry.comparingByKey(Comparator.comparing(TopicPartition::partition)))
                                 .map(e -> e.getKey().partition() + "="
                                         + e.getValue().offset())
                                 .toList());

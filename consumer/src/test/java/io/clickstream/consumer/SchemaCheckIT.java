@@ -10,6 +10,7 @@ import io.clickstream.consumer.clickhouse.SchemaInstaller;
 import io.clickstream.testsupport.ClickHouseService;
 import io.clickstream.testsupport.RealServices;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,8 +24,8 @@ class SchemaCheckIT {
     @Test
     void bundledSchemaPassesAndApplyingItTwiceIsHarmless(ClickHouseService ch) throws Exception {
         String database = "schema_ok_" + Long.toHexString(System.nanoTime());
-        try (HikariDataSource pool = ClickHousePool.create(
-                ch.jdbcUrl("default"), ch.user(), ch.password(), 1, java.time.Duration.ofSeconds(30))) {
+        try (HikariDataSource pool =
+                ClickHousePool.create(ch.jdbcUrl("default"), ch.user(), ch.password(), 1, Duration.ofSeconds(30))) {
             try (Connection connection = pool.getConnection()) {
                 SchemaInstaller.install(connection, database, RETENTION);
                 SchemaInstaller.install(connection, database, RETENTION);
@@ -41,8 +42,8 @@ class SchemaCheckIT {
     @Test
     void missingOrMistypedTablesAreRefusedWithTheReason(ClickHouseService ch) throws Exception {
         String database = ch.createDatabase("schema_bad");
-        try (HikariDataSource pool = ClickHousePool.create(
-                ch.jdbcUrl(database), ch.user(), ch.password(), 1, java.time.Duration.ofSeconds(30))) {
+        try (HikariDataSource pool =
+                ClickHousePool.create(ch.jdbcUrl(database), ch.user(), ch.password(), 1, Duration.ofSeconds(30))) {
             SchemaInstaller.IncompatibleSchemaException missing = assertThrows(
                     SchemaInstaller.IncompatibleSchemaException.class, () -> SchemaInstaller.check(pool, database));
             assertTrue(

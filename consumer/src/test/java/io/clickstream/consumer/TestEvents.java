@@ -12,10 +12,12 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -28,7 +30,7 @@ final class TestEvents implements AutoCloseable {
     final Map<EventType, Long> countByType = new EnumMap<>(EventType.class);
     BigDecimal revenue = BigDecimal.ZERO;
     long produced;
-    private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
     private volatile Exception firstFailure;
 
     TestEvents(KafkaService kafka, String topic, long seed) {
@@ -92,7 +94,7 @@ final class TestEvents implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic, key, value), this::acknowledged);
     }
 
-    private void acknowledged(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception error) {
+    private void acknowledged(RecordMetadata metadata, Exception error) {
         if (error != null && failed.incrementAndGet() == 1) {
             firstFailure = error;
         }

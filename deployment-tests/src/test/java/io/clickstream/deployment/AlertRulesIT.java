@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clickstream.testsupport.ClickHouseService;
 import io.clickstream.testsupport.RealServices;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -124,9 +125,9 @@ class AlertRulesIT {
                 stalled,
                 "page_view",
                 1,
-                now.plus(java.time.Duration.ofDays(1)),
+                now.plus(Duration.ofDays(1)),
                 1000,
-                -java.time.Duration.ofDays(1).plusSeconds(120).toMillis());
+                -Duration.ofDays(1).plusSeconds(120).toMillis());
         assertTrue(fires(ch, stalled, "clickstream-stale-data"), "an event stamped ahead hides nothing");
     }
 }

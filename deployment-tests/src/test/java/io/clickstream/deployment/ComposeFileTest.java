@@ -117,7 +117,7 @@ class ComposeFileTest {
             assertEquals("${" + secret + ":-}", env("secrets", secret));
             assertEquals(
                     1,
-                    Files.readString(COMPOSE).split(java.util.regex.Pattern.quote("${" + secret), -1).length - 1,
+                    Files.readString(COMPOSE).split(Pattern.quote("${" + secret), -1).length - 1,
                     secret + " is read by the secrets service only");
         }
     }

@@ -3,6 +3,7 @@ package io.clickstream.deployment;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /** One row of a hand-built data set, with everything the dashboard looks at. */
 record FixtureEvent(
@@ -47,7 +48,7 @@ record FixtureEvent(
         return instant.toString().replace("T", " ").replace("Z", "");
     }
 
-    static String insertInto(String database, java.util.List<FixtureEvent> events) {
+    static String insertInto(String database, List<FixtureEvent> events) {
         StringBuilder sql = new StringBuilder("INSERT INTO ")
                 .append(database)
                 .append(".events (event_id, event_type,"

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clickstream.testsupport.ClickHouseService;
 import io.clickstream.testsupport.RepositoryLayout;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,8 +76,8 @@ class LocalRunIT {
             assertTrue(run.waitFor(90, TimeUnit.SECONDS), "run-local.sh stopped\n" + output(dir));
         }
         assertTrue(output(dir).contains("run-local: stopped."), output(dir));
-        try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             throw new AssertionError("the local ClickHouse is still running after the stop");
         } catch (IOException expected) {
             // refused: stopped

@@ -8,6 +8,7 @@ import io.clickstream.testsupport.RealServices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -23,7 +24,7 @@ class ProducerJarIT {
     private static final Pattern SUMMARY = Pattern.compile("done: sent ([\\d,]+), acknowledged ([\\d,]+), failed 0");
 
     private static Process start(Path log, String... args) throws IOException {
-        List<String> command = new java.util.ArrayList<>(
+        List<String> command = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command)

@@ -1,5 +1,6 @@
 package io.clickstream.service;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,9 +92,8 @@ public final class Settings {
                     "both " + setting.variable() + " and " + setting.variable() + "_FILE are set: keep one");
         }
         try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of(file.trim()))
-                    .replaceFirst("\\r?\\n$", "");
-        } catch (java.io.IOException | RuntimeException e) {
+            return Files.readString(Path.of(file.trim())).replaceFirst("\\r?\\n$", "");
+        } catch (IOException | RuntimeException e) {
             throw new ConfigException("cannot read " + setting.variable() + "_FILE '" + file.trim() + "': " + e);
         }
     }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -96,10 +98,9 @@ class SettingsTest {
     }
 
     @Test
-    void aSecretCanComeFromTheFileNamedByItsFileVariable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws Exception {
-        java.nio.file.Path secret = dir.resolve("password");
-        java.nio.file.Files.writeString(secret, "s3cret\n");
+    void aSecretCanComeFromTheFileNamedByItsFileVariable(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path secret = dir.resolve("password");
+        Files.writeString(secret, "s3cret\n");
         assertEquals(
                 "s3cret", parse(Map.of("APP_PASSWORD_FILE", secret.toString())).string(PASSWORD));
         assertEquals(

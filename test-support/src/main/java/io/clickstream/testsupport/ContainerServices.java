@@ -3,6 +3,8 @@ package io.clickstream.testsupport;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import org.testcontainers.clickhouse.ClickHouseContainer;
 import org.testcontainers.kafka.KafkaContainer;
@@ -79,9 +81,9 @@ final class ContainerServices {
     }
 
     private static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("no free port for the ClickHouse container", e);
         }
     }

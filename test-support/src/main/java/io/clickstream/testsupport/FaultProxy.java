@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
  * A TCP proxy on loopback between a client and an HTTP server (ClickHouse), injecting the
@@ -29,8 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FaultProxy implements AutoCloseable {
     /** An INSERT statement in the URL's query parameter (not a setting such as async_insert). */
-    private static final java.util.regex.Pattern INSERT_REQUEST =
-            java.util.regex.Pattern.compile("[?&]query=INSERT(%20|\\+)", java.util.regex.Pattern.CASE_INSENSITIVE);
+    private static final Pattern INSERT_REQUEST =
+            Pattern.compile("[?&]query=INSERT(%20|\\+)", Pattern.CASE_INSENSITIVE);
 
     private final ServerSocket listener;
     private final InetSocketAddress target;

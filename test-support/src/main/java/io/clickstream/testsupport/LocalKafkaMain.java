@@ -2,6 +2,7 @@ package io.clickstream.testsupport;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -31,7 +32,7 @@ public final class LocalKafkaMain {
             Path file = Path.of(args[0]);
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.writeString(tmp, bootstrap);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         }
         System.out.println("Kafka broker ready: " + bootstrap);
         stopped.await();

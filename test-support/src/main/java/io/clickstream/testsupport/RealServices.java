@@ -1,5 +1,6 @@
 package io.clickstream.testsupport;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -132,7 +133,7 @@ public final class RealServices implements ParameterResolver {
                     ServiceSource.LOCAL,
                     outage);
             return new ContainerServices.Started<>(service, server);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot start the local ClickHouse: " + e.getMessage(), e);
         }
     }

@@ -3,10 +3,12 @@ package io.clickstream.consumer.clickhouse;
 import com.clickhouse.data.ClickHouseFormat;
 import io.clickstream.consumer.processing.EventRow;
 import io.clickstream.model.ClickEvent;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -70,7 +72,7 @@ final class RowBinaryEncoder {
 
     /** The RowBinaryWithNamesAndTypes header: column count, names, then types, each LEB128-length-prefixed. */
     private static byte[] header() {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         writeVarInt(out, EventTable.WRITTEN.size());
         for (EventTable.Column column : EventTable.WRITTEN) {
             writeText(out, column.name());
@@ -81,13 +83,13 @@ final class RowBinaryEncoder {
         return out.toByteArray();
     }
 
-    private static void writeText(java.io.ByteArrayOutputStream out, String text) {
+    private static void writeText(ByteArrayOutputStream out, String text) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         writeVarInt(out, utf8.length);
         out.writeBytes(utf8);
     }
 
-    private static void writeVarInt(java.io.ByteArrayOutputStream out, int value) {
+    private static void writeVarInt(ByteArrayOutputStream out, int value) {
         while ((value & ~0x7F) != 0) {
             out.write((value & 0x7F) | 0x80);
             value >>>= 7;
@@ -149,7 +151,7 @@ final class RowBinaryEncoder {
 
     private void ensure(int extra) {
         if (size + extra > buffer.length) {
-            buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + extra));
+            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + extra));
         }
     }
 }

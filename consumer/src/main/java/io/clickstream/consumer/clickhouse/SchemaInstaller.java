@@ -12,9 +12,11 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -97,12 +99,11 @@ public final class SchemaInstaller {
      * @throws IncompatibleSchemaException listing every missing or mistyped column
      */
     public static void check(DataSource dataSource, String database) throws SQLException, IncompatibleSchemaException {
-        Map<String, String> columns = new java.util.HashMap<>();
+        Map<String, String> columns = new HashMap<>();
         try (Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement();
-                java.sql.ResultSet rows =
-                        statement.executeQuery("SELECT name, type FROM system.columns WHERE database = '" + database
-                                + "' AND table = '" + Names.EVENTS_TABLE + "'")) {
+                ResultSet rows = statement.executeQuery("SELECT name, type FROM system.columns WHERE database = '"
+                        + database + "' AND table = '" + Names.EVENTS_TABLE + "'")) {
             while (rows.next()) {
                 columns.put(rows.getString(1), rows.getString(2));
             }

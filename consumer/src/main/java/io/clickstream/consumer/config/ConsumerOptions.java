@@ -4,9 +4,12 @@ import static io.clickstream.consumer.config.ConsumerSettings.*;
 
 import io.clickstream.service.ConfigException;
 import io.clickstream.service.Settings;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /** The consumer's validated configuration, built once in {@code main}. The password never appears in {@link #toString()}. */
@@ -85,8 +88,8 @@ public record ConsumerOptions(
 
     private static String hostName() throws ConfigException {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
             throw new ConfigException(
                     "--instance-id auto: cannot determine the host name (" + e.getMessage() + "); set an explicit id");
         }
@@ -119,8 +122,8 @@ public record ConsumerOptions(
     }
 
     /** Values of the schema files' {{placeholders}}. */
-    public java.util.Map<String, String> schemaVariables() {
-        return java.util.Map.of(
+    public Map<String, String> schemaVariables() {
+        return Map.of(
                 "RAW_RETENTION_DAYS",
                 Integer.toString(rawRetentionDays),
                 "ROLLUP_RETENTION_DAYS",

@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -85,7 +87,7 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
         try {
             result = producer.send(new ProducerRecord<>(topic, null, key, value, headers));
         } catch (KafkaException e) {
-            result = java.util.concurrent.CompletableFuture.failedFuture(e);
+            result = CompletableFuture.failedFuture(e);
         }
         pending.add(new Pending(letter, result));
     }
@@ -131,9 +133,7 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
     }
 
     private static byte[] cut(byte[] bytes) {
-        return bytes == null || bytes.length <= MAX_PAYLOAD_BYTES
-                ? bytes
-                : java.util.Arrays.copyOf(bytes, MAX_PAYLOAD_BYTES);
+        return bytes == null || bytes.length <= MAX_PAYLOAD_BYTES ? bytes : Arrays.copyOf(bytes, MAX_PAYLOAD_BYTES);
     }
 
     private static byte[] utf8(String text) {

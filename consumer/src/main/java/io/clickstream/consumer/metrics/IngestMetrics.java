@@ -1,5 +1,7 @@
 package io.clickstream.consumer.metrics;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -47,8 +49,7 @@ public final class IngestMetrics {
         gauge(out, "clickstream_consumer_lag_records", "records behind the end of the assigned partitions", lag.get());
         gauge(out, "clickstream_consumer_clickhouse_up", "1 while inserts succeed", clickHouseUp.get());
         // The process, in the names Prometheus' JVM clients use, for CPU per event and heap in benchmarks.
-        java.lang.management.OperatingSystemMXBean os =
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean process) {
             out.append("# HELP process_cpu_seconds_total CPU time used by the consumer process\n")
                     .append("# TYPE process_cpu_seconds_total counter\n")
@@ -60,9 +61,7 @@ public final class IngestMetrics {
                 out,
                 "jvm_memory_heap_used_bytes",
                 "heap in use",
-                java.lang.management.ManagementFactory.getMemoryMXBean()
-                        .getHeapMemoryUsage()
-                        .getUsed());
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         return out.toString();
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 
@@ -111,7 +112,7 @@ class ErrorClassifierTest {
     @Test
     void theRootCauseOfATransportFailureIsNamed() {
         WriteException e = classify(new RuntimeException(
-                "Insert request failed (attempt: 1)", new java.net.SocketTimeoutException("Read timed out")));
+                "Insert request failed (attempt: 1)", new SocketTimeoutException("Read timed out")));
         assertEquals(
                 "insert failed (RETRIABLE): Insert request failed (attempt: 1) (SocketTimeoutException: Read timed out)",
                 e.getMessage());

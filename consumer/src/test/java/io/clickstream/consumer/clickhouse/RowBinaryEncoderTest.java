@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.clickstream.consumer.processing.EventRow;
 import io.clickstream.model.ClickEvent;
 import io.clickstream.model.EventType;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -113,7 +117,7 @@ class RowBinaryEncoderTest {
             0, // UInt64 offset 1
         };
         byte[] header = encode(List.of());
-        assertArrayEquals(expected, java.util.Arrays.copyOfRange(bytes, header.length, bytes.length));
+        assertArrayEquals(expected, Arrays.copyOfRange(bytes, header.length, bytes.length));
     }
 
     @Test
@@ -135,11 +139,11 @@ class RowBinaryEncoderTest {
     @Test
     void headerNamesEveryWrittenColumnWithItsType() throws Exception {
         byte[] header = encode(List.of());
-        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(header));
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(header));
         assertEquals(EventTable.WRITTEN.size(), in.readUnsignedByte());
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < 2 * EventTable.WRITTEN.size(); i++) {
-            texts.add(new String(in.readNBytes(in.readUnsignedByte()), java.nio.charset.StandardCharsets.UTF_8));
+            texts.add(new String(in.readNBytes(in.readUnsignedByte()), StandardCharsets.UTF_8));
         }
         assertEquals(EventTable.NAMES, texts.subList(0, EventTable.WRITTEN.size()));
         assertEquals(

@@ -1,5 +1,6 @@
 package io.clickstream.producer.replay;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import java.io.BufferedReader;
@@ -121,7 +122,7 @@ final class CsvRecords {
     static List<String> fields(String record) throws RowRejectedException {
         try {
             return FIELDS.readValue(record);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
+        } catch (JacksonException e) {
             // The parser's two common complaints, in the words of the rest of the replay's reasons.
             String message = e.getOriginalMessage();
             if (message.startsWith("Missing closing quote")) {

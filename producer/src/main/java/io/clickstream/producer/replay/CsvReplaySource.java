@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
@@ -169,7 +170,7 @@ public final class CsvReplaySource implements EventSource {
 
     /** Rejected rows per reason (values elided), sorted by reason, for the summary. */
     public Map<String, Long> rejectedByReason() {
-        return java.util.Collections.unmodifiableMap(new TreeMap<>(rejectedByReason)); // sorted by reason
+        return Collections.unmodifiableMap(new TreeMap<>(rejectedByReason)); // sorted by reason
     }
 
     /** Rows read that became events. */

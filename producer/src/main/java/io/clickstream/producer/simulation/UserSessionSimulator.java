@@ -3,6 +3,7 @@ package io.clickstream.producer.simulation;
 import io.clickstream.model.ClickEvent;
 import io.clickstream.model.EventType;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.UUID;
 
@@ -49,7 +50,7 @@ public final class UserSessionSimulator {
         this.nextStep = new Step[users.length];
         this.product = new int[users.length];
         this.session = new String[users.length];
-        java.util.Arrays.fill(nextStep, Step.VIEW);
+        Arrays.fill(nextStep, Step.VIEW);
     }
 
     /**
