@@ -14,6 +14,7 @@ import io.clickstream.consumer.kafka.ConsumerClients;
 import io.clickstream.consumer.metrics.HealthServer;
 import io.clickstream.consumer.metrics.IngestMetrics;
 import io.clickstream.consumer.processing.Backoff;
+import io.clickstream.consumer.processing.CatchUpPolicy;
 import io.clickstream.consumer.processing.MicroBatcher;
 import io.clickstream.model.EventCodec;
 import io.clickstream.service.GracefulShutdown;
@@ -177,7 +178,8 @@ public final class ConsumerMain {
                     new Backoff(config.maxRetryBackoff()),
                     metrics,
                     System::nanoTime,
-                    config.lagInterval());
+                    config.lagInterval(),
+                    new CatchUpPolicy(config.batchMaxRows(), config.catchUpMaxRows(), System::nanoTime, LOG::info));
             running.set(loop);
             if (stopRequested.get()) {
                 loop.shutdown(); // SIGTERM arrived before the loop existed

@@ -1,8 +1,6 @@
 package io.clickstream.consumer;
 
 import io.clickstream.consumer.metrics.IngestMetrics;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,16 +28,11 @@ final class IngestLog {
                 System.currentTimeMillis() - oldestEventMillis);
     }
 
-    void lag(Consumer<?, ?> consumer, boolean outage) {
-        long lag = 0;
-        for (TopicPartition partition : consumer.assignment()) {
-            lag += consumer.currentLag(partition).orElse(0);
-        }
-        metrics.lag.set(lag);
+    void lag(long lag, int partitions, boolean outage) {
         LOG.info(
                 "lag {} records on {} partitions; consumed {}, inserted {}, dead-lettered {}, duplicates skipped {}{}",
                 lag,
-                consumer.assignment().size(),
+                partitions,
                 metrics.consumed.sum(),
                 metrics.inserted.sum(),
                 metrics.deadLettered.sum(),

@@ -8,6 +8,7 @@ import io.clickstream.consumer.dlq.DeadLetterPublisher.DeadLetterException;
 import io.clickstream.consumer.kafka.TopicIds;
 import io.clickstream.consumer.metrics.IngestMetrics;
 import io.clickstream.consumer.processing.Backoff;
+import io.clickstream.consumer.processing.CatchUpPolicy;
 import io.clickstream.consumer.processing.EventRow;
 import io.clickstream.consumer.processing.MicroBatcher;
 import io.clickstream.consumer.processing.OffsetTracker;
@@ -83,6 +84,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
     private boolean closing;
     private long retryAt;
     private long nextLagLog;
+    private final CatchUpPolicy catchUp;
 
     public IngestLoop(
             Consumer<byte[], byte[]> consumer,
@@ -95,8 +97,10 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             Backoff backoff,
             IngestMetrics metrics,
             LongSupplier nanoClock,
-            Duration lagInterval) {
+            Duration lagInterval,
+            CatchUpPolicy catchUp) {
         this.consumer = consumer;
+        this.catchUp = catchUp;
         this.topic = topic;
         this.topicIds = topicIds;
         this.store = new BatchStore(writer, deadLetters, codec, metrics);
@@ -145,6 +149,9 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofNanos(pollTimeoutNanos()));
         metrics.lastPollAt.set(System.currentTimeMillis());
         metrics.consumed.add(records.count());
+        long lag = lag();
+        metrics.lag.set(lag);
+        batcher.maxRows(catchUp.update(lag, metrics.consumed.sum())); // larger batches while far behind
         // Partition by partition: the offset bookkeeping happens once per partition and poll,
         // and before any flush that includes the partition's records.
         for (TopicPartition partition : records.partitions()) {
@@ -155,7 +162,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
                 last = record.offset();
                 if (batcher.isFull() && !outage) {
                     offsets.handled(partition, last);
-                    flush(); // batches never exceed --batch-max-rows, whatever a poll returns
+                    flush(); // batches never exceed their limit, whatever a poll returns
                 }
             }
             if (last >= 0) {
@@ -171,10 +178,19 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             flush();
         }
         if (now >= nextLagLog) {
-            log.lag(consumer, outage);
+            log.lag(lag, consumer.assignment().size(), outage);
             nextLagLog = now + lagIntervalNanos;
         }
         metrics.buffered.set(batcher.size());
+    }
+
+    /** Records behind the head over the assigned partitions, from the last fetch (no request). */
+    private long lag() {
+        long lag = 0;
+        for (TopicPartition partition : consumer.assignment()) {
+            lag += consumer.currentLag(partition).orElse(0);
+        }
+        return lag;
     }
 
     private long pollTimeoutNanos() {

@@ -26,6 +26,8 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -313,6 +315,40 @@ class ConsumerIT {
                 assertTrue(again.output().contains("consumed 0,"), again.output());
             }
             assertExactlyOnce(ch, database, 2_500);
+        }
+    }
+
+    @Test
+    void aBacklogDrainsInLargeBatchesAndBatchesShrinkBackOnceCaughtUp(
+            KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
+        String topic = kafka.createTopic("backlog", 3);
+        String database = databaseFor(topic);
+        try (TestEvents events = new TestEvents(kafka, topic, 8)) {
+            events.send(200_000); // what an outage leaves behind
+            try (ConsumerProcess consumer = ConsumerProcess.start(
+                    dir.resolve("consumer.log"),
+                    ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "1s"))) {
+                awaitRows(ch, database, 200_000, Duration.ofSeconds(120), consumer);
+                events.send(300); // live traffic once caught up
+                awaitRows(ch, database, 200_300, Duration.ofSeconds(60), consumer);
+                Thread.sleep(1_000);
+                assertExactlyOnce(ch, database, 200_300);
+                String log = consumer.output();
+                assertTrue(log.contains("catching up: "), log);
+                assertTrue(log.contains("caught up: "), log);
+                List<Integer> batches = new ArrayList<>();
+                Matcher flushed = Pattern.compile("flushed (\\d+) rows").matcher(log);
+                while (flushed.find()) {
+                    batches.add(Integer.parseInt(flushed.group(1)));
+                }
+                LOG.info("batch sizes: " + batches.size() + " inserts, largest "
+                        + batches.stream().max(Integer::compare).orElse(0));
+                assertTrue(batches.stream().anyMatch(rows -> rows > 1_000), "large batches while behind: " + batches);
+                assertTrue(
+                        batches.size() < 100, "far fewer inserts than 1,000-row batches would need: " + batches.size());
+                assertTrue(batches.get(batches.size() - 1) <= 1_000, "the user's batches once caught up: " + batches);
+                assertCleanStop(consumer);
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clickstream.consumer.clickhouse.WriteException;
 import io.clickstream.consumer.metrics.IngestMetrics;
 import io.clickstream.consumer.processing.Backoff;
+import io.clickstream.consumer.processing.CatchUpPolicy;
 import io.clickstream.consumer.processing.MicroBatcher;
 import io.clickstream.model.ClickEvent;
 import io.clickstream.model.EventCodec;
@@ -74,7 +75,8 @@ class IngestLoopTest {
                 new Backoff(Duration.ofSeconds(30)),
                 metrics,
                 () -> now,
-                Duration.ofDays(1));
+                Duration.ofDays(1),
+                new CatchUpPolicy(1000, 1000, () -> now, message -> {}));
         loop.subscribe();
         consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
         consumer.rebalance(List.of(P0, P1));

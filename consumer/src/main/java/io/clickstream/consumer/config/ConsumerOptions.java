@@ -28,6 +28,7 @@ public record ConsumerOptions(
         int poolSize,
         int batchMaxRows,
         Duration batchMaxWait,
+        int catchUpMaxRows,
         boolean applySchema,
         int rawRetentionDays,
         int rollupRetentionDays,
@@ -77,6 +78,8 @@ public record ConsumerOptions(
                 s.integer(POOL_SIZE, 1, 64),
                 s.integer(BATCH_ROWS, 1, 1_000_000),
                 wait,
+                // The memory bound: at most this many decoded rows are buffered (about 0.6 KB each).
+                s.integer(CATCH_UP_ROWS, 0, 1_000_000),
                 s.choice(SCHEMA, List.of("apply", "check")).equals("apply"),
                 s.integer(RAW_RETENTION, 1, 36_500),
                 s.integer(ROLLUP_RETENTION, 1, 36_500),
@@ -145,6 +148,8 @@ public record ConsumerOptions(
                 + ", deadLetterTopic=" + deadLetterTopic + ", jdbcUrl=" + jdbcUrl + ", user=" + user
                 + ", password=" + (password.isEmpty() ? "(empty)" : "****") + ", clickHouseTimeout=" + clickHouseTimeout
                 + ", poolSize=" + poolSize
-                + ", batchMaxRows=" + batchMaxRows + ", batchMaxWait=" + batchMaxWait + "]";
+                + ", batchMaxRows=" + batchMaxRows + ", batchMaxWait=" + batchMaxWait + ", catchUpMaxRows="
+                + catchUpMaxRows
+                + "]";
     }
 }

@@ -50,6 +50,12 @@ public final class ConsumerSettings {
             Setting.of("--batch-max-rows", "BATCH_MAX_ROWS", "1000", "flush when this many rows are buffered");
     public static final Setting BATCH_WAIT = Setting.of(
             "--batch-max-wait", "BATCH_MAX_WAIT", "5s", "flush when the oldest buffered row has waited this long");
+    public static final Setting CATCH_UP_ROWS = Setting.of(
+            "--catch-up-max-rows",
+            "BATCH_CATCH_UP_MAX_ROWS",
+            "50000",
+            "while more than 10 batches behind, batches may grow to this many rows (fewer, larger inserts drain a"
+                    + " backlog faster); back to --batch-max-rows once caught up. --batch-max-rows or less disables it");
     public static final Setting SCHEMA = Setting.of(
             "--schema",
             "CLICKHOUSE_SCHEMA",
@@ -94,6 +100,7 @@ public final class ConsumerSettings {
             POOL_SIZE,
             BATCH_ROWS,
             BATCH_WAIT,
+            CATCH_UP_ROWS,
             SCHEMA,
             RAW_RETENTION,
             ROLLUP_RETENTION,

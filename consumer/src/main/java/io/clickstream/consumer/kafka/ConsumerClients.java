@@ -23,8 +23,10 @@ public final class ConsumerClients {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // A new group starts from the oldest retained event: nothing produced before it started is skipped.
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // A poll can fill a whole batch.
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, config.batchMaxRows()));
+        // A poll can fill a whole batch, a catch-up batch included.
+        p.put(
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                Math.max(500, Math.max(config.batchMaxRows(), config.catchUpMaxRows())));
         // Bigger fetches per partition (default 1 MiB): fewer round trips when draining a backlog.
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
         // Bytes in, decoded by our codec: a malformed payload is a dead letter, not a poll failure.

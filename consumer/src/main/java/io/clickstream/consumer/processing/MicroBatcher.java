@@ -11,9 +11,10 @@ import org.apache.kafka.common.TopicPartition;
  * Buffers rows until a flush is due: {@code maxRows} buffered, or {@code maxWait} elapsed since
  * the batch started, whichever comes first. A batch starts with its first row, or with the
  * first record that needs only an offset commit ({@link #touch()}: dead-lettered or skipped).
+ * The row limit may change between batches ({@link #maxRows(int)}: catch-up, see {@link CatchUpPolicy}).
  */
 public final class MicroBatcher {
-    private final int maxRows;
+    private int maxRows;
     private final long maxWaitNanos;
     private final LongSupplier nanoClock;
     private final List<EventRow> rows;
@@ -26,6 +27,15 @@ public final class MicroBatcher {
         this.maxWaitNanos = maxWait.toNanos();
         this.nanoClock = nanoClock;
         this.rows = new ArrayList<>(Math.min(maxRows, 65_536));
+    }
+
+    /** The row limit from now on; a batch already over it is due at once. */
+    public void maxRows(int rows) {
+        this.maxRows = rows;
+    }
+
+    public int maxRows() {
+        return maxRows;
     }
 
     public void add(EventRow row) {
