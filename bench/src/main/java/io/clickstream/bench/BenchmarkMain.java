@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * (for trying the harness, not for numbers).
  */
 public final class BenchmarkMain {
-    private static final Pattern ACKNOWLEDGED =
+    static final Pattern ACKNOWLEDGED =
             Pattern.compile("done: sent ([\\d,]+), acknowledged ([\\d,]+), failed ([\\d,]+)");
 
     /** One run: traffic shape and consumer settings. {@code rate} 0 = flat out for {@code count} events. */
@@ -96,7 +96,7 @@ public final class BenchmarkMain {
                         "c", "(c) flat out, 50,000 rows / 1 s", 0, null, flatOut, 50_000, "1s", Duration.ofSeconds(5)),
                 new Scenario(
                         "d",
-                        "(d) flat out, default 1,000 rows / 5 s",
+                        "(d) flat out, default settings (1,000 rows / 5 s, catch-up)",
                         0,
                         null,
                         defaultBatchFlatOut,
@@ -118,13 +118,21 @@ public final class BenchmarkMain {
                 System.out.println(result.row());
                 results.add(result);
             }
+            long outage = quick ? 200_000 : 1_000_000;
+            OutageDrain outageDrain = new OutageDrain(kafka, ch, server, RepositoryLayout.root(), work);
+            System.out.println("== (e) outage of " + outage + " events, drained at default settings");
+            List<OutageDrain.Result> drains = new ArrayList<>();
+            drains.add(outageDrain.run("(e) default settings (catch-up to 50,000 rows)", outage, List.of()));
+            drains.add(outageDrain.run(
+                    "(e) catch-up disabled (1,000-row batches)", outage, List.of("--catch-up-max-rows", "0")));
             System.out.println("== reference comparison on a backlog of " + backlog + " events");
             List<String[]> comparison = bench.compareWithReference(backlog);
-            System.out.println(Report.targets(results, bench.referenceRatio));
+            String targets = Report.targets(results, drains, bench.referenceRatio);
+            System.out.println(targets);
             Files.writeString(
                     report,
-                    Report.markdown(results, comparison, started, quick, ch.query("SELECT version()"))
-                            + Report.targets(results, bench.referenceRatio));
+                    Report.markdown(results, drains, comparison, started, quick, ch.query("SELECT version()"))
+                            + targets);
             System.out.println("report written to " + report);
         }
     }
@@ -329,6 +337,9 @@ public final class BenchmarkMain {
                             ourSettings[0],
                             "--batch-max-wait",
                             ourSettings[1],
+                            // like for like: the reference's batch size throughout, no catch-up
+                            "--catch-up-max-rows",
+                            "0",
                             "--http-port",
                             "-1"));
         }
