@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 
 /**
  * Scenario (e), an outage: a backlog is produced while no consumer runs, then the consumer
@@ -62,8 +63,8 @@ final class OutageDrain {
         String table = database + ".events";
         KafkaService.connect(kafka.bootstrapServers()).createTopicNamed(topic, 3);
         System.out.printf("%s: producing a backlog of %,d events (the outage)%n", label, backlog);
-        JavaProcess outage =
-                producer(id + "-backlog", topic, List.of("--rate", "0", "--count", Long.toString(backlog)));
+        JavaProcess outage = producer(
+                id + "-backlog", topic, List.of("--seed", "3", "--rate", "0", "--count", Long.toString(backlog)));
         if (outage.waitFor(900) != 0) {
             throw new IllegalStateException("backlog producer failed:\n" + outage.tail());
         }
@@ -84,7 +85,9 @@ final class OutageDrain {
                 "--lag-interval",
                 "5s"));
         args.addAll(consumerOptions);
-        try (JavaProcess live = producer(id + "-live", topic, List.of("--rate", Integer.toString(LIVE_RATE)));
+        // Another seed than the backlog's: the simulator's event ids follow its seed.
+        try (JavaProcess live =
+                        producer(id + "-live", topic, List.of("--seed", "4", "--rate", Integer.toString(LIVE_RATE)));
                 JavaProcess consumer = JavaProcess.jar(
                         repo.resolve("consumer/target/clickstream-consumer.jar"),
                         work.resolve(id + "-consumer.log"),
@@ -152,21 +155,14 @@ final class OutageDrain {
 
     private JavaProcess producer(String name, String topic, List<String> extra) throws IOException {
         List<String> args = new ArrayList<>(List.of(
-                "--bootstrap-servers",
-                kafka.bootstrapServers(),
-                "--topic",
-                topic,
-                "--seed",
-                "3",
-                "--progress-interval",
-                "30s"));
+                "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--progress-interval", "30s"));
         args.addAll(extra);
         return JavaProcess.jar(
                 repo.resolve("producer/target/clickstream-producer.jar"), work.resolve(name + ".log"), args);
     }
 
     private static long acknowledged(JavaProcess producer) {
-        java.util.regex.Matcher m = BenchmarkMain.ACKNOWLEDGED.matcher(producer.output());
+        Matcher m = BenchmarkMain.ACKNOWLEDGED.matcher(producer.output());
         if (!m.find()) {
             throw new IllegalStateException("no summary from the live producer:\n" + producer.tail());
         }
