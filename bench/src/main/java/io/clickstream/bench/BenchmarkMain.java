@@ -144,28 +144,18 @@ public final class BenchmarkMain {
         String database = "bench_" + id;
         createTopic(topic);
         int httpPort = freePort();
-        try (JavaProcess consumer = JavaProcess.jar(
-                repo.resolve("consumer/target/clickstream-consumer.jar"),
+        try (JavaProcess consumer = JavaProcess.consumer(
+                repo,
                 work.resolve(id + "-consumer.log"),
+                kafka.bootstrapServers(),
+                topic,
+                topic,
+                clickHouse.jdbcUrl(database),
                 List.of(
-                        "--bootstrap-servers",
-                        kafka.bootstrapServers(),
-                        "--topic",
-                        topic,
-                        "--dlq-topic",
-                        topic + ".dlq",
-                        "--group-id",
-                        topic,
-                        "--clickhouse-url",
-                        clickHouse.jdbcUrl(database),
-                        "--batch-max-rows",
-                        Integer.toString(s.batchRows()),
-                        "--batch-max-wait",
-                        s.batchWait(),
-                        "--http-port",
-                        Integer.toString(httpPort),
-                        "--lag-interval",
-                        "5s"))) {
+                        "--batch-max-rows", Integer.toString(s.batchRows()),
+                        "--batch-max-wait", s.batchWait(),
+                        "--http-port", Integer.toString(httpPort),
+                        "--lag-interval", "5s"))) {
             consumer.awaitOutput("assigned [", 120);
             ConsumerMetrics metrics = new ConsumerMetrics(httpPort);
             List<String> producerArgs = new ArrayList<>(List.of(
@@ -319,20 +309,14 @@ public final class BenchmarkMain {
                     log,
                     List.of(kafka.bootstrapServers(), topic, group, clickHouse.jdbcUrl(database), ourSettings[0]));
         } else {
-            consumer = JavaProcess.jar(
-                    repo.resolve("consumer/target/clickstream-consumer.jar"),
+            consumer = JavaProcess.consumer(
+                    repo,
                     log,
+                    kafka.bootstrapServers(),
+                    topic,
+                    group,
+                    clickHouse.jdbcUrl(database),
                     List.of(
-                            "--bootstrap-servers",
-                            kafka.bootstrapServers(),
-                            "--topic",
-                            topic,
-                            "--dlq-topic",
-                            topic + ".dlq",
-                            "--group-id",
-                            group,
-                            "--clickhouse-url",
-                            clickHouse.jdbcUrl(database),
                             "--batch-max-rows",
                             ourSettings[0],
                             "--batch-max-wait",

@@ -23,6 +23,29 @@ final class JavaProcess implements AutoCloseable {
         return start(command, log);
     }
 
+    /**
+     * The consumer jar on {@code topic} (its DLQ {@code topic.dlq}, group {@code group}) into
+     * {@code clickHouseUrl}, with {@code options} such as batch settings and the HTTP port.
+     */
+    static JavaProcess consumer(
+            Path repo,
+            Path log,
+            String bootstrapServers,
+            String topic,
+            String group,
+            String clickHouseUrl,
+            List<String> options)
+            throws IOException {
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers", bootstrapServers,
+                "--topic", topic,
+                "--dlq-topic", topic + ".dlq",
+                "--group-id", group,
+                "--clickhouse-url", clickHouseUrl));
+        args.addAll(options);
+        return jar(repo.resolve("consumer/target/clickstream-consumer.jar"), log, args);
+    }
+
     static JavaProcess mainClass(String mainClass, Path log, List<String> args) throws IOException {
         List<String> command =
                 new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"), mainClass));

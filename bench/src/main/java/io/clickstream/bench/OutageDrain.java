@@ -69,29 +69,20 @@ final class OutageDrain {
             throw new IllegalStateException("backlog producer failed:\n" + outage.tail());
         }
         int httpPort = freePort();
-        List<String> args = new ArrayList<>(List.of(
-                "--bootstrap-servers",
-                kafka.bootstrapServers(),
-                "--topic",
-                topic,
-                "--dlq-topic",
-                topic + ".dlq",
-                "--group-id",
-                topic,
-                "--clickhouse-url",
-                clickHouse.jdbcUrl(database),
-                "--http-port",
-                Integer.toString(httpPort),
-                "--lag-interval",
-                "5s"));
-        args.addAll(consumerOptions);
+        List<String> options =
+                new ArrayList<>(List.of("--http-port", Integer.toString(httpPort), "--lag-interval", "5s"));
+        options.addAll(consumerOptions);
         // Another seed than the backlog's: the simulator's event ids follow its seed.
         try (JavaProcess live =
                         producer(id + "-live", topic, List.of("--seed", "4", "--rate", Integer.toString(LIVE_RATE)));
-                JavaProcess consumer = JavaProcess.jar(
-                        repo.resolve("consumer/target/clickstream-consumer.jar"),
+                JavaProcess consumer = JavaProcess.consumer(
+                        repo,
                         work.resolve(id + "-consumer.log"),
-                        args)) {
+                        kafka.bootstrapServers(),
+                        topic,
+                        topic,
+                        clickHouse.jdbcUrl(database),
+                        options)) {
             consumer.awaitOutput("assigned [", 120);
             ConsumerMetrics metrics = new ConsumerMetrics(httpPort);
             Instant caughtUp = awaitCaughtUp(metrics, consumer, backlog);

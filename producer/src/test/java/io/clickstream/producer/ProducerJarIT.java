@@ -3,6 +3,7 @@ package io.clickstream.producer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clickstream.producer.replay.ReplayRowMapper;
 import io.clickstream.testsupport.KafkaService;
 import io.clickstream.testsupport.RealServices;
 import java.io.IOException;
@@ -79,18 +80,13 @@ class ProducerJarIT {
         assertEquals(sent, TopicContents.readAll(kafka, topic).size(), "the topic holds exactly what was reported");
     }
 
-    @Test
-    void aReplayFileWithoutAValidRowExitsThreeAndCountsTheReasons(KafkaService kafka, @TempDir Path dir)
-            throws Exception {
-        String topic = KafkaService.uniqueName("invalid-replay");
-        Path csv = dir.resolve("invalid.csv");
-        Files.writeString(
-                csv,
-                String.join(",", io.clickstream.producer.replay.ReplayRowMapper.HEADER) + "\n"
-                        + "2019-10-01 00:00:00 UTC,view,1,2,,,not-a-price,3,s\n"
-                        + "2019-10-01 00:00:01 UTC,view,1,2,,,also-not,3,s\n"
-                        + "2019-10-01 00:00:02 UTC,click,1,2,,,1,3,s\n");
-        Path log = dir.resolve("producer.log");
+    /** The output of the jar replaying {@code rows} (after the dataset's header) into {@code topic}, and its exit code. */
+    private record Replay(String output, int exitCode) {}
+
+    private static Replay replay(KafkaService kafka, Path dir, String topic, String rows) throws Exception {
+        Path csv = dir.resolve(topic + ".csv");
+        Files.writeString(csv, String.join(",", ReplayRowMapper.HEADER) + "\n" + rows);
+        Path log = dir.resolve(topic + ".log");
         Process producer = start(
                 log,
                 "--bootstrap-servers",
@@ -104,8 +100,21 @@ class ProducerJarIT {
                 "--rate",
                 "0");
         assertTrue(producer.waitFor(60, TimeUnit.SECONDS), "producer finished");
-        String output = Files.readString(log);
-        assertEquals(3, producer.exitValue(), output);
+        return new Replay(Files.readString(log), producer.exitValue());
+    }
+
+    @Test
+    void aReplayFileWithoutAValidRowExitsThreeAndCountsTheReasons(KafkaService kafka, @TempDir Path dir)
+            throws Exception {
+        Replay replay = replay(
+                kafka,
+                dir,
+                KafkaService.uniqueName("invalid-replay"),
+                "2019-10-01 00:00:00 UTC,view,1,2,,,not-a-price,3,s\n"
+                        + "2019-10-01 00:00:01 UTC,view,1,2,,,also-not,3,s\n"
+                        + "2019-10-01 00:00:02 UTC,click,1,2,,,1,3,s\n");
+        String output = replay.output();
+        assertEquals(3, replay.exitCode(), output);
         assertTrue(output.contains("rows read 3, rejected 3"), output);
         assertTrue(
                 output.contains(
@@ -117,29 +126,15 @@ class ProducerJarIT {
     @Test
     void aReplayedFileWithQuotedLineBreaksSendsEveryValidRow(KafkaService kafka, @TempDir Path dir) throws Exception {
         String topic = KafkaService.uniqueName("quoted-replay");
-        Path csv = dir.resolve("quoted.csv");
-        Files.writeString(
-                csv,
-                String.join(",", io.clickstream.producer.replay.ReplayRowMapper.HEADER) + "\n"
-                        + "2019-10-01 00:00:00 UTC,view,1,2,\"kids,toys\",\"brand\nwith a line break\",1.50,3,s\n"
+        Replay replay = replay(
+                kafka,
+                dir,
+                topic,
+                "2019-10-01 00:00:00 UTC,view,1,2,\"kids,toys\",\"brand\nwith a line break\",1.50,3,s\n"
                         + "2019-10-01 00:00:01 UTC,view,1,2,,\"unclosed,1.50,3,s\n"
                         + "2019-10-01 00:00:02 UTC,purchase,1,2,,,2.00,3,s\n");
-        Path log = dir.resolve("producer.log");
-        Process producer = start(
-                log,
-                "--bootstrap-servers",
-                kafka.bootstrapServers(),
-                "--topic",
-                topic,
-                "--mode",
-                "replay",
-                "--replay-file",
-                csv.toString(),
-                "--rate",
-                "0");
-        assertTrue(producer.waitFor(60, TimeUnit.SECONDS), "producer finished");
-        String output = Files.readString(log);
-        assertEquals(0, producer.exitValue(), output);
+        String output = replay.output();
+        assertEquals(0, replay.exitCode(), output);
         assertTrue(output.contains("rows read 3, rejected 1"), output);
         assertTrue(output.contains("line 4: rejected: unterminated quote"), output);
         assertEquals(2, TopicContents.readAll(kafka, topic).size());
