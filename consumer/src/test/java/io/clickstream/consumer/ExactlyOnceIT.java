@@ -19,6 +19,7 @@ import io.clickstream.testsupport.ClickHouseService;
 import io.clickstream.testsupport.FaultProxy;
 import io.clickstream.testsupport.KafkaService;
 import io.clickstream.testsupport.RealServices;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -55,13 +56,23 @@ class ExactlyOnceIT {
         System.out.println("[ExactlyOnceIT] " + message);
     }
 
-    /** The consumer's arguments with ClickHouse reached through {@code proxy}. */
-    private static List<String> throughProxy(List<String> args, ClickHouseService ch, FaultProxy proxy) {
-        List<String> changed = new ArrayList<>(args);
-        int url = changed.indexOf("--clickhouse-url") + 1;
+    /** A fault-injecting proxy in front of the test's ClickHouse. */
+    private static FaultProxy proxyTo(ClickHouseService ch) throws IOException {
+        return FaultProxy.start(ch.httpEndpoint().getHost(), ch.httpEndpoint().getPort());
+    }
+
+    /** The consumer jar on {@code topic}, reaching ClickHouse through {@code proxy}; 500 ms batches unless overridden. */
+    private static ConsumerProcess consumerThrough(
+            FaultProxy proxy, KafkaService kafka, ClickHouseService ch, String topic, Path dir, String... extra)
+            throws IOException {
+        List<String> options = new ArrayList<>(List.of("--batch-max-wait", "500ms"));
+        options.addAll(List.of(extra));
+        List<String> args =
+                ConsumerProcess.arguments(kafka, ch, topic, databaseFor(topic), options.toArray(String[]::new));
+        int url = args.indexOf("--clickhouse-url") + 1;
         String hostPort = ch.httpEndpoint().getHost() + ":" + ch.httpEndpoint().getPort();
-        changed.set(url, changed.get(url).replace(hostPort, "127.0.0.1:" + proxy.port()));
-        return changed;
+        args.set(url, args.get(url).replace(hostPort, "127.0.0.1:" + proxy.port()));
+        return ConsumerProcess.start(dir.resolve("consumer.log"), args);
     }
 
     @Test
@@ -69,15 +80,9 @@ class ExactlyOnceIT {
             KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("cut", 3);
         String database = databaseFor(topic);
-        try (FaultProxy proxy = FaultProxy.start(
-                        ch.httpEndpoint().getHost(), ch.httpEndpoint().getPort());
+        try (FaultProxy proxy = proxyTo(ch);
                 TestEvents events = new TestEvents(kafka, topic, 11);
-                ConsumerProcess consumer = ConsumerProcess.start(
-                        dir.resolve("consumer.log"),
-                        throughProxy(
-                                ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms"),
-                                ch,
-                                proxy))) {
+                ConsumerProcess consumer = consumerThrough(proxy, kafka, ch, topic, dir)) {
             CompletableFuture<Void> producer = events.sendPacedInBackground(20_000, 2_000); // 10 s of traffic
             awaitRows(ch, database, 1_000, Duration.ofSeconds(60), consumer);
             for (int cut = 0; cut < 6; cut++) {
@@ -100,23 +105,10 @@ class ExactlyOnceIT {
             KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("hung", 3);
         String database = databaseFor(topic);
-        try (FaultProxy proxy = FaultProxy.start(
-                        ch.httpEndpoint().getHost(), ch.httpEndpoint().getPort());
+        try (FaultProxy proxy = proxyTo(ch);
                 TestEvents events = new TestEvents(kafka, topic, 12);
-                ConsumerProcess consumer = ConsumerProcess.start(
-                        dir.resolve("consumer.log"),
-                        throughProxy(
-                                ConsumerProcess.arguments(
-                                        kafka,
-                                        ch,
-                                        topic,
-                                        database,
-                                        "--batch-max-wait",
-                                        "500ms",
-                                        "--clickhouse-timeout",
-                                        "2s"),
-                                ch,
-                                proxy))) {
+                ConsumerProcess consumer =
+                        consumerThrough(proxy, kafka, ch, topic, dir, "--clickhouse-timeout", "2s")) {
             events.send(1_000);
             awaitRows(ch, database, 1_000, Duration.ofSeconds(60), consumer);
             proxy.holdInsertAnswers(2, Duration.ofSeconds(6)); // three times the consumer's timeout
@@ -378,17 +370,11 @@ class ExactlyOnceIT {
             KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("unstored", 3);
         String database = databaseFor(topic);
-        try (FaultProxy proxy = FaultProxy.start(
-                        ch.httpEndpoint().getHost(), ch.httpEndpoint().getPort());
+        try (FaultProxy proxy = proxyTo(ch);
                 TestEvents events = new TestEvents(kafka, topic, 20)) {
             proxy.acknowledgeInsertsWithoutStoring(1); // "200, 0 rows written", and nothing reached ClickHouse
             events.send(500);
-            try (ConsumerProcess consumer = ConsumerProcess.start(
-                    dir.resolve("consumer.log"),
-                    throughProxy(
-                            ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms"),
-                            ch,
-                            proxy))) {
+            try (ConsumerProcess consumer = consumerThrough(proxy, kafka, ch, topic, dir)) {
                 assertTrue(consumer.waitFor(Duration.ofSeconds(60)), "the consumer stops:\n" + consumer.output());
                 assertEquals(ConsumerMain.EXIT_FATAL, consumer.exitValue(), consumer.output());
                 assertTrue(
