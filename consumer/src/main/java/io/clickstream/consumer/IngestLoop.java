@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
  *   <li>While ClickHouse fails, the assigned partitions are paused and polling goes on, so the
  *       consumer keeps its group membership; the batch is retried with capped backoff.</li>
  * </ol>
+ * Batches hold up to {@code --batch-max-rows} rows, more while far behind ({@link CatchUpPolicy}).
  * Runs on one thread; {@link #shutdown()} may be called from any thread.
  */
 public final class IngestLoop implements ConsumerRebalanceListener {
