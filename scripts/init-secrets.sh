@@ -6,7 +6,7 @@
 # random one is generated. Nothing is printed but the file names.
 set -eu
 umask 022
-dir=/run/clickstream-secrets
+dir="${SECRETS_DIR:-/run/clickstream-secrets}"  # overridable for tests
 mkdir -p "$dir"
 
 random_password() {

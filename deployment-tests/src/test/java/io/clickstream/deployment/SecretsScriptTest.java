@@ -1,0 +1,80 @@
+package io.clickstream.deployment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clickstream.testsupport.RepositoryLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * scripts/init-secrets.sh, docker compose's one-shot secrets service, run as the service runs it
+ * ({@code /bin/sh}), into a temporary directory instead of the secrets volume.
+ */
+class SecretsScriptTest {
+    private static final List<String> SECRETS =
+            List.of("clickhouse_admin", "clickhouse_ingest", "clickhouse_reader", "grafana_admin");
+
+    private record Run(int exitCode, String output) {}
+
+    private static Run run(Path dir, Map<String, String> env) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(
+                        "/bin/sh",
+                        RepositoryLayout.resolve("scripts/init-secrets.sh").toString())
+                .redirectErrorStream(true);
+        builder.environment().put("SECRETS_DIR", dir.toString());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        return new Run(process.exitValue(), output);
+    }
+
+    private static Map<String, String> read(Path dir) throws Exception {
+        Map<String, String> values = new HashMap<>();
+        for (String name : SECRETS) {
+            values.put(name, Files.readString(dir.resolve(name)));
+        }
+        return values;
+    }
+
+    @Test
+    void generatesEveryPasswordOnceAndKeepsItOnTheNextStart(@TempDir Path dir) throws Exception {
+        Run first = run(dir, Map.of());
+        assertEquals(0, first.exitCode(), first.output());
+        Map<String, String> generated = read(dir);
+        for (String name : SECRETS) {
+            assertTrue(generated.get(name).matches("[A-Za-z0-9]{24}"), name + ": " + generated.get(name));
+            assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name))));
+        }
+        assertEquals(4, generated.values().stream().distinct().count(), "four different passwords");
+        assertFalse(first.output().contains(generated.get("grafana_admin")), "no password is printed");
+
+        Run second = run(dir, Map.of());
+        assertEquals(0, second.exitCode(), second.output());
+        assertEquals(generated, read(dir), "kept across starts");
+    }
+
+    @Test
+    void aPasswordFromTheEnvironmentIsUsedAndOneWithAQuoteIsRefused(@TempDir Path dir) throws Exception {
+        run(dir, Map.of());
+        Run given = run(dir, Map.of("GRAFANA_ADMIN_PASSWORD", "chosen-by-me"));
+        assertEquals(0, given.exitCode(), given.output());
+        assertEquals("chosen-by-me", Files.readString(dir.resolve("grafana_admin")));
+
+        Run quoted = run(dir, Map.of("CLICKHOUSE_READER_PASSWORD", "it's"));
+        assertEquals(1, quoted.exitCode());
+        assertTrue(
+                quoted.output().contains("the password for clickhouse_reader must not contain a quote or a backslash"),
+                quoted.output());
+    }
+}
