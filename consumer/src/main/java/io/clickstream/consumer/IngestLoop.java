@@ -288,12 +288,17 @@ public final class IngestLoop implements ConsumerRebalanceListener {
     }
 
     private void lookUpStoredOffsets() throws FatalIngestException {
+        Map<String, UUID> idOfTopic = new HashMap<>(); // one Admin request per topic, not per partition
         for (TopicPartition partition : new ArrayList<>(awaitingLookup)) {
             long from = consumer.position(partition);
             UUID topicId;
             long stored;
             try {
-                topicId = topicIds.of(partition.topic());
+                topicId = idOfTopic.get(partition.topic());
+                if (topicId == null) {
+                    topicId = topicIds.of(partition.topic());
+                    idOfTopic.put(partition.topic(), topicId);
+                }
                 stored = store.assigned(partition, topicId, from);
             } catch (TopicIds.TopicIdUnavailableException | WriteException e) {
                 if (e instanceof WriteException w && w.kind() == WriteException.Kind.FATAL) {

@@ -55,21 +55,26 @@ public final class StoredRecordFilter {
 
     /** Removes from {@code rows} those already stored; returns how many were removed. */
     public int removeStored(List<EventRow> rows) throws WriteException {
+        if (horizon.values().stream().allMatch(limit -> limit < 0)) {
+            return 0; // the common case, every flush at the head: nothing can be stored already
+        }
         int removed = 0;
         for (PartitionSpan span : PartitionSpan.of(rows)) {
             TopicPartition partition = new TopicPartition(span.topic(), span.partition());
             long limit = horizon.getOrDefault(partition, -1L);
-            if (span.from() > limit) {
+            long from = span.from();
+            long to = span.to();
+            if (from > limit) {
                 continue;
             }
-            Set<Long> stored = writer.storedOffsets(
-                    span.topic(), span.topicId(), span.partition(), span.from(), Math.min(span.to(), limit));
+            Set<Long> stored =
+                    writer.storedOffsets(span.topic(), span.topicId(), span.partition(), from, Math.min(to, limit));
             int before = rows.size();
             rows.removeIf(r -> r.partition() == span.partition()
                     && r.topicId().equals(span.topicId())
                     && stored.contains(r.offset()));
             removed += before - rows.size();
-            if (span.to() >= limit) {
+            if (to >= limit) {
                 horizon.put(partition, -1L); // past the horizon: nothing later can be stored already
             }
         }
