@@ -108,10 +108,7 @@ public final class CsvReplaySource implements EventSource {
             }
             rows++;
             try {
-                if (record.problem() != null) {
-                    throw new RowRejectedException(record.problem());
-                }
-                pending = mapper.map(record.line(), record.text());
+                pending = mapper.map(record);
                 break;
             } catch (RowRejectedException e) {
                 rejectedByReason.merge(e.getMessage().replaceAll("'[^']*'", "'…'"), 1L, Long::sum);

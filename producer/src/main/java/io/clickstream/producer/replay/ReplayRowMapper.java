@@ -51,13 +51,24 @@ public final class ReplayRowMapper {
 
     /** @throws RowRejectedException naming the column and what is wrong with it */
     public ClickEvent map(long lineNumber, String line) throws RowRejectedException {
+        checkLength(line);
+        return map(new CsvRecords.Record(lineNumber, line, CsvRecords.problemOf(line)));
+    }
+
+    private static void checkLength(String line) throws RowRejectedException {
         if (line.length() > CsvRecords.MAX_RECORD_CHARS) {
             throw new RowRejectedException("longer than " + CsvRecords.MAX_RECORD_CHARS + " characters");
         }
-        String problem = CsvRecords.problemOf(line);
-        if (problem != null) {
-            throw new RowRejectedException(problem);
+    }
+
+    /** A record read by {@link CsvRecords}, whose quoting was checked while its end was found. */
+    ClickEvent map(CsvRecords.Record record) throws RowRejectedException {
+        long lineNumber = record.line();
+        String line = record.text();
+        if (record.problem() != null) {
+            throw new RowRejectedException(record.problem());
         }
+        checkLength(line);
         List<String> f = CsvRecords.fields(line);
         if (f.size() != HEADER.size()) {
             throw new RowRejectedException("expected " + HEADER.size() + " columns, got " + f.size());
