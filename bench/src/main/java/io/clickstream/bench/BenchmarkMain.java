@@ -329,7 +329,7 @@ public final class BenchmarkMain {
         }
         try (consumer) {
             waitForRows(table, 1, consumer);
-            Instant first = firstIngest(table);
+            Instant first = firstIngest(clickHouse, table);
             waitForRows(table, backlog, consumer);
             double seconds = Duration.between(first, lastIngest(table)).toMillis() / 1000.0;
             double rate = backlog / Math.max(0.001, seconds);
@@ -348,8 +348,11 @@ public final class BenchmarkMain {
         }
     }
 
-    private long waitForRows(String table, long expected, JavaProcess consumer) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+    /** Waits until {@code table} holds {@code expected} rows; returns the count, or fails with the consumer's log. */
+    static long waitForRows(
+            ClickHouseService clickHouse, String table, long expected, Duration timeout, JavaProcess consumer)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         long rows = 0;
         while (System.nanoTime() < deadline) {
             try {
@@ -362,11 +365,16 @@ public final class BenchmarkMain {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException(
-                table + ": " + rows + " of " + expected + " rows after 20 minutes:\n" + consumer.tail());
+        throw new IllegalStateException(table + ": " + rows + " of " + expected + " rows after " + timeout.toMinutes()
+                + " minutes:\n" + consumer.tail());
     }
 
-    private Instant firstIngest(String table) {
+    private long waitForRows(String table, long expected, JavaProcess consumer) throws InterruptedException {
+        return waitForRows(clickHouse, table, expected, Duration.ofMinutes(20), consumer);
+    }
+
+    /** The first row's ingestion time. */
+    static Instant firstIngest(ClickHouseService clickHouse, String table) {
         return Instant.ofEpochMilli(
                 clickHouse.queryLong("SELECT toUnixTimestamp64Milli(min(ingested_at)) FROM " + table));
     }
@@ -380,7 +388,7 @@ public final class BenchmarkMain {
         KafkaService.connect(kafka.bootstrapServers()).createTopicNamed(topic, 3);
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

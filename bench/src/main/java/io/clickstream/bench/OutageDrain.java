@@ -5,7 +5,6 @@ import io.clickstream.testsupport.KafkaService;
 import io.clickstream.testsupport.LocalClickHouseServer;
 import io.clickstream.testsupport.LocalKafkaBroker;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,7 +67,7 @@ final class OutageDrain {
         if (outage.waitFor(900) != 0) {
             throw new IllegalStateException("backlog producer failed:\n" + outage.tail());
         }
-        int httpPort = freePort();
+        int httpPort = BenchmarkMain.freePort();
         List<String> options =
                 new ArrayList<>(List.of("--http-port", Integer.toString(httpPort), "--lag-interval", "5s"));
         options.addAll(consumerOptions);
@@ -86,8 +85,7 @@ final class OutageDrain {
             consumer.awaitOutput("assigned [", 120);
             ConsumerMetrics metrics = new ConsumerMetrics(httpPort);
             Instant caughtUp = awaitCaughtUp(metrics, consumer, backlog);
-            Instant first = Instant.ofEpochMilli(
-                    clickHouse.queryLong("SELECT toUnixTimestamp64Milli(min(ingested_at)) FROM " + table));
+            Instant first = BenchmarkMain.firstIngest(clickHouse, table);
             double seconds = Math.max(0.001, Duration.between(first, caughtUp).toMillis() / 1000.0);
             System.out.printf(
                     "%s: caught up after %.1f s; live traffic for %d s more%n",
@@ -96,7 +94,7 @@ final class OutageDrain {
             live.stop();
             Map<String, Double> end = metrics.read();
             long produced = backlog + acknowledged(live);
-            waitForRows(table, produced, consumer);
+            BenchmarkMain.waitForRows(clickHouse, table, produced, Duration.ofMinutes(5), consumer);
             consumer.stop();
             Instant settled = caughtUp.plus(SETTLE);
             List<Map<String, String>> q =
@@ -158,22 +156,5 @@ final class OutageDrain {
             throw new IllegalStateException("no summary from the live producer:\n" + producer.tail());
         }
         return Long.parseLong(m.group(2).replace(",", ""));
-    }
-
-    private void waitForRows(String table, long expected, JavaProcess consumer) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (clickHouse.queryLong("SELECT count() FROM " + table) >= expected) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException(table + " never reached " + expected + " rows:\n" + consumer.tail());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
