@@ -66,32 +66,17 @@ public final class IngestMetrics {
     }
 
     private static void counter(StringBuilder out, String name, String help, long value) {
-        out.append("# HELP ")
-                .append(name)
-                .append(' ')
-                .append(help)
-                .append('\n')
-                .append("# TYPE ")
-                .append(name)
-                .append(" counter\n")
-                .append(name)
-                .append(' ')
-                .append(value)
-                .append('\n');
+        metric(out, name, help, "counter", value);
     }
 
     private static void gauge(StringBuilder out, String name, String help, long value) {
-        out.append("# HELP ")
-                .append(name)
-                .append(' ')
-                .append(help)
-                .append('\n')
-                .append("# TYPE ")
-                .append(name)
-                .append(" gauge\n")
-                .append(name)
-                .append(' ')
-                .append(value)
-                .append('\n');
+        metric(out, name, help, "gauge", value);
+    }
+
+    /** One metric in Prometheus' text format: HELP, TYPE, then the value. */
+    private static void metric(StringBuilder out, String name, String help, String type, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        out.append(name).append(' ').append(value).append('\n');
     }
 }
