@@ -54,7 +54,7 @@ public final class ConsumerSettings {
             "--catch-up-max-rows",
             "BATCH_CATCH_UP_MAX_ROWS",
             "50000",
-            "while more than 10 batches behind, batches may grow to this many rows (fewer, larger inserts drain a"
+            "while 10 or more batches behind, batches may grow to this many rows (fewer, larger inserts drain a"
                     + " backlog faster); back to --batch-max-rows once caught up. --batch-max-rows or less disables it");
     public static final Setting SCHEMA = Setting.of(
             "--schema",
