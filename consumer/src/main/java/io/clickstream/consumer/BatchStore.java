@@ -42,6 +42,14 @@ final class BatchStore {
         return storedRecords.assigned(partition, topicId, position);
     }
 
+    /**
+     * Marks {@code rows} as possibly stored, so the next {@link #store} looks them up: they were
+     * stored, but the batch could not be committed (its dead letters were not acknowledged).
+     */
+    void mayBeStored(List<EventRow> rows) {
+        storedRecords.mayBeStored(rows);
+    }
+
     void released(TopicPartition partition) {
         storedRecords.forget(partition);
     }

@@ -28,6 +28,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -157,6 +159,12 @@ public final class ConsumerMain {
             AtomicReference<IngestLoop> running,
             AtomicBoolean stopRequested) {
         IngestMetrics metrics = new IngestMetrics();
+        // One insert at a time beside the polling thread; a daemon, so a hung insert cannot keep the JVM alive.
+        ExecutorService insertThread = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "clickhouse-insert");
+            thread.setDaemon(true);
+            return thread;
+        });
         try (KafkaConsumer<byte[], byte[]> consumer = ConsumerClients.eventsConsumer(config);
                 KafkaDeadLetterPublisher deadLetters =
                         new KafkaDeadLetterPublisher(config.bootstrapServers(), config.deadLetterTopic());
@@ -179,7 +187,8 @@ public final class ConsumerMain {
                     metrics,
                     System::nanoTime,
                     config.lagInterval(),
-                    new CatchUpPolicy(config.batchMaxRows(), config.catchUpMaxRows(), System::nanoTime, LOG::info));
+                    new CatchUpPolicy(config.batchMaxRows(), config.catchUpMaxRows(), System::nanoTime, LOG::info),
+                    insertThread);
             running.set(loop);
             if (stopRequested.get()) {
                 loop.shutdown(); // SIGTERM arrived before the loop existed
@@ -202,6 +211,8 @@ public final class ConsumerMain {
         } catch (IOException e) {
             LOG.error("cannot open the health endpoint on port {}: {}", config.httpPort(), e.getMessage());
             return EXIT_BAD_CONFIG;
+        } finally {
+            insertThread.shutdownNow();
         }
     }
 }

@@ -25,12 +25,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -51,7 +53,11 @@ import org.slf4j.LoggerFactory;
  *       consumer keeps its group membership; the batch is retried with capped backoff.</li>
  * </ol>
  * Batches hold up to {@code --batch-max-rows} rows, more while far behind ({@link CatchUpPolicy}).
- * Runs on one thread; {@link #shutdown()} may be called from any thread.
+ * One insert runs beside the loop ({@link InsertPipeline}): while ClickHouse stores a batch, the
+ * next one is polled and decoded. Its outcome is taken back before anything else is committed
+ * or inserted; a batch that failed is put back in front of the rows buffered since, and the two
+ * are retried together. So at most two batches (and one poll) are held in memory.
+ * Runs on one thread besides the insert; {@link #shutdown()} may be called from any thread.
  */
 public final class IngestLoop implements ConsumerRebalanceListener {
     private static final Logger LOG = LoggerFactory.getLogger(IngestLoop.class);
@@ -59,6 +65,8 @@ public final class IngestLoop implements ConsumerRebalanceListener {
     private static final long MAX_POLL_NANOS = 1_000_000_000L;
 
     private static final long MIN_POLL_NANOS = 5_000_000L;
+    /** Longest poll while an insert is in flight, so its offsets are committed promptly. */
+    private static final long IN_FLIGHT_POLL_NANOS = 20_000_000L;
 
     private final Consumer<byte[], byte[]> consumer;
     private final String topic;
@@ -72,6 +80,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
 
     private final TopicIds topicIds;
     private final BatchStore store;
+    private final InsertPipeline inserts;
     private final IngestLog log;
 
     private final OffsetTracker offsets = new OffsetTracker();
@@ -99,12 +108,14 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             IngestMetrics metrics,
             LongSupplier nanoClock,
             Duration lagInterval,
-            CatchUpPolicy catchUp) {
+            CatchUpPolicy catchUp,
+            Executor insertThread) {
         this.consumer = consumer;
         this.catchUp = catchUp;
         this.topic = topic;
         this.topicIds = topicIds;
         this.store = new BatchStore(writer, deadLetters, codec, metrics);
+        this.inserts = new InsertPipeline(store, insertThread);
         this.log = new IngestLog(metrics);
         this.deadLetters = deadLetters;
         this.codec = codec;
@@ -150,6 +161,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofNanos(pollTimeoutNanos()));
         metrics.lastPollAt.set(System.currentTimeMillis());
         metrics.consumed.add(records.count());
+        collect(false); // an insert that finished meanwhile: commit it before anything else
         long lag = lag();
         metrics.lag.set(lag);
         batcher.maxRows(catchUp.update(lag, metrics.consumed.sum())); // larger batches while far behind
@@ -172,10 +184,10 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         }
         long now = nanoClock.getAsLong();
         boolean retryDue = now >= retryAt;
-        if (!awaitingLookup.isEmpty() && retryDue && !outage) {
-            lookUpStoredOffsets();
+        if (!awaitingLookup.isEmpty() && retryDue && !outage && collect(true)) {
+            lookUpStoredOffsets(); // not while an insert is in flight: both use the store
         }
-        if (outage ? retryDue : batcher.flushDue()) {
+        if (outage ? retryDue && !inserts.busy() : batcher.flushDue()) {
             flush();
         }
         if (now >= nextLagLog) {
@@ -198,7 +210,8 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         long now = nanoClock.getAsLong();
         long retry = outage || !awaitingLookup.isEmpty() ? retryAt - now : Long.MAX_VALUE;
         long until = outage ? retry : Math.min(retry, batcher.nanosUntilDue());
-        return Math.max(MIN_POLL_NANOS, Math.min(MAX_POLL_NANOS, until));
+        long max = inserts.busy() ? IN_FLIGHT_POLL_NANOS : MAX_POLL_NANOS;
+        return Math.max(MIN_POLL_NANOS, Math.min(max, until));
     }
 
     /** Buffers or dead-letters one record; the caller records its offset as handled. */
@@ -214,32 +227,66 @@ public final class IngestLoop implements ConsumerRebalanceListener {
     }
 
     /**
-     * Inserts the batch, waits for dead letters, commits. On a retriable failure nothing is
-     * committed, every partition is paused and a retry is scheduled.
+     * Hands the batch to the insert thread, once the insert before it is stored and committed
+     * (commits stay in order). A batch that only needs its offsets committed (dead letters,
+     * skipped records) goes the same way, behind the insert before it.
      *
-     * @return whether the batch is now durable and committed
+     * @return false if an insert failed (this one, if it already finished, or the one before):
+     *     its rows are back in the batch, the partitions paused and a retry scheduled
      */
     boolean flush() throws FatalIngestException {
-        if (batcher.started()) {
-            int rows = batcher.size();
-            long started = nanoClock.getAsLong();
-            try {
-                store.store(batcher.rows()); // the live batch: rows found stored are removed from it
-                deadLetters.flush();
-            } catch (WriteException e) {
-                if (e.kind() == WriteException.Kind.FATAL) {
-                    throw new FatalIngestException(e.getMessage(), e);
-                }
-                failed(e.getMessage());
-                return false;
-            } catch (DeadLetterException e) {
-                failed(e.getMessage());
-                return false;
-            }
-            log.flushed(rows, nanoClock.getAsLong() - started, batcher.oldestEventMillis());
-            batcher.clear();
+        if (!collect(true)) {
+            return false;
         }
-        commit();
+        if (batcher.started() || !offsets.isEmpty()) {
+            int rows = batcher.size();
+            long oldest = batcher.oldestEventMillis();
+            inserts.submit(
+                    new InsertPipeline.Batch(batcher.take(), offsets.take(), rows, oldest, nanoClock.getAsLong()));
+            // a fast insert (or one run in place) is committed at once
+            return collect(false) || inserts.busy();
+        }
+        return true;
+    }
+
+    /** {@link #flush()}, then waits for the insert: whether everything handled is now stored and committed. */
+    boolean flushAndWait() throws FatalIngestException {
+        return flush() && collect(true);
+    }
+
+    /**
+     * Takes back the insert in flight, if it finished or {@code wait}: on success waits for the
+     * dead letters and commits the batch's offsets; on a retriable failure puts the batch back,
+     * pauses every partition and schedules a retry.
+     *
+     * @return whether no insert is in flight or failed (the next batch may be handed over)
+     */
+    private boolean collect(boolean wait) throws FatalIngestException {
+        if (!inserts.busy() || !(wait || inserts.finished())) {
+            return !inserts.busy();
+        }
+        InsertPipeline.Outcome outcome = inserts.await();
+        InsertPipeline.Batch batch = outcome.batch();
+        try {
+            if (outcome.failure() != null) {
+                throw outcome.failure();
+            }
+            deadLetters.flush();
+        } catch (WriteException e) {
+            if (e.kind() == WriteException.Kind.FATAL) {
+                throw new FatalIngestException(e.getMessage(), e);
+            }
+            putBack(batch); // the store knows these rows may be stored: the retry cannot duplicate them
+            failed(e.getMessage());
+            return false;
+        } catch (DeadLetterException e) {
+            store.mayBeStored(batch.rows()); // stored; the retry finds them stored and inserts nothing
+            putBack(batch);
+            failed(e.getMessage());
+            return false;
+        }
+        log.flushed(batch.size(), nanoClock.getAsLong() - batch.handedOverNanos(), batch.oldestEventMillis());
+        commit(batch.offsets());
         if (outage) {
             outage = false;
             backoff.reset();
@@ -248,6 +295,11 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             LOG.info("ClickHouse accepts inserts again: partitions resumed");
         }
         return true;
+    }
+
+    private void putBack(InsertPipeline.Batch batch) {
+        batcher.putBack(batch.rows(), batch.oldestEventMillis());
+        offsets.putBack(batch.offsets());
     }
 
     private void failed(String reason) {
@@ -262,12 +314,12 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         LOG.warn("retrying in {} ms: {}", wait.toMillis(), reason);
     }
 
-    private void commit() {
+    private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
         if (offsets.isEmpty()) {
             return;
         }
         try {
-            consumer.commitSync(offsets.pending());
+            consumer.commitSync(offsets);
             metrics.commits.increment();
         } catch (CommitFailedException | RebalanceInProgressException e) {
             // The partitions moved to another consumer meanwhile (or this one was too slow and left
@@ -278,7 +330,6 @@ public final class IngestLoop implements ConsumerRebalanceListener {
                             + " and skipped as already stored",
                     e.getMessage());
         }
-        offsets.committed();
     }
 
     private void resumeAll() {
@@ -349,9 +400,10 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         }
         LOG.info("revoked {}", partitions);
         boolean flushed = false;
-        if (!closing && batcher.started()) {
+        if (!closing) {
             try {
-                flushed = flush(); // one attempt: commit what belongs to the partitions while we still own them
+                // one attempt: commit what belongs to the partitions while we still own them
+                flushed = flushAndWait();
             } catch (FatalIngestException e) {
                 LOG.error("flush on revocation failed: {}", e.getMessage());
             }
@@ -366,6 +418,11 @@ public final class IngestLoop implements ConsumerRebalanceListener {
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
         LOG.warn(
                 "lost {} (session expired): their buffered rows are dropped, the next owner re-reads them", partitions);
+        InsertPipeline.Outcome inFlight = inserts.await(); // nothing can be committed now: keep it for later
+        if (inFlight != null) {
+            store.mayBeStored(inFlight.batch().rows());
+            putBack(inFlight.batch());
+        }
         forget(partitions);
         release(partitions);
     }
@@ -404,7 +461,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         closing = true;
         while (true) {
             try {
-                if (flush()) {
+                if (flushAndWait()) {
                     return true;
                 }
             } catch (FatalIngestException e) {

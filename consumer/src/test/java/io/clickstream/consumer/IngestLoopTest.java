@@ -18,11 +18,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -39,7 +45,7 @@ class IngestLoopTest {
     private static final long SECOND = 1_000_000_000L;
 
     private final EventCodec codec = new EventCodec();
-    private final List<String> calls = new ArrayList<>();
+    private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     private MockConsumer<byte[], byte[]> consumer;
     private InMemoryEventWriter writer;
     private RecordingDeadLetters deadLetters;
@@ -64,6 +70,13 @@ class IngestLoopTest {
         writer = new InMemoryEventWriter(calls);
         deadLetters = new RecordingDeadLetters();
         metrics = new IngestMetrics();
+        startLoop(Runnable::run); // inserts run in place: every flush completes within pollOnce
+    }
+
+    private void startLoop(Executor insertThread) {
+        if (loop != null) {
+            consumer.rebalance(List.of()); // the loop started before gives its partitions up
+        }
         loop = new IngestLoop(
                 consumer,
                 TOPIC,
@@ -76,10 +89,40 @@ class IngestLoopTest {
                 metrics,
                 () -> now,
                 Duration.ofDays(1),
-                new CatchUpPolicy(1000, 1000, () -> now, message -> {}));
+                new CatchUpPolicy(1000, 1000, () -> now, message -> {}),
+                insertThread);
         loop.subscribe();
         consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
         consumer.rebalance(List.of(P0, P1));
+    }
+
+    /** An insert thread whose inserts wait until the test lets them run, one permit each. */
+    private static final class GatedInsertThread implements Executor, AutoCloseable {
+        final Semaphore gate = new Semaphore(0);
+        private final ExecutorService thread = Executors.newSingleThreadExecutor();
+
+        @Override
+        public void execute(Runnable insert) {
+            thread.execute(() -> {
+                gate.acquireUninterruptibly();
+                insert.run();
+            });
+        }
+
+        @Override
+        public void close() {
+            thread.shutdownNow();
+        }
+    }
+
+    /** Polls until {@code done} holds: the loop takes a finished insert back at its next poll. */
+    private void pollUntil(BooleanSupplier done) throws Exception {
+        long deadline = System.nanoTime() + 10 * SECOND;
+        while (!done.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out; calls: " + calls);
+            loop.pollOnce();
+            Thread.sleep(5);
+        }
     }
 
     private byte[] event(int i) {
@@ -325,6 +368,75 @@ class IngestLoopTest {
         now += 31 * SECOND;
         loop.pollOnce();
         assertEquals(0, writer.stored.size(), "the dropped rows are not inserted by the old owner");
+    }
+
+    @Test
+    void theNextBatchIsPolledWhileTheInsertBeforeItIsInFlightAndCommitsStayInOrder() throws Exception {
+        try (GatedInsertThread inserts = new GatedInsertThread()) {
+            startLoop(inserts);
+            pollUntilResumed();
+            addEvents(P0, 0, 1000);
+            loop.pollOnce(); // batch 1 handed over; its insert waits at the gate
+            addEvents(P0, 1000, 600);
+            loop.pollOnce();
+            assertEquals(600, metrics.buffered.get(), "batch 2 polled and decoded meanwhile");
+            assertEquals(0, writer.stored.size());
+            assertNull(committed(P0), "nothing committed before its insert finished");
+            inserts.gate.release();
+            pollUntil(() -> Long.valueOf(1000).equals(committed(P0)));
+            addEvents(P0, 1600, 400);
+            loop.pollOnce(); // batch 2 full: handed over
+            inserts.gate.release();
+            pollUntil(() -> Long.valueOf(2000).equals(committed(P0)));
+            assertEquals(
+                    List.of("write 1000", "commit [0=1000]", "write 1000", "commit [0=2000]"),
+                    calls.subList(calls.size() - 4, calls.size()));
+            assertEquals(2000, writer.stored.size());
+        }
+    }
+
+    @Test
+    void aFailedInsertIsRetriedWithTheRowsPolledMeanwhileAndNothingIsStoredTwice() throws Exception {
+        try (GatedInsertThread inserts = new GatedInsertThread()) {
+            startLoop(inserts);
+            pollUntilResumed();
+            writer.failNext(1, WriteException.Kind.RETRIABLE, true); // stored, but the answer was lost
+            addEvents(P0, 0, 1000);
+            loop.pollOnce();
+            addEvents(P0, 1000, 300);
+            loop.pollOnce();
+            inserts.gate.release();
+            pollUntil(() -> !consumer.paused().isEmpty());
+            assertNull(committed(P0));
+            assertEquals(1300, metrics.buffered.get(), "the failed batch is back in front of the 300 polled since");
+            now += 31 * SECOND;
+            inserts.gate.release();
+            pollUntil(() -> Long.valueOf(1300).equals(committed(P0)));
+            assertEquals(1300, writer.stored.size());
+            assertEquals(List.of(), writer.duplicates);
+            assertTrue(calls.contains("lookup events-0 0..999"), "the failed batch's rows looked up: " + calls);
+            assertEquals(1000, metrics.duplicatesSkipped.sum());
+            assertTrue(consumer.paused().isEmpty(), "resumed");
+        }
+    }
+
+    @Test
+    void revocationWaitsForTheInsertInFlightAndCommitsItWhileThePartitionsAreStillOurs() throws Exception {
+        try (GatedInsertThread inserts = new GatedInsertThread()) {
+            startLoop(inserts);
+            pollUntilResumed();
+            addEvents(P0, 0, 30);
+            addEvents(P1, 0, 20);
+            loop.pollOnce();
+            now += 5 * SECOND;
+            loop.pollOnce(); // due: handed over, waiting at the gate
+            assertEquals(0, writer.stored.size());
+            Executors.newSingleThreadScheduledExecutor()
+                    .schedule(() -> inserts.gate.release(), 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            consumer.rebalance(List.of(P1));
+            assertEquals(50, writer.stored.size());
+            assertEquals(List.of("write 50", "commit [0=30, 1=20]"), calls.subList(calls.size() - 2, calls.size()));
+        }
     }
 
     @Test

@@ -17,7 +17,7 @@ public final class MicroBatcher {
     private int maxRows;
     private final long maxWaitNanos;
     private final LongSupplier nanoClock;
-    private final List<EventRow> rows;
+    private List<EventRow> rows;
     private long startedAt;
     private boolean started;
     private long oldestEventMillis = Long.MAX_VALUE;
@@ -90,6 +90,25 @@ public final class MicroBatcher {
 
     public boolean isEmpty() {
         return rows.isEmpty();
+    }
+
+    /** Hands the batch over (the caller owns the returned list) and starts an empty one. */
+    public List<EventRow> take() {
+        List<EventRow> taken = rows;
+        rows = new ArrayList<>(Math.min(Math.max(maxRows, taken.size()), 65_536));
+        started = false;
+        oldestEventMillis = Long.MAX_VALUE;
+        return taken;
+    }
+
+    /**
+     * Puts a batch that was taken and not stored back in front of the rows buffered since,
+     * so they are stored together, in offset order.
+     */
+    public void putBack(List<EventRow> earlier, long earlierOldestEventMillis) {
+        touch();
+        rows.addAll(0, earlier);
+        oldestEventMillis = Math.min(oldestEventMillis, earlierOldestEventMillis);
     }
 
     public void clear() {

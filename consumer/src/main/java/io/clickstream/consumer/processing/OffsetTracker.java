@@ -9,7 +9,7 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The next offset to commit per partition: one past the last record handled (buffered for
  * insert, dead-lettered, or skipped as already stored). Only committed after everything up to
- * it is durable, i.e. at a successful flush.
+ * it is durable: {@link #take()} hands the offsets over with their batch.
  */
 public final class OffsetTracker {
     private final Map<TopicPartition, Long> next = new HashMap<>();
@@ -18,15 +18,20 @@ public final class OffsetTracker {
         next.merge(partition, offset + 1, Math::max);
     }
 
-    /** What to commit now; empty if nothing was handled since the last commit. */
-    public Map<TopicPartition, OffsetAndMetadata> pending() {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        next.forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset)));
-        return offsets;
+    /**
+     * What to commit once the records handled so far are durable (empty if none was handled);
+     * the tracker starts afresh.
+     */
+    public Map<TopicPartition, OffsetAndMetadata> take() {
+        Map<TopicPartition, OffsetAndMetadata> taken = new HashMap<>();
+        next.forEach((partition, offset) -> taken.put(partition, new OffsetAndMetadata(offset)));
+        next.clear();
+        return taken;
     }
 
-    public void committed() {
-        next.clear();
+    /** Puts back offsets taken with a batch that was not stored (later offsets handled since win). */
+    public void putBack(Map<TopicPartition, OffsetAndMetadata> taken) {
+        taken.forEach((partition, offset) -> next.merge(partition, offset.offset(), Math::max));
     }
 
     public void forget(Collection<TopicPartition> partitions) {
