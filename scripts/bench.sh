@@ -3,6 +3,7 @@
 # and the local ClickHouse (as scripts/run-local.sh does) and writes BENCHMARKS.md.
 #   scripts/bench.sh            full run (about 15 minutes on 2 cores)
 #   scripts/bench.sh --quick    short scenarios, to try the harness
+#   scripts/bench.sh --drain-only   only the outage scenario (e), printed, no report
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLICKSTREAM_PYTHON="$(local/python.sh)"  # a Python with the pinned chDB (sets up .venv-local/ on first use)

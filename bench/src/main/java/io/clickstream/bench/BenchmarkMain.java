@@ -27,8 +27,9 @@ import java.util.regex.Pattern;
  * (a) defaults, (b) 1 s flush, (c) flat out with large batches, (d) flat out with default batches,
  * and the plain reference consumer against ours on the same backlog. Writes BENCHMARKS.md.
  *
- * <p>Arguments: {@code [--quick] [--report PATH]}. {@code --quick} shortens every scenario
- * (for trying the harness, not for numbers).
+ * <p>Arguments: {@code [--quick] [--drain-only] [--report PATH]}. {@code --quick} shortens every
+ * scenario (for trying the harness, not for numbers); {@code --drain-only} runs only the outage
+ * scenario (e) and prints its results without writing the report.
  */
 public final class BenchmarkMain {
     static final Pattern ACKNOWLEDGED =
@@ -63,6 +64,7 @@ public final class BenchmarkMain {
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
+        boolean drainOnly = List.of(args).contains("--drain-only");
         Path report = RepositoryLayout.resolve("BENCHMARKS.md");
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals("--report")) {
@@ -111,7 +113,7 @@ public final class BenchmarkMain {
                     URI.create("http://127.0.0.1:" + server.port()), "default", "", "compress=false");
             BenchmarkMain bench = new BenchmarkMain(kafka, ch, work, server);
             List<Result> results = new ArrayList<>();
-            for (Scenario scenario : scenarios) {
+            for (Scenario scenario : drainOnly ? List.<Scenario>of() : scenarios) {
                 server.restart(); // the local engine slows as its process ages: each scenario gets a fresh one
                 System.out.println("== " + scenario.title());
                 Result result = bench.run(scenario);
@@ -125,6 +127,10 @@ public final class BenchmarkMain {
             drains.add(outageDrain.run("(e) default settings (catch-up to 50,000 rows)", outage, List.of()));
             drains.add(outageDrain.run(
                     "(e) catch-up disabled (1,000-row batches)", outage, List.of("--catch-up-max-rows", "0")));
+            if (drainOnly) {
+                drains.forEach(System.out::println); // no report: the other scenarios did not run
+                return;
+            }
             System.out.println("== reference comparison on a backlog of " + backlog + " events");
             List<String[]> comparison = bench.compareWithReference(backlog);
             String targets = Report.targets(results, drains, bench.referenceRatio);
