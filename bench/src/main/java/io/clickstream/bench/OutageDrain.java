@@ -1,6 +1,7 @@
 package io.clickstream.bench;
 
 import io.clickstream.testsupport.ClickHouseService;
+import io.clickstream.testsupport.JavaProcess;
 import io.clickstream.testsupport.KafkaService;
 import io.clickstream.testsupport.LocalClickHouseServer;
 import io.clickstream.testsupport.LocalKafkaBroker;

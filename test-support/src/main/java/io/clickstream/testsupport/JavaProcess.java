@@ -1,4 +1,4 @@
-package io.clickstream.bench;
+package io.clickstream.testsupport;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A service under test as its own JVM, its output in a log file. */
-final class JavaProcess implements AutoCloseable {
+/** A service under test as its own JVM (one of the project's jars), its output in a log file. */
+public final class JavaProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
 
@@ -17,7 +17,7 @@ final class JavaProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static JavaProcess jar(Path jar, Path log, List<String> args) throws IOException {
+    public static JavaProcess jar(Path jar, Path log, List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of(java(), "-jar", jar.toString()));
         command.addAll(args);
         return start(command, log);
@@ -27,7 +27,7 @@ final class JavaProcess implements AutoCloseable {
      * The consumer jar on {@code topic} (its DLQ {@code topic.dlq}, group {@code group}) into
      * {@code clickHouseUrl}, with {@code options} such as batch settings and the HTTP port.
      */
-    static JavaProcess consumer(
+    public static JavaProcess consumer(
             Path repo,
             Path log,
             String bootstrapServers,
@@ -46,7 +46,7 @@ final class JavaProcess implements AutoCloseable {
         return jar(repo.resolve("consumer/target/clickstream-consumer.jar"), log, args);
     }
 
-    static JavaProcess mainClass(String mainClass, Path log, List<String> args) throws IOException {
+    public static JavaProcess mainClass(String mainClass, Path log, List<String> args) throws IOException {
         List<String> command =
                 new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
@@ -65,7 +65,7 @@ final class JavaProcess implements AutoCloseable {
         return new JavaProcess(process, log);
     }
 
-    String output() {
+    public String output() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
@@ -74,7 +74,7 @@ final class JavaProcess implements AutoCloseable {
     }
 
     /** Waits until the log contains {@code text}. */
-    void awaitOutput(String text, long timeoutSeconds) throws InterruptedException {
+    public void awaitOutput(String text, long timeoutSeconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (!output().contains(text)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -84,7 +84,7 @@ final class JavaProcess implements AutoCloseable {
         }
     }
 
-    int waitFor(long timeoutSeconds) throws InterruptedException {
+    public int waitFor(long timeoutSeconds) throws InterruptedException {
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             throw new IllegalStateException(log + " did not finish within " + timeoutSeconds + " s:\n" + tail());
         }
@@ -92,14 +92,14 @@ final class JavaProcess implements AutoCloseable {
     }
 
     /** SIGTERM and wait. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
     }
 
-    String tail() {
+    public String tail() {
         List<String> lines = output().lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
     }
