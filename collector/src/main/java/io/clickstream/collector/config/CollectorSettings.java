@@ -1,0 +1,65 @@
+package io.clickstream.collector.config;
+
+import io.clickstream.model.Names;
+import io.clickstream.service.Setting;
+import java.util.List;
+
+/** Every collector setting: flag, environment variable, default, description. */
+public final class CollectorSettings {
+    public static final Setting BOOTSTRAP =
+            Setting.of("--bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092", "Kafka bootstrap servers");
+    public static final Setting TOPIC = Setting.of("--topic", "KAFKA_TOPIC", Names.EVENTS_TOPIC, "topic to publish to");
+    public static final Setting PARTITIONS =
+            Setting.of("--partitions", "KAFKA_TOPIC_PARTITIONS", "3", "partitions when the topic is created");
+    public static final Setting REPLICATION = Setting.of(
+            "--replication-factor",
+            "KAFKA_TOPIC_REPLICATION_FACTOR",
+            "1",
+            "replication factor when the topic is created");
+    public static final Setting HOST =
+            Setting.of("--host", "COLLECTOR_HOST", "0.0.0.0", "address the HTTP server binds to");
+    public static final Setting PORT = Setting.of("--port", "COLLECTOR_PORT", "8088", "HTTP port");
+    public static final Setting ALLOWED_ORIGINS = Setting.of(
+            "--allowed-origins",
+            "COLLECTOR_ALLOWED_ORIGINS",
+            "http://localhost:8088,http://127.0.0.1:8088",
+            "comma-separated origins whose pages may send events (CORS), or * for any");
+    public static final Setting MAX_BODY = Setting.of(
+            "--max-body-bytes", "COLLECTOR_MAX_BODY_BYTES", "1048576", "largest request body accepted (413 above)");
+    public static final Setting MAX_EVENTS = Setting.of(
+            "--max-events-per-request",
+            "COLLECTOR_MAX_EVENTS_PER_REQUEST",
+            "500",
+            "most events in one request (413 above)");
+    public static final Setting KAFKA_TIMEOUT = Setting.of(
+            "--kafka-timeout",
+            "COLLECTOR_KAFKA_TIMEOUT",
+            "10s",
+            "how long a request waits for Kafka's acknowledgement before it is answered 503");
+    public static final Setting THREADS =
+            Setting.of("--threads", "COLLECTOR_THREADS", "32", "requests handled at once (each waits for Kafka)");
+    public static final Setting SHUTDOWN_TIMEOUT = Setting.of(
+            "--shutdown-timeout",
+            "COLLECTOR_SHUTDOWN_TIMEOUT",
+            "30s",
+            "on SIGTERM: how long requests in flight may take to finish");
+    public static final Setting PROGRESS = Setting.of(
+            "--progress-interval", "COLLECTOR_PROGRESS_INTERVAL", "30s", "how often to print a progress line");
+
+    public static final List<Setting> ALL = List.of(
+            BOOTSTRAP,
+            TOPIC,
+            PARTITIONS,
+            REPLICATION,
+            HOST,
+            PORT,
+            ALLOWED_ORIGINS,
+            MAX_BODY,
+            MAX_EVENTS,
+            KAFKA_TIMEOUT,
+            THREADS,
+            SHUTDOWN_TIMEOUT,
+            PROGRESS);
+
+    private CollectorSettings() {}
+}
