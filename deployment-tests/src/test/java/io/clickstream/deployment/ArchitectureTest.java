@@ -29,6 +29,7 @@ class ArchitectureTest {
                         "io.clickstream.service..",
                         "io.clickstream.producer..",
                         "io.clickstream.consumer..",
+                        "io.clickstream.collector..",
                         "io.clickstream.testsupport..",
                         "io.clickstream.bench..")
                 .check(CLASSES);
@@ -44,6 +45,7 @@ class ArchitectureTest {
                 .resideInAnyPackage(
                         "io.clickstream.producer..",
                         "io.clickstream.consumer..",
+                        "io.clickstream.collector..",
                         "io.clickstream.testsupport..",
                         "io.clickstream.bench..")
                 .check(CLASSES);
@@ -51,20 +53,20 @@ class ArchitectureTest {
 
     @Test
     void theServicesNeverDependOnEachOther() {
-        noClasses()
-                .that()
-                .resideInAPackage("io.clickstream.producer..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAPackage("io.clickstream.consumer..")
-                .check(CLASSES);
-        noClasses()
-                .that()
-                .resideInAPackage("io.clickstream.consumer..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAPackage("io.clickstream.producer..")
-                .check(CLASSES);
+        String[] services = {"io.clickstream.producer..", "io.clickstream.consumer..", "io.clickstream.collector.."};
+        for (String service : services) {
+            for (String other : services) {
+                if (!other.equals(service)) {
+                    noClasses()
+                            .that()
+                            .resideInAPackage(service)
+                            .should()
+                            .dependOnClassesThat()
+                            .resideInAPackage(other)
+                            .check(CLASSES);
+                }
+            }
+        }
     }
 
     @Test
@@ -75,7 +77,8 @@ class ArchitectureTest {
                         "io.clickstream.model..",
                         "io.clickstream.service..",
                         "io.clickstream.producer..",
-                        "io.clickstream.consumer..")
+                        "io.clickstream.consumer..",
+                        "io.clickstream.collector..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("io.clickstream.testsupport..")
@@ -90,6 +93,7 @@ class ArchitectureTest {
             "io.clickstream.service",
             "io.clickstream.producer",
             "io.clickstream.consumer",
+            "io.clickstream.collector",
             "io.clickstream.testsupport"
         }) {
             org.junit.jupiter.api.Assertions.assertTrue(CLASSES.containPackage(pkg), pkg + " imported");

@@ -1,0 +1,166 @@
+package io.clickstream.collector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clickstream.collector.ingest.UserAgents;
+import io.clickstream.testsupport.ClickHouseService;
+import io.clickstream.testsupport.JavaProcess;
+import io.clickstream.testsupport.KafkaService;
+import io.clickstream.testsupport.RealServices;
+import io.clickstream.testsupport.RepositoryLayout;
+import java.io.File;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A real browser (headless Chromium, Debian packages chromium and chromium-driver) shops on the
+ * demo page served by the collector jar; the consumer jar stores what the tracker sent; the test
+ * finds exactly those events in ClickHouse, in one session, with the browser parsed from the
+ * browser's own User-Agent.
+ */
+@ExtendWith(RealServices.class)
+class BrowserIT {
+    private static final String CHROMIUM = System.getenv().getOrDefault("CHROMIUM_BINARY", "/usr/bin/chromium");
+    private static final String CHROMEDRIVER =
+            System.getenv().getOrDefault("CHROMEDRIVER_BINARY", "/usr/bin/chromedriver");
+
+    @Test
+    void eventsFromClicksInTheDemoShopReachClickHouse(KafkaService kafka, ClickHouseService clickHouse)
+            throws Exception {
+        assertTrue(
+                new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
+                "this test needs Chromium and its driver: apt-get install chromium chromium-driver"
+                        + " (or set CHROMIUM_BINARY and CHROMEDRIVER_BINARY)");
+        String topic = kafka.createTopic("browser", 3);
+        String database = clickHouse.createDatabase("browser");
+        Path repo = RepositoryLayout.root();
+        Path logs = Files.createTempDirectory("browser-it-");
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String site = "http://127.0.0.1:" + port;
+        try (JavaProcess collector = JavaProcess.jar(
+                        repo.resolve("collector/target/clickstream-collector.jar"),
+                        logs.resolve("collector.log"),
+                        List.of(
+                                "--bootstrap-servers",
+                                kafka.bootstrapServers(),
+                                "--topic",
+                                topic,
+                                "--host",
+                                "127.0.0.1",
+                                "--port",
+                                Integer.toString(port),
+                                "--allowed-origins",
+                                site));
+                JavaProcess consumer = JavaProcess.consumer(
+                        repo,
+                        logs.resolve("consumer.log"),
+                        kafka.bootstrapServers(),
+                        topic,
+                        topic,
+                        clickHouse.jdbcUrl(database),
+                        List.of("--batch-max-wait", "1s", "--http-port", "-1"))) {
+            collector.awaitOutput("collecting on", 120);
+            consumer.awaitOutput("assigned [", 120);
+            WebDriver browser = chromium();
+            String userId;
+            String userAgent;
+            try {
+                browser.get(site + "/demo");
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+                wait.until(ExpectedConditions.elementToBeClickable(By.id("view-demo-sneakers")));
+                JavascriptExecutor js = (JavascriptExecutor) browser;
+                userId = (String) js.executeScript("return clickstream.userId()");
+                userAgent = (String) js.executeScript("return navigator.userAgent");
+                click(browser, "view-demo-sneakers");
+                click(browser, "add-demo-sneakers");
+                click(browser, "view-demo-watch");
+                click(browser, "add-demo-watch");
+                click(browser, "remove-0"); // the sneakers
+                click(browser, "checkout"); // the watch
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Thank you"));
+                browser.get("about:blank"); // leaving the page: anything queued goes by sendBeacon
+            } finally {
+                browser.quit();
+            }
+
+            List<Map<String, String>> rows = awaitRows(clickHouse, database, userId, 7, consumer);
+            assertEquals(
+                    List.of(
+                            "page_view page:demo-home",
+                            "page_view demo-sneakers",
+                            "add_to_cart demo-sneakers",
+                            "page_view demo-watch",
+                            "add_to_cart demo-watch",
+                            "remove_from_cart demo-sneakers",
+                            "purchase demo-watch"),
+                    rows.stream()
+                            .map(r -> r.get("event_type") + " " + r.get("product_id"))
+                            .toList());
+            assertEquals(
+                    1, rows.stream().map(r -> r.get("session_id")).distinct().count(), "one session");
+            assertTrue(rows.get(0).get("session_id").startsWith("s-"));
+            UserAgents.Client expected = new UserAgents().parse(userAgent);
+            for (Map<String, String> row : rows) {
+                assertEquals(expected.browser(), row.get("browser"), userAgent);
+                assertEquals(expected.os(), row.get("os"));
+                assertEquals(expected.device(), row.get("device"));
+            }
+            assertTrue(expected.browser().contains("Chrom"), "parsed from the real UA: " + expected);
+            assertEquals("129.5", rows.get(6).get("price"));
+        }
+    }
+
+    private static WebDriver chromium() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort()
+                .build();
+        return new ChromeDriver(service, options);
+    }
+
+    private static void click(WebDriver browser, String id) throws InterruptedException {
+        browser.findElement(By.id(id)).click();
+        Thread.sleep(150); // a person's pace: events get distinct milliseconds
+    }
+
+    private static List<Map<String, String>> awaitRows(
+            ClickHouseService clickHouse, String database, String userId, int expected, JavaProcess consumer)
+            throws InterruptedException {
+        String sql = "SELECT event_type, product_id, toString(price) AS price, session_id, browser, os, device"
+                + " FROM " + database + ".events WHERE user_id = '" + userId.replace("'", "") + "'"
+                + " ORDER BY timestamp, event_type";
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<Map<String, String>> rows = List.of();
+        while (System.nanoTime() < deadline) {
+            rows = clickHouse.queryRows(sql);
+            if (rows.size() >= expected) {
+                Thread.sleep(2_000); // and nothing more arrives
+                return clickHouse.queryRows(sql);
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(
+                "expected " + expected + " events of " + userId + ", found " + rows + "\n" + consumer.tail());
+    }
+}
