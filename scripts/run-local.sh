@@ -2,13 +2,15 @@
 # The whole pipeline on this machine, without Docker:
 #   a real Kafka broker (the project's in-JVM KRaft broker, run as a process),
 #   the local ClickHouse (local/chdb_http_server.py, data in $DATA_DIR/clickhouse),
-#   the consumer and the producer jars with their default settings,
+#   the consumer, the producer and the browser collector jars with their default settings
+#   (the collector's demo shop on http://localhost:8088/demo),
 # and a live summary read from ClickHouse every few seconds. Ctrl-C stops everything cleanly.
 #
 #   scripts/run-local.sh [--duration SECONDS]
 #
 # Environment: CLICKHOUSE_PORT (8123), DATA_DIR (./data), SUMMARY_INTERVAL (5),
-# PRODUCER_RATE (100), and any other producer/consumer variable (see README).
+# PRODUCER_RATE (100), COLLECTOR_PORT (8088), and any other producer/consumer/collector
+# variable (see README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,9 +32,10 @@ for tool in java python3 curl; do
 done
 python="$(local/python.sh)"  # a Python with the pinned chDB: sets up .venv-local/ on first use
 
-if [[ ! -f producer/target/clickstream-producer.jar || ! -f consumer/target/clickstream-consumer.jar || -z "${KAFKA_CLASSPATH:-}" ]]; then
+if [[ ! -f producer/target/clickstream-producer.jar || ! -f consumer/target/clickstream-consumer.jar \
+      || ! -f collector/target/clickstream-collector.jar || -z "${KAFKA_CLASSPATH:-}" ]]; then
     echo "run-local: building (mvn package, tests skipped) ..."
-    mvn -B -q -ntp install -DskipTests -pl producer,consumer,test-support -am
+    mvn -B -q -ntp install -DskipTests -pl producer,consumer,collector,test-support -am
 fi
 if [[ -z "${KAFKA_CLASSPATH:-}" ]]; then
     mvn -B -q -ntp -pl test-support dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
@@ -43,8 +46,8 @@ pids=()
 stop_all() {
     trap - INT TERM EXIT
     echo
-    echo "run-local: stopping (producer, consumer, Kafka, ClickHouse) ..."
-    # Reverse start order: the producer flushes, the consumer stores and commits, then the servers go.
+    echo "run-local: stopping (collector, producer, consumer, Kafka, ClickHouse) ..."
+    # Reverse start order: the collector and producer flush, the consumer stores and commits, then the servers go.
     for (( i=${#pids[@]}-1; i>=0; i-- )); do
         kill -TERM "${pids[i]}" 2> /dev/null || true
         wait "${pids[i]}" 2> /dev/null || true
@@ -83,6 +86,11 @@ for _ in $(seq 300); do grep -q "assigned \[" "$logs/consumer.log" 2> /dev/null 
 grep -q "assigned \[" "$logs/consumer.log" || { echo "run-local: the consumer did not start:" >&2; tail "$logs/consumer.log" >&2; exit 1; }
 echo "run-local: starting the producer at ${PRODUCER_RATE:-100} events/s (logs: $logs/producer.log)"
 java -jar producer/target/clickstream-producer.jar --bootstrap-servers "$bootstrap" > "$logs/producer.log" 2>&1 &
+pids+=($!)
+collector_port="${COLLECTOR_PORT:-8088}"
+echo "run-local: starting the collector: demo shop on http://localhost:$collector_port/demo (logs: $logs/collector.log)"
+java -jar collector/target/clickstream-collector.jar --bootstrap-servers "$bootstrap" --host 127.0.0.1 \
+    --port "$collector_port" > "$logs/collector.log" 2>&1 &
 pids+=($!)
 
 # One line per interval: stored/s (by time of storage, last 10 s), rows, counts by type and

@@ -1,5 +1,6 @@
 package io.clickstream.deployment;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clickstream.testsupport.ClickHouseService;
@@ -9,6 +10,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +31,11 @@ class LocalRunIT {
     @Test
     void theNoDockerPipelineDeliversLiveData(@TempDir Path dir) throws Exception {
         int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
+        int collectorPort;
+        try (ServerSocket socket = new ServerSocket(0);
+                ServerSocket other = new ServerSocket(0)) {
             port = socket.getLocalPort();
+            collectorPort = other.getLocalPort();
         }
         ProcessBuilder builder = new ProcessBuilder("bash", "scripts/run-local.sh", "--duration", "300")
                 .directory(RepositoryLayout.root().toFile())
@@ -39,6 +46,7 @@ class LocalRunIT {
         env.put("CLICKHOUSE_PORT", Integer.toString(port));
         env.put("KAFKA_CLASSPATH", System.getProperty("java.class.path")); // holds the broker and its dependencies
         env.put("SUMMARY_INTERVAL", "5");
+        env.put("COLLECTOR_PORT", Integer.toString(collectorPort));
         Process run = builder.start();
         ClickHouseService ch =
                 ClickHouseService.connect(URI.create("http://127.0.0.1:" + port), "default", "", "compress=false");
@@ -71,6 +79,23 @@ class LocalRunIT {
                     "[LocalRunIT] after 60 s: %d rows, freshness %.1f s%n%s%n", total, freshness, output(dir));
             assertTrue(freshness < 10, "freshness under 10 s, was " + freshness);
             assertTrue(total > 4_000, "about 100 events/s for a minute, stored " + total);
+
+            // The collector runs too: an event posted to it is stored.
+            String user = "local-run-" + System.nanoTime();
+            HttpResponse<String> answer = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + collectorPort + "/v1/events"))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"event_type\":\"page_view\","
+                                            + "\"user_id\":\"" + user + "\",\"product_id\":\"p\",\"price\":0}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, answer.statusCode(), answer.body());
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (count(ch, "WHERE user_id = '" + user + "'") == 0) {
+                assertTrue(System.nanoTime() < deadline, "the collector's event stored within 15 s\n" + output(dir));
+                Thread.sleep(200);
+            }
         } finally {
             run.destroy(); // SIGTERM, like Ctrl-C: the script's trap stops everything
             assertTrue(run.waitFor(90, TimeUnit.SECONDS), "run-local.sh stopped\n" + output(dir));
