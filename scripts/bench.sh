@@ -4,10 +4,16 @@
 #   scripts/bench.sh            full run (about 15 minutes on 2 cores)
 #   scripts/bench.sh --quick    short scenarios, to try the harness
 #   scripts/bench.sh --drain-only   only the outage scenario (e), printed, no report
+#   scripts/bench.sh --collector    only the collector's HTTP benchmark; updates its BENCHMARKS.md section
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command -v wrk > /dev/null || { echo "bench.sh: wrk is required for the collector benchmark (apt-get install wrk)" >&2; exit 2; }
 CLICKSTREAM_PYTHON="$(local/python.sh)"  # a Python with the pinned chDB (sets up .venv-local/ on first use)
 export CLICKSTREAM_PYTHON
-mvn -B -q -ntp install -DskipTests -pl bench -am
+mvn -B -q -ntp install -DskipTests -pl bench,collector -am
 mvn -B -q -ntp -pl bench dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-exec java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.clickstream.bench.BenchmarkMain "$@"
+main=io.clickstream.bench.BenchmarkMain
+if [[ " $* " == *" --collector "* ]]; then
+    main=io.clickstream.bench.CollectorBenchmark
+fi
+exec java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" "$main" "$@"

@@ -134,12 +134,15 @@ public final class BenchmarkMain {
             }
             System.out.println("== reference comparison on a backlog of " + backlog + " events");
             List<String[]> comparison = bench.compareWithReference(backlog);
+            String collector = CollectorBenchmark.run(kafka, RepositoryLayout.root(), work, quick);
             String targets = Report.targets(results, drains, bench.referenceRatio);
             System.out.println(targets);
             Files.writeString(
                     report,
                     Report.markdown(results, drains, comparison, started, quick, ch.query("SELECT version()"))
-                            + targets);
+                            + targets
+                            + "\n"
+                            + collector);
             System.out.println("report written to " + report);
         }
     }

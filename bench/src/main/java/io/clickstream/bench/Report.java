@@ -185,7 +185,7 @@ final class Report {
                 .append(" |\n");
     }
 
-    private static String machine() {
+    static String machine() {
         try {
             String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                     .filter(l -> l.startsWith("model name"))

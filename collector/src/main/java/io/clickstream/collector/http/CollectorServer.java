@@ -40,6 +40,10 @@ public final class CollectorServer implements AutoCloseable {
             EventPublisher publisher,
             CollectorMetrics metrics)
             throws IOException {
+        // Responses go out as headers then body: without TCP_NODELAY, Nagle's algorithm and the
+        // client's delayed ACK hold each answer on a kept-alive connection ~40 ms (measured: 700
+        // requests/s with 32 connections instead of 37,000). Read when the first server is created.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         this.server = HttpServer.create(new InetSocketAddress(host, port), 1024);
         this.threads = Executors.newFixedThreadPool(limits.threads(), task -> {
             Thread thread = new Thread(task, "collector-http");
