@@ -73,18 +73,8 @@ final class CollectorBenchmark {
         int port = BenchmarkMain.freePort();
         Duration warmUp = Duration.ofSeconds(quick ? 3 : 10);
         Duration measure = Duration.ofSeconds(quick ? 5 : 30);
-        try (JavaProcess collector = JavaProcess.jar(
-                repo.resolve("collector/target/clickstream-collector.jar"),
-                work.resolve("collector.log"),
-                List.of(
-                        "--bootstrap-servers",
-                        kafka.bootstrapServers(),
-                        "--topic",
-                        topic,
-                        "--host",
-                        "127.0.0.1",
-                        "--port",
-                        Integer.toString(port)))) {
+        try (JavaProcess collector = JavaProcess.collector(
+                repo, work.resolve("collector.log"), kafka.bootstrapServers(), topic, port, List.of())) {
             collector.awaitOutput("collecting on", 120);
             CollectorBenchmark bench = new CollectorBenchmark(port);
             System.out.println("== collector: saturation, " + IN_FLIGHT + " requests in flight");

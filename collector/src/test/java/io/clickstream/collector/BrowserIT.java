@@ -55,20 +55,13 @@ class BrowserIT {
             port = socket.getLocalPort();
         }
         String site = "http://127.0.0.1:" + port;
-        try (JavaProcess collector = JavaProcess.jar(
-                        repo.resolve("collector/target/clickstream-collector.jar"),
+        try (JavaProcess collector = JavaProcess.collector(
+                        repo,
                         logs.resolve("collector.log"),
-                        List.of(
-                                "--bootstrap-servers",
-                                kafka.bootstrapServers(),
-                                "--topic",
-                                topic,
-                                "--host",
-                                "127.0.0.1",
-                                "--port",
-                                Integer.toString(port),
-                                "--allowed-origins",
-                                site));
+                        kafka.bootstrapServers(),
+                        topic,
+                        port,
+                        List.of("--allowed-origins", site));
                 JavaProcess consumer = JavaProcess.consumer(
                         repo,
                         logs.resolve("consumer.log"),

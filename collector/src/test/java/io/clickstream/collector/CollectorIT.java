@@ -15,6 +15,7 @@ import io.clickstream.model.EventCodec;
 import io.clickstream.testsupport.KafkaService;
 import io.clickstream.testsupport.LocalKafkaBroker;
 import io.clickstream.testsupport.RealServices;
+import io.clickstream.testsupport.TopicContents;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,8 +43,6 @@ class CollectorIT {
 
     @BeforeAll
     static void analyzer() {
-        // HttpURLConnection drops an Origin header unless told to send it, as a browser would.
-        System.setProperty("sun.net.http.allowRestrictedHeaders", "true");
         intake = new EventIntake(new EventCodec(), new UserAgents());
     }
 
@@ -66,6 +65,7 @@ class CollectorIT {
         return server;
     }
 
+    /** Needs sun.net.http.allowRestrictedHeaders=true from the JVM's start (pom.xml) to send Origin. */
     private static Answer send(CollectorServer server, String method, String type, String origin, byte[] body)
             throws IOException {
         HttpURLConnection http = (HttpURLConnection) URI.create("http://127.0.0.1:" + server.port() + "/v1/events")
@@ -126,8 +126,7 @@ class CollectorIT {
             assertEquals("{\"accepted\":2,\"rejected\":[]}", ndjson.body());
             assertEquals(List.of(ORIGIN), ndjson.headers().get("Access-Control-Allow-Origin"));
 
-            List<ConsumerRecord<String, byte[]>> records =
-                    TopicReader.read(kafka.bootstrapServers(), topic, 5, Duration.ofSeconds(10));
+            List<ConsumerRecord<String, byte[]>> records = TopicContents.readAll(kafka.bootstrapServers(), topic);
             assertEquals(5, records.size());
             for (ConsumerRecord<String, byte[]> record : records) {
                 JsonNode value = JSON.readTree(record.value());
@@ -159,7 +158,7 @@ class CollectorIT {
             assertEquals("user_id", body.get("rejected").get(1).get("field").asText());
             assertEquals(
                     Set.of("ok1", "ok2"),
-                    TopicReader.read(kafka.bootstrapServers(), topic, 2, Duration.ofSeconds(5)).stream()
+                    TopicContents.readAll(kafka.bootstrapServers(), topic).stream()
                             .map(ConsumerRecord::key)
                             .collect(Collectors.toSet()));
         }
@@ -224,15 +223,12 @@ class CollectorIT {
             assertEquals(List.of("POST, OPTIONS"), preflight.headers().get("Access-Control-Allow-Methods"));
             assertEquals(
                     0,
-                    TopicReader.read(kafka.bootstrapServers(), topic, 0, Duration.ofSeconds(2))
-                            .size(),
+                    TopicContents.readAll(kafka.bootstrapServers(), topic).size(),
                     "nothing of the corpus reached the topic");
             assertEquals(
                     202, send(server, "POST", "application/json", ORIGIN, valid).status(), "still serving");
             assertEquals(
-                    1,
-                    TopicReader.read(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(5))
-                            .size());
+                    1, TopicContents.readAll(kafka.bootstrapServers(), topic).size());
         }
     }
 
@@ -245,9 +241,7 @@ class CollectorIT {
         try (CollectorServer server = start(broker.bootstrapServers(), topic, Duration.ofSeconds(2))) {
             assertEquals(202, post(server, event("before", 1)).status());
             assertEquals(
-                    1,
-                    TopicReader.read(broker.bootstrapServers(), topic, 1, Duration.ofSeconds(5))
-                            .size());
+                    1, TopicContents.readAll(broker.bootstrapServers(), topic).size());
             broker.close();
             brokerClosed = true;
             long started = System.nanoTime();

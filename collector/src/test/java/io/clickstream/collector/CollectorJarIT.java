@@ -8,6 +8,7 @@ import io.clickstream.testsupport.JavaProcess;
 import io.clickstream.testsupport.KafkaService;
 import io.clickstream.testsupport.RealServices;
 import io.clickstream.testsupport.RepositoryLayout;
+import io.clickstream.testsupport.TopicContents;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -66,18 +67,13 @@ class CollectorJarIT {
         AtomicInteger refused = new AtomicInteger();
         AtomicBoolean sending = new AtomicBoolean(true);
         ExecutorService clients = Executors.newFixedThreadPool(6);
-        try (JavaProcess collector = JavaProcess.jar(
-                JAR,
+        try (JavaProcess collector = JavaProcess.collector(
+                RepositoryLayout.root(),
                 logs.resolve("collector.log"),
-                List.of(
-                        "--bootstrap-servers",
-                        kafka.bootstrapServers(),
-                        "--topic",
-                        topic,
-                        "--host",
-                        "127.0.0.1",
-                        "--port",
-                        Integer.toString(port)))) {
+                kafka.bootstrapServers(),
+                topic,
+                port,
+                List.of())) {
             collector.awaitOutput("collecting on", 120);
             HttpClient http = HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(2))
@@ -133,8 +129,7 @@ class CollectorJarIT {
             clients.shutdownNow();
             clients.awaitTermination(10, TimeUnit.SECONDS);
         }
-        List<ConsumerRecord<String, byte[]>> records =
-                TopicReader.read(kafka.bootstrapServers(), topic, acknowledged.size(), Duration.ofSeconds(5));
+        List<ConsumerRecord<String, byte[]>> records = TopicContents.readAll(kafka.bootstrapServers(), topic);
         Set<String> stored = new HashSet<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             stored.add(JSON.readTree(record.value()).get("event_id").asText());

@@ -8,6 +8,7 @@ import io.clickstream.model.EventCodec;
 import io.clickstream.model.EventType;
 import io.clickstream.testsupport.KafkaService;
 import io.clickstream.testsupport.RealServices;
+import io.clickstream.testsupport.TopicContents;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashMap;
@@ -57,7 +58,7 @@ class ProducerIT {
                             .size(),
                     "the producer created the topic with the default 3 partitions");
         }
-        List<ConsumerRecord<String, byte[]>> records = TopicContents.readAll(kafka, topic);
+        List<ConsumerRecord<String, byte[]>> records = TopicContents.readAll(kafka.bootstrapServers(), topic);
         assertEquals(5000, records.size());
         Map<String, Integer> partitionOfUser = new HashMap<>();
         Map<String, ConsumerRecord<String, byte[]>> lastOfUser = new HashMap<>();
@@ -104,7 +105,7 @@ class ProducerIT {
                 Map.of());
         assertEquals(ProducerMain.EXIT_OK, exit, "rejected rows are reported, not a failure");
 
-        List<ConsumerRecord<String, byte[]>> records = TopicContents.readAll(kafka, topic);
+        List<ConsumerRecord<String, byte[]>> records = TopicContents.readAll(kafka.bootstrapServers(), topic);
         assertEquals(6, records.size());
         ClickEvent purchase = null;
         for (ConsumerRecord<String, byte[]> record : records) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clickstream.producer.replay.ReplayRowMapper;
 import io.clickstream.testsupport.KafkaService;
 import io.clickstream.testsupport.RealServices;
+import io.clickstream.testsupport.TopicContents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ class ProducerJarIT {
         assertTrue(producer.waitFor(60, TimeUnit.SECONDS), "producer finished");
         assertEquals(0, producer.exitValue(), Files.readString(log));
         assertTrue(SUMMARY.matcher(Files.readString(log)).find(), Files.readString(log));
-        assertEquals(700, TopicContents.readAll(kafka, topic).size());
+        assertEquals(700, TopicContents.readAll(kafka.bootstrapServers(), topic).size());
     }
 
     @Test
@@ -77,7 +78,10 @@ class ProducerJarIT {
         long sent = number(summary.group(1));
         assertEquals(sent, number(summary.group(2)), "every sent event acknowledged");
         assertTrue(sent > 300, "ran for about 2 s at 300/s: " + sent);
-        assertEquals(sent, TopicContents.readAll(kafka, topic).size(), "the topic holds exactly what was reported");
+        assertEquals(
+                sent,
+                TopicContents.readAll(kafka.bootstrapServers(), topic).size(),
+                "the topic holds exactly what was reported");
     }
 
     /** The output of the jar replaying {@code rows} (after the dataset's header) into {@code topic}, and its exit code. */
@@ -137,6 +141,6 @@ class ProducerJarIT {
         assertEquals(0, replay.exitCode(), output);
         assertTrue(output.contains("rows read 3, rejected 1"), output);
         assertTrue(output.contains("line 4: rejected: unterminated quote"), output);
-        assertEquals(2, TopicContents.readAll(kafka, topic).size());
+        assertEquals(2, TopicContents.readAll(kafka.bootstrapServers(), topic).size());
     }
 }

@@ -46,6 +46,23 @@ public final class JavaProcess implements AutoCloseable {
         return jar(repo.resolve("consumer/target/clickstream-consumer.jar"), log, args);
     }
 
+    /** The collector jar on 127.0.0.1:{@code port}, publishing to {@code topic}, with {@code options}. */
+    public static JavaProcess collector(
+            Path repo, Path log, String bootstrapServers, String topic, int port, List<String> options)
+            throws IOException {
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers",
+                bootstrapServers,
+                "--topic",
+                topic,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port)));
+        args.addAll(options);
+        return jar(repo.resolve("collector/target/clickstream-collector.jar"), log, args);
+    }
+
     public static JavaProcess mainClass(String mainClass, Path log, List<String> args) throws IOException {
         List<String> command =
                 new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"), mainClass));

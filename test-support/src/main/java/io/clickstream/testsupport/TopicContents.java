@@ -1,6 +1,5 @@
-package io.clickstream.producer;
+package io.clickstream.testsupport;
 
-import io.clickstream.testsupport.KafkaService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,12 +13,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads a whole topic, from the beginning to the current end of every partition. */
-final class TopicContents {
+public final class TopicContents {
     private TopicContents() {}
 
-    static List<ConsumerRecord<String, byte[]>> readAll(KafkaService kafka, String topic) {
+    /** Every record the topic holds now (e.g. all a producer had acknowledged), partition by partition. */
+    public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrapServers, String topic) {
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer =
