@@ -35,6 +35,7 @@ public final class ErrorClassifier {
             Map.entry(117, Kind.DATA), // INCORRECT_DATA (but a changed column type is FATAL, see classify)
             Map.entry(131, Kind.DATA), // TOO_LARGE_STRING_SIZE
             Map.entry(407, Kind.DATA), // DECIMAL_OVERFLOW
+            Map.entry(469, Kind.DATA), // VIOLATED_CONSTRAINT: a CHECK on the table refuses these rows
             Map.entry(691, Kind.DATA), // UNKNOWN_ELEMENT_OF_ENUM
             // configuration or schema: a human must act
             Map.entry(16, Kind.FATAL), // NO_SUCH_COLUMN_IN_TABLE

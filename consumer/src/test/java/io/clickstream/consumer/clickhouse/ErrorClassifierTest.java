@@ -37,6 +37,16 @@ class ErrorClassifierTest {
     }
 
     @Test
+    void aViolatedCheckConstraintIsTheRowsFaultNotATransientState() {
+        // ClickHouse 26.9's own text for a CHECK an operator added to the table
+        assertEquals(
+                WriteException.Kind.DATA,
+                classify(new SQLException("Code: 469. DB::Exception: Constraint `cap` for table c.t is violated at"
+                                + " row 1. Expression: (p < 500). Column values: p = '600'. (VIOLATED_CONSTRAINT)"))
+                        .kind());
+    }
+
+    @Test
     void classifiesByCode() {
         assertEquals(
                 WriteException.Kind.FATAL,
