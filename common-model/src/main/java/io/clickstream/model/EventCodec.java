@@ -137,7 +137,8 @@ public final class EventCodec {
         if (payload.length > MAX_PAYLOAD_BYTES) {
             throw new InvalidEventException(
                     null,
-                    "payload of " + payload.length + " bytes exceeds the limit of " + MAX_PAYLOAD_BYTES + " bytes");
+                    InvalidEventException.TOO_LARGE_PREFIX + payload.length + " bytes exceeds the limit of "
+                            + MAX_PAYLOAD_BYTES + " bytes");
         }
         try (JsonParser parser = JSON.createParser(payload)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -246,7 +247,7 @@ public final class EventCodec {
 
         private static <T> T require(String field, T value) throws InvalidEventException {
             if (value == null) {
-                throw new InvalidEventException(field, "missing required field");
+                throw new InvalidEventException(field, InvalidEventException.MISSING);
             }
             return value;
         }
@@ -254,7 +255,7 @@ public final class EventCodec {
         private static String requiredText(String field, JsonToken token, JsonParser parser)
                 throws IOException, InvalidEventException {
             if (token == JsonToken.VALUE_NULL) {
-                throw new InvalidEventException(field, "must not be null");
+                throw new InvalidEventException(field, InvalidEventException.NULL);
             }
             if (token != JsonToken.VALUE_STRING) {
                 throw new InvalidEventException(field, "must be a string, got " + describe(token));
@@ -285,7 +286,7 @@ public final class EventCodec {
         private static BigDecimal number(String field, JsonToken token, JsonParser parser)
                 throws IOException, InvalidEventException {
             if (token == JsonToken.VALUE_NULL) {
-                throw new InvalidEventException(field, "must not be null");
+                throw new InvalidEventException(field, InvalidEventException.NULL);
             }
             if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
                 throw new InvalidEventException(field, "must be a number, got " + describe(token));

@@ -153,6 +153,29 @@ class EventCodecTest {
     }
 
     @Test
+    void classifiesEachRejectionForCountingByKind() {
+        assertEquals(InvalidEventException.Kind.MALFORMED, kindOf(utf8("{\"user_id\":")));
+        assertEquals(InvalidEventException.Kind.MALFORMED, kindOf(utf8("[1]")));
+        assertEquals(
+                InvalidEventException.Kind.TOO_LARGE,
+                kindOf(("{\"pad\":\"" + "a".repeat(EventCodec.MAX_PAYLOAD_BYTES) + "\"}")
+                        .getBytes(StandardCharsets.UTF_8)));
+        assertEquals(InvalidEventException.Kind.MISSING_FIELD, kindOf(utf8(with("price", null))));
+        assertEquals(InvalidEventException.Kind.MISSING_FIELD, kindOf(utf8(with("user_id", "null"))));
+        assertEquals(InvalidEventException.Kind.INVALID_VALUE, kindOf(utf8(with("price", "-1"))));
+        assertEquals(InvalidEventException.Kind.INVALID_VALUE, kindOf(utf8(with("event_id", "\"nope\""))));
+    }
+
+    private static byte[] utf8(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static InvalidEventException.Kind kindOf(byte[] payload) {
+        return assertThrows(InvalidEventException.class, () -> CODEC.decode(payload))
+                .kind();
+    }
+
+    @Test
     void corpusIsLargeEnough() {
         assertEquals(true, badInputs().count() >= 20);
     }

@@ -220,7 +220,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             ClickEvent event = codec.decode(record.value());
             batcher.add(new EventRow(event, record.topic(), topicId, record.partition(), record.offset()));
         } catch (InvalidEventException e) {
-            deadLetters.publish(DeadLetter.of(record, e.getMessage()));
+            deadLetters.publish(DeadLetter.of(record, topicId, e));
             metrics.deadLettered.increment();
             batcher.touch();
         }
@@ -280,6 +280,9 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             failed(e.getMessage());
             return false;
         } catch (DeadLetterException e) {
+            if (e.fatal()) {
+                throw new FatalIngestException(e.getMessage(), e);
+            }
             store.mayBeStored(batch.rows()); // stored; the retry finds them stored and inserts nothing
             putBack(batch);
             failed(e.getMessage());

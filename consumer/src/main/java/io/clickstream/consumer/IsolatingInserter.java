@@ -71,11 +71,13 @@ final class IsolatingInserter {
                 EventRow row = rows.get(0);
                 deadLetters.publish(new DeadLetter(
                         row.topic(),
+                        row.topicId(),
                         row.partition(),
                         row.offset(),
                         -1,
                         row.event().userId().getBytes(StandardCharsets.UTF_8),
                         codec.encode(row.event()),
+                        DeadLetter.REJECTED_BY_CLICKHOUSE,
                         "rejected by ClickHouse: " + e.getMessage()));
                 metrics.deadLettered.increment();
                 LOG.warn(

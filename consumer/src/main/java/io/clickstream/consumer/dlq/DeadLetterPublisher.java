@@ -5,7 +5,11 @@ public interface DeadLetterPublisher extends AutoCloseable {
     /** Header names on every dead letter. */
     String REASON = "dlq.reason";
 
+    /** The class of the reason, e.g. {@code missing_field} ({@link DeadLetter#reasonClass()}). */
+    String REASON_CLASS = "dlq.reason.class";
+
     String SOURCE_TOPIC = "dlq.source.topic";
+    String SOURCE_TOPIC_ID = "dlq.source.topic.id";
     String SOURCE_PARTITION = "dlq.source.partition";
     String SOURCE_OFFSET = "dlq.source.offset";
     String SOURCE_TIMESTAMP = "dlq.source.timestamp";
@@ -29,12 +33,23 @@ public interface DeadLetterPublisher extends AutoCloseable {
     @Override
     void close();
 
-    /** The dead-letter topic did not take a record. */
+    /** A dead letter was not taken (by the topic, or the table beside it). */
     final class DeadLetterException extends Exception {
         private static final long serialVersionUID = 1L;
+        private final boolean fatal;
 
         public DeadLetterException(String message, Throwable cause) {
+            this(message, cause, false);
+        }
+
+        /** @param fatal retrying cannot help (no such table, no grant): a person must act */
+        public DeadLetterException(String message, Throwable cause, boolean fatal) {
             super(message, cause);
+            this.fatal = fatal;
+        }
+
+        public boolean fatal() {
+            return fatal;
         }
     }
 }

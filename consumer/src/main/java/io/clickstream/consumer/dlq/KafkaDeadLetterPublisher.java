@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@link #MAX_PAYLOAD_BYTES} is cut to that size and {@value #TRUNCATED} says so, so that every
  * poison record fits the dead-letter topic whatever its size (a record that cannot be
  * dead-lettered would block its partition). Letters whose send failed are re-sent by the next
- * {@link #flush()}, so none is dropped.
+ * {@link #flush()}, so none is dropped. Thread-safe: the polling and insert threads both publish.
  */
 public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
@@ -65,13 +65,17 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
     }
 
     @Override
-    public void publish(DeadLetter letter) {
+    public synchronized void publish(DeadLetter letter) {
         RecordHeaders headers = new RecordHeaders();
         String reason = letter.reason().length() > MAX_REASON_CHARS
                 ? letter.reason().substring(0, MAX_REASON_CHARS) + "..."
                 : letter.reason();
         headers.add(REASON, utf8(reason));
+        headers.add(REASON_CLASS, utf8(letter.reasonClass()));
         headers.add(SOURCE_TOPIC, utf8(letter.sourceTopic()));
+        if (letter.sourceTopicId() != null) {
+            headers.add(SOURCE_TOPIC_ID, utf8(letter.sourceTopicId().toString()));
+        }
         headers.add(SOURCE_PARTITION, utf8(Integer.toString(letter.sourcePartition())));
         headers.add(SOURCE_OFFSET, utf8(Long.toString(letter.sourceOffset())));
         headers.add(SOURCE_TIMESTAMP, utf8(Long.toString(letter.sourceTimestamp())));
@@ -93,7 +97,7 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
     }
 
     @Override
-    public void flush() throws DeadLetterException {
+    public synchronized void flush() throws DeadLetterException {
         if (pending.isEmpty()) {
             return;
         }
@@ -123,7 +127,7 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
     }
 
     @Override
-    public long published() {
+    public synchronized long published() {
         return published;
     }
 

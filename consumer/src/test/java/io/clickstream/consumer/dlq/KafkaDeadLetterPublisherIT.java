@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Dead letters as they land in a real topic: payload, headers, truncation, and what flush promises. */
 @ExtendWith(RealServices.class)
 class KafkaDeadLetterPublisherIT {
+    private static final UUID TOPIC_ID = UUID.fromString("6b3a1a8e-0c1f-4f6e-9a57-3c2d1e0f9a11");
+
     private static List<ConsumerRecord<byte[], byte[]>> read(KafkaService kafka, String topic, int expected) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -56,13 +59,15 @@ class KafkaDeadLetterPublisherIT {
         try (KafkaDeadLetterPublisher publisher = new KafkaDeadLetterPublisher(kafka.bootstrapServers(), topic)) {
             publisher.publish(new DeadLetter(
                     "events",
+                    TOPIC_ID,
                     2,
                     41,
                     1_700_000_000_000L,
                     "user_1".getBytes(StandardCharsets.UTF_8),
                     "{not json".getBytes(StandardCharsets.UTF_8),
+                    "malformed",
                     "malformed JSON at 1:2"));
-            publisher.publish(new DeadLetter("events", 0, 7, -1, null, huge, "r".repeat(5_000)));
+            publisher.publish(new DeadLetter("events", TOPIC_ID, 0, 7, -1, null, huge, "malformed", "r".repeat(5_000)));
             publisher.flush();
             assertEquals(2, publisher.published());
         }
@@ -73,6 +78,8 @@ class KafkaDeadLetterPublisherIT {
         assertArrayEquals("user_1".getBytes(StandardCharsets.UTF_8), first.key());
         assertEquals("malformed JSON at 1:2", header(first, DeadLetterPublisher.REASON));
         assertEquals("events", header(first, DeadLetterPublisher.SOURCE_TOPIC));
+        assertEquals(TOPIC_ID.toString(), header(first, DeadLetterPublisher.SOURCE_TOPIC_ID));
+        assertEquals("malformed", header(first, DeadLetterPublisher.REASON_CLASS));
         assertEquals("2", header(first, DeadLetterPublisher.SOURCE_PARTITION));
         assertEquals("41", header(first, DeadLetterPublisher.SOURCE_OFFSET));
         assertEquals("1700000000000", header(first, DeadLetterPublisher.SOURCE_TIMESTAMP));
@@ -91,7 +98,7 @@ class KafkaDeadLetterPublisherIT {
         String missing = KafkaService.uniqueName("no-such-dlq"); // auto-creation is off: sends fail
         try (KafkaDeadLetterPublisher publisher =
                 new KafkaDeadLetterPublisher(kafka.bootstrapServers(), missing, Duration.ofSeconds(3))) {
-            publisher.publish(new DeadLetter("events", 0, 1, -1, null, new byte[] {1}, "bad"));
+            publisher.publish(new DeadLetter("events", TOPIC_ID, 0, 1, -1, null, new byte[] {1}, "malformed", "bad"));
             DeadLetterPublisher.DeadLetterException e =
                     assertThrows(DeadLetterPublisher.DeadLetterException.class, publisher::flush);
             assertTrue(e.getMessage().startsWith("1 dead letters not acknowledged by " + missing), e.getMessage());
