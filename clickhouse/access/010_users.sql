@@ -2,15 +2,18 @@
 -- clickhouse/docker-init.sh with the passwords from .env). Not applied by the consumer.
 --
 -- clickstream_ingest: what the consumer needs and nothing more: INSERT into events, SELECT on
--- events to find offsets already stored after a crash, and the column list of system.columns
--- to check the table's schema at start (explicit, for servers where reading system tables
--- requires a grant).
+-- events to find offsets already stored after a crash, INSERT into dead_letters, and the column
+-- list of system.columns to check the tables' schema at start (explicit, for servers where
+-- reading system tables requires a grant). replay-dead-letters also reads dead_letters and
+-- records what it replayed in dead_letter_replays.
 -- clickstream_reader: Grafana. Read-only on the clickstream database; readonly = 2 lets it
 -- set max_execution_time (the Grafana plugin does) but nothing can write.
 
 CREATE USER IF NOT EXISTS clickstream_ingest
     IDENTIFIED WITH sha256_password BY '{{CLICKHOUSE_INGEST_PASSWORD}}';
 GRANT INSERT, SELECT ON clickstream.events TO clickstream_ingest;
+GRANT INSERT, SELECT ON clickstream.dead_letters TO clickstream_ingest;
+GRANT INSERT, SELECT ON clickstream.dead_letter_replays TO clickstream_ingest;
 GRANT SELECT(database, table, name, type) ON system.columns TO clickstream_ingest;
 
 CREATE USER IF NOT EXISTS clickstream_reader

@@ -1,6 +1,7 @@
 package io.clickstream.consumer;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.clickstream.consumer.clickhouse.ClickHouseDeadLetterTable;
 import io.clickstream.consumer.clickhouse.ClickHouseEventWriter;
 import io.clickstream.consumer.clickhouse.ClickHousePool;
 import io.clickstream.consumer.clickhouse.ErrorClassifier;
@@ -9,6 +10,7 @@ import io.clickstream.consumer.clickhouse.WriteException;
 import io.clickstream.consumer.config.ConsumerOptions;
 import io.clickstream.consumer.config.ConsumerSettings;
 import io.clickstream.consumer.dlq.KafkaDeadLetterPublisher;
+import io.clickstream.consumer.dlq.TopicAndTableDeadLetters;
 import io.clickstream.consumer.kafka.AdminTopicIds;
 import io.clickstream.consumer.kafka.ConsumerClients;
 import io.clickstream.consumer.metrics.HealthServer;
@@ -16,6 +18,7 @@ import io.clickstream.consumer.metrics.IngestMetrics;
 import io.clickstream.consumer.processing.Backoff;
 import io.clickstream.consumer.processing.CatchUpPolicy;
 import io.clickstream.consumer.processing.MicroBatcher;
+import io.clickstream.consumer.replay.ReplayCommand;
 import io.clickstream.model.EventCodec;
 import io.clickstream.service.GracefulShutdown;
 import io.clickstream.service.ServiceCommand;
@@ -26,6 +29,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -58,11 +62,16 @@ public final class ConsumerMain {
             "java -jar clickstream-consumer.jar [options]",
             "Ingests click events from Kafka into ClickHouse in micro-batches; offsets are committed only\n"
                     + "after ClickHouse stored the records, and records already stored are never stored twice.\n"
-                    + "Exit codes: 0 stopped cleanly, 1 unrecoverable ClickHouse/Kafka error, 2 bad configuration.",
+                    + "Exit codes: 0 stopped cleanly, 1 unrecoverable ClickHouse/Kafka error, 2 bad configuration.\n"
+                    + "Dead letters are stored in ClickHouse too; to re-publish them after a fix:\n"
+                    + "  java -jar clickstream-consumer.jar " + ReplayCommand.NAME + " --help",
             ConsumerSettings.ALL,
             ConsumerOptions::from);
 
     static int run(String[] args, Map<String, String> environment) {
+        if (args.length > 0 && args[0].equals(ReplayCommand.NAME)) {
+            return ReplayCommand.run(Arrays.copyOfRange(args, 1, args.length), environment);
+        }
         ServiceCommand.Parsed<ConsumerOptions> parsed = COMMAND.parse(args, environment, LOG);
         if (!parsed.run()) {
             return parsed.exitCode();
@@ -166,8 +175,10 @@ public final class ConsumerMain {
             return thread;
         });
         try (KafkaConsumer<byte[], byte[]> consumer = ConsumerClients.eventsConsumer(config);
-                KafkaDeadLetterPublisher deadLetters =
-                        new KafkaDeadLetterPublisher(config.bootstrapServers(), config.deadLetterTopic());
+                TopicAndTableDeadLetters deadLetters = new TopicAndTableDeadLetters(
+                        new KafkaDeadLetterPublisher(config.bootstrapServers(), config.deadLetterTopic()),
+                        new ClickHouseDeadLetterTable(pool),
+                        System::currentTimeMillis);
                 AdminTopicIds topicIds = new AdminTopicIds(config.bootstrapServers());
                 HealthServer health = config.httpPort() < 0
                         ? null

@@ -3,6 +3,7 @@ package io.clickstream.consumer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.clickstream.consumer.config.ConsumerSettings;
+import io.clickstream.consumer.replay.ReplaySettings;
 import io.clickstream.testsupport.ReadmeTables;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,5 +14,10 @@ class ReadmeDocumentsSettingsTest {
     void everySettingIsInTheReadmeTable() throws Exception {
         assertEquals(
                 List.of(), ReadmeTables.undocumented(ConsumerSettings.ALL), "README configuration table lacks these");
+    }
+
+    @Test
+    void everyReplaySettingIsInTheReadme() throws Exception {
+        assertEquals(List.of(), ReadmeTables.undocumented(ReplaySettings.ALL), "README replay table lacks these");
     }
 }

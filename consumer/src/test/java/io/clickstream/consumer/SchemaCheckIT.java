@@ -9,6 +9,8 @@ import io.clickstream.consumer.clickhouse.ClickHousePool;
 import io.clickstream.consumer.clickhouse.SchemaInstaller;
 import io.clickstream.testsupport.ClickHouseService;
 import io.clickstream.testsupport.RealServices;
+import io.clickstream.testsupport.RepositoryLayout;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
@@ -33,10 +35,10 @@ class SchemaCheckIT {
             SchemaInstaller.check(pool, database);
         }
         assertEquals(
-                4,
+                6,
                 ch.queryLong("SELECT count() FROM system.tables WHERE database = '" + database
                         + "' AND engine LIKE '%MergeTree'"),
-                "events and the three rollups");
+                "events, the three rollups, dead_letters and dead_letter_replays");
     }
 
     @Test
@@ -59,6 +61,7 @@ class SchemaCheckIT {
                             () -> SchemaInstaller.check(pool, database))
                     .getMessage();
             for (String problem : new String[] {
+                "table " + database + ".events is incompatible",
                 "column event_type has type String",
                 "column price has type Decimal(38, 4)",
                 "column timestamp has type DateTime,",
@@ -67,6 +70,21 @@ class SchemaCheckIT {
             }) {
                 assertTrue(message.contains(problem), "names '" + problem + "': " + message);
             }
+
+            // events as the consumer writes it, but no dead_letters table: refused at start, not at the first poison
+            // record
+            ch.execute("DROP TABLE " + database + ".events");
+            String eventsOnly = Files.readString(RepositoryLayout.resolve("clickhouse/init/002_events.sql"));
+            SchemaInstaller.statements("002_events.sql", eventsOnly, database, RETENTION)
+                    .forEach(ch::execute);
+            String noDeadLetters = assertThrows(
+                            SchemaInstaller.IncompatibleSchemaException.class,
+                            () -> SchemaInstaller.check(pool, database))
+                    .getMessage();
+            assertTrue(
+                    noDeadLetters.contains("table " + database + ".dead_letters does not exist")
+                            && noDeadLetters.contains("005_dead_letters.sql"),
+                    noDeadLetters);
         }
     }
 }

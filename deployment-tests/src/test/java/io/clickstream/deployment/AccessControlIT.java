@@ -70,13 +70,23 @@ class AccessControlIT {
     }
 
     @Test
-    void ingestUserWritesEventsOnly() {
+    void ingestUserWritesEventsAndDeadLettersOnly() {
         ingest().execute(
                         "INSERT INTO " + database
                                 + ".events (event_id, event_type, user_id, product_id, price, timestamp,"
                                 + " kafka_topic, kafka_partition, kafka_offset) VALUES (generateUUIDv4(), 'page_view', 'u', 'p', 1, now64(3), 't', 0, 0)");
         assertEquals(1, ingest().queryLong("SELECT count() FROM " + database + ".events WHERE kafka_offset >= 0"));
+        // the consumer stores dead letters; replay-dead-letters reads them and records what it sent
+        ingest().execute("INSERT INTO " + database + ".dead_letters (received_at, reason_class, reason, source_topic,"
+                + " source_topic_id, source_partition, source_offset, key, payload, payload_bytes)"
+                + " VALUES (now64(3), 'malformed', 'truncated JSON', 't', generateUUIDv4(), 0, 1, 'k', '{', 1)");
+        assertEquals(1, ingest().queryLong("SELECT count() FROM " + database + ".dead_letters FINAL"));
+        ingest().execute("INSERT INTO " + database + ".dead_letter_replays (source_topic_id, source_partition,"
+                + " source_offset, replayed_at, replay_topic, replay_partition, replay_offset)"
+                + " VALUES (generateUUIDv4(), 0, 1, now64(3), 't', 0, 9)");
+        assertEquals(1, ingest().queryLong("SELECT count() FROM " + database + ".dead_letter_replays"));
         denied(() -> ingest().query("SELECT count() FROM " + database + ".events_per_minute"), "reading other tables");
+        denied(() -> ingest().execute("DROP TABLE " + database + ".dead_letters"), "DROP dead_letters");
         denied(() -> ingest().execute("DROP TABLE " + database + ".events"), "DROP");
         denied(() -> ingest().execute("TRUNCATE TABLE " + database + ".events"), "TRUNCATE");
     }

@@ -13,9 +13,6 @@ import java.util.stream.Collectors;
  * the table at start; a test holds them equal to {@code clickhouse/init/002_events.sql}.
  */
 public final class EventTable {
-    /** One written column. {@code type} is spelled as ClickHouse prints it in system.columns. */
-    public record Column(String name, String type) {}
-
     public static final int PRICE_SCALE = 2;
 
     /** Enum8 code per event type; the order of {@link EventType} is not relied on. */

@@ -74,10 +74,10 @@ final class RowBinaryEncoder {
     private static byte[] header() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         writeVarInt(out, EventTable.WRITTEN.size());
-        for (EventTable.Column column : EventTable.WRITTEN) {
+        for (Column column : EventTable.WRITTEN) {
             writeText(out, column.name());
         }
-        for (EventTable.Column column : EventTable.WRITTEN) {
+        for (Column column : EventTable.WRITTEN) {
             writeText(out, column.type());
         }
         return out.toByteArray();

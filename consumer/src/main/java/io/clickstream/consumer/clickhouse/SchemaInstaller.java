@@ -94,27 +94,40 @@ public final class SchemaInstaller {
     }
 
     /**
-     * Checks that {@code database.events} exists with columns the consumer can write.
+     * Checks that {@code database.events} and {@code database.dead_letters} exist with columns
+     * the consumer can write.
      *
      * @throws IncompatibleSchemaException listing every missing or mistyped column
      */
     public static void check(DataSource dataSource, String database) throws SQLException, IncompatibleSchemaException {
+        checkTable(dataSource, database, Names.EVENTS_TABLE, EventTable.WRITTEN, "004_exactly_once.sql");
+        checkTable(
+                dataSource,
+                database,
+                ClickHouseDeadLetterTable.TABLE,
+                ClickHouseDeadLetterTable.WRITTEN,
+                "005_dead_letters.sql");
+    }
+
+    private static void checkTable(
+            DataSource dataSource, String database, String table, List<Column> written, String file)
+            throws SQLException, IncompatibleSchemaException {
         Map<String, String> columns = new HashMap<>();
         try (Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT name, type FROM system.columns WHERE database = '"
-                        + database + "' AND table = '" + Names.EVENTS_TABLE + "'")) {
+                        + database + "' AND table = '" + table + "'")) {
             while (rows.next()) {
                 columns.put(rows.getString(1), rows.getString(2));
             }
         }
         if (columns.isEmpty()) {
-            throw new IncompatibleSchemaException("table " + database + "." + Names.EVENTS_TABLE
-                    + " does not exist: start with --schema apply, or apply clickhouse/init/*.sql");
+            throw new IncompatibleSchemaException("table " + database + "." + table
+                    + " does not exist: start with --schema apply, or apply clickhouse/init/" + file);
         }
         // Exact types: every insert names them in its header, and ClickHouse refuses any other.
         List<String> problems = new ArrayList<>();
-        for (EventTable.Column required : EventTable.WRITTEN) {
+        for (Column required : written) {
             String type = columns.get(required.name());
             if (type == null) {
                 problems.add("missing column " + required.name() + " " + required.type());
@@ -123,9 +136,9 @@ public final class SchemaInstaller {
             }
         }
         if (!problems.isEmpty()) {
-            throw new IncompatibleSchemaException("table " + database + "." + Names.EVENTS_TABLE
+            throw new IncompatibleSchemaException("table " + database + "." + table
                     + " is incompatible with this consumer: " + String.join("; ", problems)
-                    + " (--schema apply adds missing columns: clickhouse/init/004_exactly_once.sql)");
+                    + " (--schema apply adds missing columns: clickhouse/init/" + file + ")");
         }
     }
 

@@ -99,7 +99,7 @@ public record ConsumerOptions(
     }
 
     /** The database named by the URL's path: {@code jdbc:clickhouse://host:8123/clickstream?...} → clickstream. */
-    static String databaseOf(String url) throws ConfigException {
+    public static String databaseOf(String url) throws ConfigException {
         if (!url.startsWith("jdbc:clickhouse:") && !url.startsWith("jdbc:ch:")) {
             throw Settings.invalid(
                     JDBC_URL, url, "is not a ClickHouse JDBC URL (jdbc:clickhouse://host:8123/database)");

@@ -33,7 +33,7 @@ class EventTableTest {
             }
         }
         Map<String, String> written = new LinkedHashMap<>();
-        for (EventTable.Column column : EventTable.WRITTEN) {
+        for (Column column : EventTable.WRITTEN) {
             written.put(column.name(), declared.get(column.name()));
         }
         Map<String, String> expected = new LinkedHashMap<>();

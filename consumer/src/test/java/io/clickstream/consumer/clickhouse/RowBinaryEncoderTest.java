@@ -147,7 +147,7 @@ class RowBinaryEncoderTest {
         }
         assertEquals(EventTable.NAMES, texts.subList(0, EventTable.WRITTEN.size()));
         assertEquals(
-                EventTable.WRITTEN.stream().map(EventTable.Column::type).toList(),
+                EventTable.WRITTEN.stream().map(Column::type).toList(),
                 texts.subList(EventTable.WRITTEN.size(), texts.size()));
         assertEquals(0, in.available());
     }
