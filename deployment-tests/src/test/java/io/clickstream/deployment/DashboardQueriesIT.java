@@ -43,6 +43,34 @@ class DashboardQueriesIT {
         this.clickHouse = clickHouse;
         this.database = Schema.apply(clickHouse, "dash_" + Long.toHexString(System.nanoTime()));
         clickHouse.execute(FixtureEvent.insertInto(database, EVENTS));
+        loadDeadLetters();
+    }
+
+    /**
+     * Dead letters for the range 10:00–10:15: minute 2 holds two malformed and one
+     * missing_field, minute 5 one rejected_by_clickhouse (inserted twice, as a retry after a lost
+     * answer writes it: FINAL counts it once), minute 11 one invalid_value with a payload that is
+     * not UTF-8; one more at 09:40 that no panel may count. 5 letters in the range.
+     */
+    private void loadDeadLetters() {
+        String[][] letters = {
+            // received_at, class, reason, offset, payload (SQL expression)
+            {"10:02:05", "malformed", "truncated JSON", "11", "'{\"event_id\":'"},
+            {"10:02:15", "malformed", "payload is not a JSON object", "12", "'[1,2]'"},
+            {"10:02:45", "missing_field", "price: missing required field", "13", "'{}'"},
+            {"10:05:30", "rejected_by_clickhouse", "rejected by ClickHouse: VIOLATED_CONSTRAINT", "20", "'{\"p\":1}'"},
+            {"10:05:31", "rejected_by_clickhouse", "rejected by ClickHouse: VIOLATED_CONSTRAINT", "20", "'{\"p\":1}'"},
+            {"10:11:00", "invalid_value", "price: must be >= 0, got -1", "30", "unhex('7B22C328227D')"},
+            {"09:40:00", "malformed", "truncated JSON", "5", "'{'"},
+        };
+        for (String[] l : letters) {
+            clickHouse.execute(
+                    "INSERT INTO " + database + ".dead_letters (received_at, reason_class, reason, source_topic,"
+                            + " source_topic_id, source_partition, source_offset, source_timestamp, key, payload, payload_bytes)"
+                            + " SELECT toDateTime64('2026-11-25 " + l[0] + "', 3, 'UTC'), '" + l[1] + "', '" + l[2]
+                            + "', 'clickstream.events', toUUID('11111111-2222-4333-8444-555555555555'), 0, " + l[3]
+                            + ", NULL, 'user_1', p, length(p) FROM (SELECT " + l[4] + " AS p)");
+        }
     }
 
     /** Runs a panel's query as Grafana would, against this test's database. */
@@ -108,7 +136,9 @@ class DashboardQueriesIT {
                         "Top products by views",
                         "Top products by revenue",
                         "Ingest latency (stored - event time)",
-                        "Checkout by segment"),
+                        "Checkout by segment",
+                        "Dead letters per minute by reason class",
+                        "Latest dead letters"),
                 new ArrayList<>(panels.keySet()));
     }
 
@@ -248,6 +278,36 @@ class DashboardQueriesIT {
                     row.get("p99_seconds"),
                     "p99 " + row.get("time"));
         }
+    }
+
+    @Test
+    void deadLettersPerMinuteByReasonClassCountARetriedLetterOnce() {
+        Map<String, String> perMinute = new TreeMap<>();
+        for (Map<String, String> row : panel("Dead letters per minute by reason class")) {
+            perMinute.put(row.get("time") + " " + row.get("reason_class"), row.get("dead_letters_per_minute"));
+        }
+        // hand count from loadDeadLetters(); a 60 s interval: per minute = the count
+        assertEquals(
+                Map.of(
+                        "2026-11-25 10:02:00 malformed", "2",
+                        "2026-11-25 10:02:00 missing_field", "1",
+                        "2026-11-25 10:05:00 rejected_by_clickhouse", "1",
+                        "2026-11-25 10:11:00 invalid_value", "1"),
+                perMinute);
+    }
+
+    @Test
+    void latestDeadLettersNewestFirstWithReasonAndReadablePayload() {
+        List<Map<String, String>> rows = panel("Latest dead letters");
+        assertEquals(
+                List.of("30", "20", "13", "12", "11"),
+                rows.stream().map(r -> r.get("source_offset")).toList(),
+                "5 in range, newest first, the retried one once");
+        assertEquals("invalid_value", rows.get(0).get("reason_class"));
+        assertEquals("price: must be >= 0, got -1", rows.get(0).get("reason"));
+        assertEquals("{\"\uFFFD(\"}", rows.get(0).get("payload_start"), "invalid UTF-8 shown, not failing the panel");
+        assertEquals("6", rows.get(0).get("payload_bytes"));
+        assertEquals("rejected by ClickHouse: VIOLATED_CONSTRAINT", rows.get(1).get("reason"));
     }
 
     @Test

@@ -45,8 +45,19 @@ public final class DashboardQueryTimes {
                 + " ['Android', 'iOS', 'Windows', 'macOS'][rand(9) % 4 + 1], 'bench', number % 3, number,"
                 + " addMilliseconds(ts, 300 + rand(10) % 4000)"
                 + " FROM numbers(" + events + ")");
+        // One dead letter per 1,000 events, over the same hours, with payloads of about 200 bytes.
+        ch.execute("INSERT INTO " + db + ".dead_letters (received_at, reason_class, reason, source_topic,"
+                + " source_topic_id, source_partition, source_offset, source_timestamp, key, payload, payload_bytes)"
+                + " SELECT addMilliseconds(fromUnixTimestamp64Milli("
+                + now.minusSeconds(3 * 3600).toEpochMilli()
+                + "), intDiv(number * 10800000, " + Math.max(1, events / 1000) + ")),"
+                + " ['malformed', 'missing_field', 'invalid_value', 'rejected_by_clickhouse'][rand(11) % 4 + 1],"
+                + " 'price: must be >= 0, got -1', 'bench', generateUUIDv4(), number % 3, number, NULL,"
+                + " concat('user_', toString(rand(12) % 500)), repeat('x', 200), 200"
+                + " FROM numbers(" + Math.max(1, events / 1000) + ")");
         System.out.printf(
-                "loaded %,d events (and their rollups) in %.1f s%n%n", events, (System.nanoTime() - started) / 1e9);
+                "loaded %,d events (and their rollups) and %,d dead letters in %.1f s%n%n",
+                events, Math.max(1, events / 1000), (System.nanoTime() - started) / 1e9);
         System.out.println("| panel | last 15 min (ms) | all 3 hours (ms) |");
         System.out.println("|---|---:|---:|");
         for (Map.Entry<String, String> panel : Provisioning.panelQueries().entrySet()) {

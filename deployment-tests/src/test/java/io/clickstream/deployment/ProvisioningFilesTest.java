@@ -50,7 +50,7 @@ class ProvisioningFilesTest {
                 assertFalse(target.get("rawSql").asText().isBlank(), title);
             }
         }
-        assertEquals(12, ids.size());
+        assertEquals(14, ids.size());
     }
 
     @Test
