@@ -5,6 +5,7 @@ import io.clickstream.producer.config.ProducerSettings;
 import io.clickstream.producer.kafka.KafkaEventSink;
 import io.clickstream.producer.pacing.Ticker;
 import io.clickstream.producer.replay.CsvReplaySource;
+import io.clickstream.producer.simulation.BackfillSource;
 import io.clickstream.producer.simulation.SimulatedSource;
 import io.clickstream.service.GracefulShutdown;
 import io.clickstream.service.ServiceCommand;
@@ -12,6 +13,7 @@ import io.clickstream.service.kafka.KafkaUnavailableException;
 import io.clickstream.service.kafka.TopicInitializer;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,10 +60,20 @@ public final class ProducerMain {
                             config.rate(),
                             config.replaySpeed(),
                             config.replayKeepsOriginalTimestamps())
-                    : new SimulatedSource(config.simulation(), config.rate());
+                    : config.backfill() != null
+                            ? new BackfillSource(config.simulation(), config.rate(), config.backfill(), Instant.now())
+                            : new SimulatedSource(config.simulation(), config.rate());
         } catch (IOException e) {
             System.err.println("error: " + e.getMessage());
             return EXIT_BAD_CONFIG;
+        }
+        if (config.backfill() != null) {
+            LOG.info(
+                    "backfill: {} of history at {} events/s (about {} events), stamped in the past up to now",
+                    config.backfill(),
+                    config.rate(),
+                    String.format(
+                            "%,d", (long) (config.rate() * config.backfill().toMillis() / 1000.0)));
         }
         try (source) {
             TopicInitializer.ensureTopic(

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * flag and the variable. Built once in {@code main}; nothing else reads the environment.
  */
 public final class Settings {
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)?");
 
     private final Map<Setting, String> values;
     private final boolean help;
@@ -159,7 +159,7 @@ public final class Settings {
         return parsed;
     }
 
-    /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}; a bare number means seconds. */
+    /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}; a bare number means seconds. */
     public Duration duration(Setting setting) throws ConfigException {
         return parseDuration(setting, required(setting));
     }
@@ -172,7 +172,7 @@ public final class Settings {
     private static Duration parseDuration(Setting setting, String value) throws ConfigException {
         Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw invalid(setting, value, "is not a duration (examples: 500ms, 30s, 5m, 2h)");
+            throw invalid(setting, value, "is not a duration (examples: 500ms, 30s, 5m, 2h, 7d)");
         }
         double amount = Double.parseDouble(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
@@ -180,7 +180,8 @@ public final class Settings {
             case "ms" -> amount;
             case "s" -> amount * 1_000;
             case "m" -> amount * 60_000;
-            default -> amount * 3_600_000;
+            case "h" -> amount * 3_600_000;
+            default -> amount * 86_400_000;
         };
         return Duration.ofMillis(Math.round(millis));
     }

@@ -62,7 +62,7 @@ class SettingsTest {
                                 () -> parse(Map.of(), "--mode", "fly").choice(MODE, List.of("simulate", "replay")))
                         .getMessage());
         assertEquals(
-                "invalid --wait / APP_WAIT: 'soon' is not a duration (examples: 500ms, 30s, 5m, 2h)",
+                "invalid --wait / APP_WAIT: 'soon' is not a duration (examples: 500ms, 30s, 5m, 2h, 7d)",
                 assertThrows(
                                 ConfigException.class,
                                 () -> parse(Map.of(), "--wait", "soon").duration(WAIT))
@@ -79,6 +79,8 @@ class SettingsTest {
         assertEquals(Duration.ofMillis(250), parse(Map.of(), "--wait", "250ms").duration(WAIT));
         assertEquals(Duration.ofMinutes(2), parse(Map.of(), "--wait", "2m").duration(WAIT));
         assertEquals(Duration.ofSeconds(90), parse(Map.of(), "--wait", "90").duration(WAIT));
+        assertEquals(Duration.ofDays(7), parse(Map.of(), "--wait", "7d").duration(WAIT));
+        assertEquals(Duration.ofHours(3), parse(Map.of(), "--wait", "3h").duration(WAIT));
         assertEquals(Duration.ofMillis(1500), parse(Map.of(), "--wait", "1.5s").duration(WAIT));
         assertNull(parse(Map.of()).optionalLong(COUNT, 1));
         assertEquals(6_000L, parse(Map.of(), "--count", "6_000").optionalLong(COUNT, 1));

@@ -33,6 +33,7 @@ public record ProducerOptions(
         Path replayFile,
         Double replaySpeed,
         boolean replayKeepsOriginalTimestamps,
+        Duration backfill,
         Duration progressInterval) {
 
     public enum Mode {
@@ -88,6 +89,19 @@ public record ProducerOptions(
                     scenario.label(),
                     "needs a target rate: incidents are timed on the" + " rate schedule, and --rate 0 has none");
         }
+        Duration backfill = s.optionalDuration(BACKFILL);
+        if (backfill != null) {
+            if (mode != Mode.SIMULATE) {
+                throw Settings.invalid(BACKFILL, s.string(BACKFILL), "only simulates (not with --mode replay)");
+            }
+            if (backfill.isZero() || backfill.compareTo(Duration.ofDays(400)) > 0) {
+                throw Settings.invalid(BACKFILL, s.string(BACKFILL), "must be between 1ms and 400d");
+            }
+            if (rate == 0) {
+                throw Settings.invalid(
+                        BACKFILL, s.string(BACKFILL), "needs a target rate: history is simulated at --rate");
+            }
+        }
         Duration duration = s.optionalDuration(DURATION);
         if (duration != null && duration.isZero()) {
             throw Settings.invalid(DURATION, s.string(DURATION), "must be positive");
@@ -105,6 +119,7 @@ public record ProducerOptions(
                 replayFile,
                 replaySpeed,
                 s.choice(REPLAY_TIMESTAMPS, List.of("now", "original")).equals("original"),
+                backfill,
                 s.duration(PROGRESS));
     }
 }

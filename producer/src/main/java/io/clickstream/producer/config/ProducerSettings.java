@@ -63,6 +63,12 @@ public final class ProducerSettings {
             "REPLAY_TIMESTAMPS",
             "now",
             "replay: now (stamp events when sent) | original (keep the file's times)");
+    public static final Setting BACKFILL = Setting.of(
+            "--backfill",
+            "PRODUCER_BACKFILL",
+            null,
+            "simulate: this much history before now (e.g. 90m, 7d) at --rate, stamped in the past and sent as"
+                    + " fast as possible, then exit; incidents are timed from its start");
     public static final Setting PROGRESS =
             Setting.of("--progress-interval", "PRODUCER_PROGRESS_INTERVAL", "5s", "how often to print a progress line");
 
@@ -85,6 +91,7 @@ public final class ProducerSettings {
             SCENARIO_END,
             DROP_FACTOR,
             SEGMENT,
+            BACKFILL,
             REPLAY_FILE,
             REPLAY_SPEED,
             REPLAY_TIMESTAMPS,
