@@ -35,25 +35,38 @@ class AlertRulesIT {
             Instant start,
             long stepMillis,
             long storedAfterMillis) {
+        insert(ch, db, type, count, start, stepMillis, storedAfterMillis, "mobile/Chrome/Android");
+    }
+
+    /** As above, for shoppers of one segment, {@code device/browser/os}. */
+    private static void insert(
+            ClickHouseService ch,
+            String db,
+            String type,
+            int count,
+            Instant start,
+            long stepMillis,
+            long storedAfterMillis,
+            String segment) {
+        String[] s = segment.split("/");
         String time =
                 "addMilliseconds(fromUnixTimestamp64Milli(" + start.toEpochMilli() + "), number * " + stepMillis + ")";
         ch.execute("INSERT INTO " + db + ".events (event_id, event_type, user_id, product_id, price, timestamp,"
                 + " session_id, category, device, browser, os, kafka_topic, kafka_partition, kafka_offset, ingested_at)"
                 + " SELECT generateUUIDv4(), '" + type + "', concat('user_', toString(number % 50)), 'prod_1', 9.99, "
                 + time + ","
-                + " 's', 'c', 'mobile', 'Chrome', 'Android', 'alert-test', 0, number, addMilliseconds(" + time + ", "
+                + " 's', 'c', '" + s[0] + "', '" + s[1] + "', '" + s[2] + "', 'alert-test', 0, number, addMilliseconds("
+                + time + ", "
                 + storedAfterMillis + ") FROM numbers(" + count + ")");
     }
 
-    /** Evaluates a rule as Grafana would at {@code TO}: query, last value, threshold. */
+    /** Whether a rule's condition holds at {@code TO}, evaluated as Grafana would. */
     private static boolean fires(ClickHouseService ch, String db, String uid) {
-        Provisioning.AlertRule rule = RULES.get(uid);
-        String sql =
-                GrafanaMacros.expand(rule.sql(), TO.minusSeconds(3900), TO, 60).replace("clickstream.", db + ".");
-        List<Map<String, String>> rows = ch.queryRows(sql);
-        assertEquals(1, rows.size(), rule.title() + " returns one row");
-        double value = Double.parseDouble(rows.get(0).values().iterator().next());
-        return rule.fires(value);
+        return fires(ch, db, uid, TO);
+    }
+
+    private static boolean fires(ClickHouseService ch, String db, String uid, Instant at) {
+        return AlertEvaluation.conditionHolds(ch, db, RULES.get(uid), at);
     }
 
     private static String freshDatabase(ClickHouseService ch) {
@@ -61,9 +74,13 @@ class AlertRulesIT {
     }
 
     @Test
-    void theThreeRulesAreProvisioned() {
+    void theFourRulesAreProvisioned() {
         assertEquals(
-                List.of("clickstream-checkout-broken", "clickstream-stale-data", "clickstream-traffic-drop"),
+                List.of(
+                        "clickstream-checkout-broken",
+                        "clickstream-segment-conversion",
+                        "clickstream-stale-data",
+                        "clickstream-traffic-drop"),
                 RULES.keySet().stream().sorted().toList());
     }
 
@@ -107,13 +124,13 @@ class AlertRulesIT {
         Instant now = Instant.now();
         String stale = freshDatabase(ch);
         insert(ch, stale, "page_view", 10, now.minusSeconds(130), 1000); // newest 121 s old
-        assertTrue(fires(ch, stale, "clickstream-stale-data"));
+        assertTrue(fires(ch, stale, "clickstream-stale-data", now));
 
         String fresh = freshDatabase(ch);
         insert(ch, fresh, "page_view", 10, now.minusSeconds(10), 500); // newest 5.5 s old
-        assertTrue(!fires(ch, fresh, "clickstream-stale-data"));
+        assertTrue(!fires(ch, fresh, "clickstream-stale-data", now));
 
-        assertTrue(fires(ch, freshDatabase(ch), "clickstream-stale-data"), "nothing at all is stale too");
+        assertTrue(fires(ch, freshDatabase(ch), "clickstream-stale-data", now), "nothing at all is stale too");
 
         // A pipeline that stalled 2 minutes ago after storing one event stamped a day ahead
         // (a client with a wrong clock): the freshest event time is in the future, the freshest
@@ -128,6 +145,62 @@ class AlertRulesIT {
                 now.plus(Duration.ofDays(1)),
                 1000,
                 -Duration.ofDays(1).plusSeconds(120).toMillis());
-        assertTrue(fires(ch, stalled, "clickstream-stale-data"), "an event stamped ahead hides nothing");
+        assertTrue(fires(ch, stalled, "clickstream-stale-data", now), "an event stamped ahead hides nothing");
+    }
+
+    /** Four kinds of shopper, each converting 30% of carts in the baseline hour (10:45–11:45). */
+    private static final String[] SHOPPERS = {
+        "mobile/Safari/iOS", "mobile/Chrome/iOS", "mobile/Chrome/Android", "desktop/Chrome/Windows"
+    };
+
+    /** A database with the baseline hour, and the last 15 minutes with {@code recentPurchases} per kind of shopper. */
+    private static String segments(ClickHouseService ch, int[] recentCarts, int[] recentPurchases) {
+        String db = freshDatabase(ch);
+        for (int i = 0; i < SHOPPERS.length; i++) {
+            insert(ch, db, "add_to_cart", 120, TO.minusSeconds(4490), 30_000, 0, SHOPPERS[i]);
+            insert(ch, db, "purchase", 36, TO.minusSeconds(4480), 100_000, 0, SHOPPERS[i]);
+            insert(ch, db, "add_to_cart", recentCarts[i], TO.minusSeconds(890), 14_000, 0, SHOPPERS[i]);
+            insert(ch, db, "purchase", recentPurchases[i], TO.minusSeconds(880), 45_000, 0, SHOPPERS[i]);
+        }
+        return db;
+    }
+
+    /** The segments whose instance meets the threshold at {@code TO}. */
+    private static List<String> collapsed(ClickHouseService ch, String db) {
+        Provisioning.AlertRule rule = RULES.get("clickstream-segment-conversion");
+        return AlertEvaluation.values(ch, db, rule, TO).entrySet().stream()
+                .filter(e -> rule.fires(e.getValue()))
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    @Test
+    void segmentConversionNamesTheOneSegmentThatStoppedBuyingWhileTheOthersHold(ClickHouseService ch) {
+        String healthy = segments(ch, new int[] {60, 60, 60, 60}, new int[] {18, 18, 18, 18});
+        Map<String, Double> values =
+                AlertEvaluation.values(ch, healthy, RULES.get("clickstream-segment-conversion"), TO);
+        assertEquals(7, values.size(), "one instance per device (2), browser (2) and os (3) seen: " + values);
+        assertEquals(1.0, values.get("segment=browser=Safari"), 1e-9, "18/60 over 36/120");
+        assertEquals(List.of(), collapsed(ch, healthy));
+
+        // Safari shoppers stop buying: Safari's ratio is 0; iOS (half Safari) falls to 0.5 and
+        // mobile to 0.67, both above the 0.3 threshold; the other shoppers hold.
+        String safariBroken = segments(ch, new int[] {60, 60, 60, 60}, new int[] {0, 18, 18, 18});
+        Map<String, Double> broken =
+                AlertEvaluation.values(ch, safariBroken, RULES.get("clickstream-segment-conversion"), TO);
+        assertEquals(0.0, broken.get("segment=browser=Safari"), 1e-9);
+        assertEquals(0.5, broken.get("segment=os=iOS"), 1e-9, "18/120 over 72/240");
+        assertEquals(2.0 / 3, broken.get("segment=device=mobile"), 1e-9, "36/180 over 108/360");
+        assertEquals(List.of("segment=browser=Safari"), collapsed(ch, safariBroken));
+    }
+
+    @Test
+    void segmentConversionLeavesACheckoutBrokenForEveryoneToThatAlert(ClickHouseService ch) {
+        String everyone = segments(ch, new int[] {60, 60, 60, 60}, new int[] {0, 0, 0, 0});
+        assertEquals(List.of(), collapsed(ch, everyone), "no segment held: not a segment's problem");
+        assertTrue(fires(ch, everyone, "clickstream-checkout-broken"), "that one fires instead");
+
+        String quiet = segments(ch, new int[] {40, 60, 60, 60}, new int[] {0, 18, 18, 18});
+        assertEquals(List.of(), collapsed(ch, quiet), "40 carts in 15 minutes are too few to judge");
     }
 }

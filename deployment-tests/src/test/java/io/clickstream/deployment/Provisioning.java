@@ -7,6 +7,7 @@ import io.clickstream.testsupport.RepositoryLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,8 +51,20 @@ final class Provisioning {
         return queries;
     }
 
-    /** An alert rule: its query and the threshold that decides whether it fires. */
-    record AlertRule(String uid, String title, String sql, String comparison, double threshold) {
+    /**
+     * An alert rule: its query, the range Grafana gives it, the threshold that decides whether an
+     * instance fires, how long the condition must hold ({@code for}) and how often the group is
+     * evaluated.
+     */
+    record AlertRule(
+            String uid,
+            String title,
+            String sql,
+            Duration range,
+            String comparison,
+            double threshold,
+            Duration pendingFor,
+            Duration interval) {
         boolean fires(double value) {
             return comparison.equals("gt") ? value > threshold : value < threshold;
         }
@@ -60,13 +73,16 @@ final class Provisioning {
     static List<AlertRule> alertRules() {
         List<AlertRule> rules = new ArrayList<>();
         for (JsonNode group : yaml(ALERTS).get("groups")) {
+            Duration interval = duration(group.get("interval").asText());
             for (JsonNode rule : group.get("rules")) {
                 String sql = null;
+                long rangeSeconds = 0;
                 JsonNode evaluator = null;
                 for (JsonNode step : rule.get("data")) {
                     JsonNode model = step.get("model");
                     if (model.has("rawSql")) {
                         sql = model.get("rawSql").asText();
+                        rangeSeconds = step.get("relativeTimeRange").get("from").asLong();
                     }
                     if ("threshold".equals(model.path("type").asText())
                             && step.get("refId")
@@ -79,10 +95,31 @@ final class Provisioning {
                         rule.get("uid").asText(),
                         rule.get("title").asText(),
                         sql,
+                        Duration.ofSeconds(rangeSeconds),
                         evaluator.get("type").asText(),
-                        evaluator.get("params").get(0).asDouble()));
+                        evaluator.get("params").get(0).asDouble(),
+                        duration(rule.path("for").asText("0s")),
+                        interval));
             }
         }
         return rules;
+    }
+
+    /** Grafana's durations as provisioning files write them: {@code 30s}, {@code 1m}, {@code 2h}. */
+    static Duration duration(String text) {
+        long amount = Long.parseLong(text.substring(0, text.length() - 1));
+        return switch (text.charAt(text.length() - 1)) {
+            case 's' -> Duration.ofSeconds(amount);
+            case 'm' -> Duration.ofMinutes(amount);
+            case 'h' -> Duration.ofHours(amount);
+            default -> throw new IllegalArgumentException("not a Grafana duration: " + text);
+        };
+    }
+
+    static AlertRule alertRule(String uid) {
+        return alertRules().stream()
+                .filter(r -> r.uid().equals(uid))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no alert rule " + uid));
     }
 }
