@@ -35,10 +35,10 @@ class SchemaCheckIT {
             SchemaInstaller.check(pool, database);
         }
         assertEquals(
-                6,
+                8,
                 ch.queryLong("SELECT count() FROM system.tables WHERE database = '" + database
                         + "' AND engine LIKE '%MergeTree'"),
-                "events, the three rollups, dead_letters and dead_letter_replays");
+                "events, the three rollups, dead_letters, dead_letter_replays, sessions and category_day");
     }
 
     @Test

@@ -138,7 +138,9 @@ class DashboardQueriesIT {
                         "Ingest latency (stored - event time)",
                         "Checkout by segment",
                         "Dead letters per minute by reason class",
-                        "Latest dead letters"),
+                        "Latest dead letters",
+                        "Sessions: bounce, cart abandonment, order value", // SessionsIT
+                        "Funnel by segment (sessions)"), // SessionsIT
                 new ArrayList<>(panels.keySet()));
     }
 

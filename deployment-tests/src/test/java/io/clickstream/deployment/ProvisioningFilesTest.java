@@ -50,7 +50,7 @@ class ProvisioningFilesTest {
                 assertFalse(target.get("rawSql").asText().isBlank(), title);
             }
         }
-        assertEquals(14, ids.size());
+        assertEquals(16, ids.size());
     }
 
     @Test
@@ -104,7 +104,7 @@ class ProvisioningFilesTest {
                         rule.get("title") + " condition refers to a step");
             }
         }
-        assertEquals(3, rules);
+        assertEquals(4, rules);
     }
 
     @Test

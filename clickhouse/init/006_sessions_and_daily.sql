@@ -1,0 +1,93 @@
+-- Sessions and daily KPIs per category, maintained by materialized views on every insert into
+-- events, like the per-minute rollups (003). Kept {{ROLLUP_RETENTION_DAYS}} days.
+--
+-- sessions: one row per session and day *per insert block* until background merges combine
+-- them; a session's events may arrive in many inserts, late, or across midnight. Always read
+-- with GROUP BY session_id: sum() the counts, min(started_at)/max(ended_at), any() the user and
+-- segment, argMinMerge(entry_product), windowFunnelMerge(1800000)(funnel). Filter on day first
+-- (it leads the ORDER BY), then on the merged start:
+--   WHERE day BETWEEN toDate(from) - 1 AND toDate(to) GROUP BY session_id HAVING started_at ...
+-- funnel is an ordered-funnel state over page_view → add_to_cart → purchase within 30 minutes
+-- (the session timeout) on millisecond timestamps: windowFunnelMerge gives 0..3, the furthest
+-- step reached in order.
+CREATE TABLE IF NOT EXISTS clickstream.sessions
+(
+    day           Date,
+    session_id    String,
+    user_id       SimpleAggregateFunction(any, String),
+    started_at    SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
+    ended_at      SimpleAggregateFunction(max, DateTime64(3, 'UTC')),
+    events        SimpleAggregateFunction(sum, UInt64),
+    page_views    SimpleAggregateFunction(sum, UInt64),
+    carts         SimpleAggregateFunction(sum, UInt64),
+    purchases     SimpleAggregateFunction(sum, UInt64),
+    revenue       SimpleAggregateFunction(sum, Decimal(38, 2)),
+    cart_value    SimpleAggregateFunction(sum, Decimal(38, 2)),
+    entry_product AggregateFunction(argMin, String, DateTime64(3, 'UTC')),
+    device        SimpleAggregateFunction(any, LowCardinality(String)),
+    browser       SimpleAggregateFunction(any, LowCardinality(String)),
+    os            SimpleAggregateFunction(any, LowCardinality(String)),
+    funnel        AggregateFunction(windowFunnel(1800000), UInt64, UInt8, UInt8, UInt8)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(day)
+ORDER BY (day, session_id)
+TTL day + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
+SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.sessions_mv TO clickstream.sessions AS
+SELECT
+    toDate(timestamp) AS day,
+    session_id,
+    any(user_id) AS user_id,
+    min(timestamp) AS started_at,
+    max(timestamp) AS ended_at,
+    count() AS events,
+    countIf(event_type = 'page_view') AS page_views,
+    countIf(event_type = 'add_to_cart') AS carts,
+    countIf(event_type = 'purchase') AS purchases,
+    sumIf(toDecimal128(price, 2), event_type = 'purchase') AS revenue,
+    sumIf(toDecimal128(price, 2), event_type = 'add_to_cart') AS cart_value,
+    argMinState(product_id, timestamp) AS entry_product,
+    any(device) AS device,
+    any(browser) AS browser,
+    any(os) AS os,
+    windowFunnelState(1800000)(
+        toUInt64(toUnixTimestamp64Milli(timestamp)),
+        event_type = 'page_view',
+        event_type = 'add_to_cart',
+        event_type = 'purchase') AS funnel
+FROM clickstream.events
+WHERE session_id != ''
+GROUP BY day, session_id;
+
+-- Daily KPIs per product category: events, revenue, distinct users and sessions per event
+-- type. 90 days are a few thousand rows: the trends dashboard reads this, never the raw table.
+-- Read with sum() and uniqMerge() and GROUP BY.
+CREATE TABLE IF NOT EXISTS clickstream.category_day
+(
+    day        Date,
+    category   LowCardinality(String),
+    event_type Enum8('page_view' = 1, 'add_to_cart' = 2, 'remove_from_cart' = 3, 'purchase' = 4),
+    events     SimpleAggregateFunction(sum, UInt64),
+    revenue    SimpleAggregateFunction(sum, Decimal(38, 2)),
+    users      AggregateFunction(uniq, String),
+    sessions   AggregateFunction(uniq, String)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(day)
+ORDER BY (day, category, event_type)
+TTL day + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
+SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.category_day_mv TO clickstream.category_day AS
+SELECT
+    toDate(timestamp) AS day,
+    category,
+    event_type,
+    count() AS events,
+    sum(toDecimal128(price, 2)) AS revenue,
+    uniqState(user_id) AS users,
+    uniqState(session_id) AS sessions
+FROM clickstream.events
+GROUP BY day, category, event_type;

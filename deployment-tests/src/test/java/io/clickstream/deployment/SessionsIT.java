@@ -1,0 +1,207 @@
+package io.clickstream.deployment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clickstream.model.ClickEvent;
+import io.clickstream.producer.simulation.BackfillSource;
+import io.clickstream.producer.simulation.SimulationOptions;
+import io.clickstream.testsupport.ClickHouseService;
+import io.clickstream.testsupport.RealServices;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The sessions rollup and the two session panels of the live dashboard, against sessions
+ * computed directly from the raw events ({@link SessionModel}): first on a hand-counted
+ * fixture, then on simulated traffic stored in hundreds of small inserts in shuffled order, so
+ * nearly every session arrives in pieces and late.
+ */
+@ExtendWith(RealServices.class)
+class SessionsIT {
+    private static final String SUMMARY = "Sessions: bounce, cart abandonment, order value";
+    private static final String FUNNEL = "Funnel by segment (sessions)";
+    private static final String SAFARI = "mobile/Safari/iOS";
+    private static final String CHROME = "desktop/Chrome/Windows";
+
+    private static List<Map<String, String>> panel(
+            ClickHouseService ch, String db, String title, Instant from, Instant to) {
+        String sql = Provisioning.panelQueries().get(title);
+        assertTrue(sql != null, "no panel " + title);
+        return ch.queryRows(GrafanaMacros.expand(sql, from, to, 60).replace("clickstream.", db + "."));
+    }
+
+    private static FixtureEvent event(
+            String session, String type, String product, String price, String time, String segment) {
+        String[] s = segment.split("/");
+        Instant at = Instant.parse("2026-11-25T" + time + "Z");
+        return new FixtureEvent(
+                type,
+                "user_" + session,
+                session,
+                product,
+                "cat",
+                new BigDecimal(price),
+                at,
+                at.plusSeconds(1),
+                s[0],
+                s[2],
+                s[1]);
+    }
+
+    /** Every event in an insert of its own, in an order that stores some after events that followed them. */
+    private static void insertOneByOne(ClickHouseService ch, String db, List<FixtureEvent> events, long seed) {
+        List<FixtureEvent> shuffled = new ArrayList<>(events);
+        Collections.shuffle(shuffled, new Random(seed));
+        for (FixtureEvent e : shuffled) {
+            ch.execute(FixtureEvent.insertInto(db, List.of(e)));
+        }
+    }
+
+    private static void assertNumber(Double expected, String actual, double tolerance, String what) {
+        if (expected == null) {
+            assertTrue(actual == null || actual.equals("\\N") || actual.isEmpty(), what + ": " + actual);
+            return;
+        }
+        assertEquals(expected, Double.parseDouble(actual), tolerance, what);
+    }
+
+    private static void assertSummary(SessionModel.Summary expected, Map<String, String> row) {
+        assertEquals(Long.toString(expected.sessions()), row.get("sessions"), "sessions");
+        assertNumber(expected.bounceRatePct(), row.get("bounce_rate_pct"), 0.051, "bounce rate");
+        assertNumber(expected.abandonmentPct(), row.get("cart_abandonment_pct"), 0.051, "cart abandonment");
+        assertEquals(
+                0,
+                expected.abandonedValue().compareTo(new BigDecimal(row.get("abandoned_cart_value"))),
+                "abandoned value " + row);
+        assertNumber(expected.aov(), row.get("average_order_value"), 0.0051, "average order value");
+    }
+
+    private static Map<String, long[]> funnelRows(List<Map<String, String>> rows) {
+        Map<String, long[]> bySegment = new TreeMap<>();
+        for (Map<String, String> r : rows) {
+            bySegment.put(r.get("device") + "/" + r.get("browser") + "/" + r.get("os"), new long[] {
+                Long.parseLong(r.get("viewed")), Long.parseLong(r.get("carted")), Long.parseLong(r.get("purchased"))
+            });
+        }
+        return bySegment;
+    }
+
+    private static void assertFunnel(Map<String, long[]> expected, Map<String, long[]> actual) {
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((segment, counts) -> assertEquals(
+                List.of(counts[0], counts[1], counts[2]),
+                List.of(actual.get(segment)[0], actual.get(segment)[1], actual.get(segment)[2]),
+                segment + ": viewed, carted, purchased"));
+    }
+
+    @Test
+    void handCountedSessionsArrivingOneEventPerInsertInShuffledOrder(ClickHouseService ch) {
+        List<FixtureEvent> events = List.of(
+                // s1: view, cart, purchase of 40.00: the whole funnel
+                event("s1", "page_view", "p1", "40.00", "10:01:00", SAFARI),
+                event("s1", "add_to_cart", "p1", "40.00", "10:01:30", SAFARI),
+                event("s1", "purchase", "p1", "40.00", "10:02:00", SAFARI),
+                // s2: one page view: a bounce
+                event("s2", "page_view", "p2", "5.00", "10:03:00", SAFARI),
+                // s3: two views and a cart of 25.00, no purchase: abandoned
+                event("s3", "page_view", "p2", "25.00", "10:04:00", CHROME),
+                event("s3", "page_view", "p2", "25.00", "10:04:30", CHROME),
+                event("s3", "add_to_cart", "p2", "25.00", "10:05:00", CHROME),
+                // s4: two carts (10 + 15), one purchase of 10.00: not abandoned
+                event("s4", "page_view", "p3", "10.00", "10:06:00", CHROME),
+                event("s4", "add_to_cart", "p3", "10.00", "10:06:20", CHROME),
+                event("s4", "add_to_cart", "p4", "15.00", "10:06:40", CHROME),
+                event("s4", "purchase", "p3", "10.00", "10:07:00", CHROME),
+                // s5: a cart and a purchase of 30.00 without a page view: funnel level 0
+                event("s5", "add_to_cart", "p5", "30.00", "10:08:00", CHROME),
+                event("s5", "purchase", "p5", "30.00", "10:08:30", CHROME),
+                // s6: a view, then a cart of 12.00 41 minutes later (outside the funnel window): level 1, abandoned
+                event("s6", "page_view", "p6", "12.00", "10:09:00", SAFARI),
+                event("s6", "add_to_cart", "p6", "12.00", "10:50:00", SAFARI),
+                // s7: started before the range: not counted
+                event("s7", "page_view", "p7", "9.00", "09:55:00", SAFARI),
+                event("s7", "purchase", "p7", "9.00", "10:01:00", SAFARI));
+        String db = Schema.apply(ch, "sessions_" + Long.toHexString(System.nanoTime()));
+        insertOneByOne(ch, db, events, 1);
+        Instant from = Instant.parse("2026-11-25T10:00:00Z");
+        Instant to = Instant.parse("2026-11-25T10:15:00Z");
+
+        Map<String, String> summary = panel(ch, db, SUMMARY, from, to).get(0);
+        // hand count: sessions s1..s6; bounce s2 (1/6); carts in s1, s3, s4, s5, s6, abandoned s3 and
+        // s6 (2/5) holding 25 + 12; revenue 40 + 10 + 30 over 3 purchases
+        assertEquals("6", summary.get("sessions"));
+        assertEquals("16.7", summary.get("bounce_rate_pct"));
+        assertEquals("40", summary.get("cart_abandonment_pct"));
+        assertEquals(0, new BigDecimal("37.00").compareTo(new BigDecimal(summary.get("abandoned_cart_value"))));
+        assertEquals("26.67", summary.get("average_order_value"));
+        assertSummary(SessionModel.summary(SessionModel.startedIn(SessionModel.sessions(events), from, to)), summary);
+
+        Map<String, long[]> funnel = funnelRows(panel(ch, db, FUNNEL, from, to));
+        // Safari: s1 (3), s2 (1), s6 (1); Chrome: s3 (2), s4 (3), s5 (0)
+        assertFunnel(Map.of(SAFARI, new long[] {3, 1, 1}, CHROME, new long[] {2, 2, 1}), funnel);
+        List<Map<String, String>> rows = panel(ch, db, FUNNEL, from, to);
+        Map<String, String> chrome = rows.stream()
+                .filter(r -> r.get("browser").equals("Chrome"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("100", chrome.get("view_to_cart_pct"));
+        assertEquals("50", chrome.get("cart_to_purchase_pct"));
+        assertEquals(
+                7,
+                ch.queryLong("SELECT count() FROM (SELECT session_id FROM " + db + ".sessions GROUP BY session_id)"),
+                "s1 to s7, each once however many inserts it came in");
+    }
+
+    @Test
+    void simulatedTrafficInHundredsOfShuffledInsertsMatchesTheRawEvents(ClickHouseService ch) {
+        Instant end = Instant.parse("2026-11-25T12:00:00Z");
+        BackfillSource source = new BackfillSource(SimulationOptions.defaults(21), 40, Duration.ofMinutes(20), end);
+        List<FixtureEvent> events = new ArrayList<>();
+        while (source.nextDueNanos() >= 0) {
+            ClickEvent e = source.take(end);
+            events.add(new FixtureEvent(
+                    e.eventType().wireName(),
+                    e.userId(),
+                    e.sessionId(),
+                    e.productId(),
+                    e.category(),
+                    e.price(),
+                    e.timestamp(),
+                    e.timestamp().plusSeconds(1),
+                    e.device(),
+                    e.os(),
+                    e.browser()));
+        }
+        String db = Schema.apply(ch, "sessions_sim_" + Long.toHexString(System.nanoTime()));
+        List<FixtureEvent> shuffled = new ArrayList<>(events);
+        Collections.shuffle(shuffled, new Random(22));
+        int inserts = 0;
+        for (int i = 0; i < shuffled.size(); i += 200, inserts++) {
+            ch.execute(FixtureEvent.insertInto(db, shuffled.subList(i, Math.min(i + 200, shuffled.size()))));
+        }
+        Map<String, SessionModel.Session> sessions = SessionModel.sessions(events);
+        for (Instant[] range : new Instant[][] {
+            {end.minus(Duration.ofMinutes(20)), end},
+            {end.minus(Duration.ofMinutes(15)), end.minus(Duration.ofMinutes(5))}
+        }) {
+            List<SessionModel.Session> started = SessionModel.startedIn(sessions, range[0], range[1]);
+            assertSummary(
+                    SessionModel.summary(started),
+                    panel(ch, db, SUMMARY, range[0], range[1]).get(0));
+            assertFunnel(SessionModel.funnelBySegment(started), funnelRows(panel(ch, db, FUNNEL, range[0], range[1])));
+        }
+        System.out.printf(
+                "[SessionsIT] %,d simulated events in %d shuffled inserts: %,d sessions, rollup and raw agree%n",
+                events.size(), inserts, sessions.size());
+    }
+}
