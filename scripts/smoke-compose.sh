@@ -69,11 +69,20 @@ until (( $(clickhouse "SELECT count() FROM clickstream.events") > 0 )); do
     (( SECONDS < deadline )) || { echo "smoke: no event stored within 120 s" >&2; exit 1; }
     sleep 3
 done
+# One poison record, so the dead-letter panels have a row to show (and the DLQ path runs for real).
+"${compose[@]}" exec -T kafka /opt/kafka/bin/kafka-console-producer.sh \
+    --bootstrap-server localhost:29092 --topic clickstream.events <<< 'smoke: not an event'
 sleep 10  # a few more batches, so the five-minute panels have data
 echo "smoke: $(clickhouse "SELECT count() FROM clickstream.events") events stored"
+deadline=$((SECONDS + 60))
+until (( $(clickhouse "SELECT count() FROM clickstream.dead_letters") > 0 )); do
+    (( SECONDS < deadline )) || { echo "smoke: the poison record reached no dead_letters row within 60 s" >&2; exit 1; }
+    sleep 3
+done
 
 admin_password="$("${compose[@]}" exec -T grafana cat /run/clickstream-secrets/grafana_admin)"
-GRAFANA="$grafana" GRAFANA_AUTH="admin:$admin_password" python3 - grafana/dashboards/clickstream-live.json <<'PYTHON'
+GRAFANA="$grafana" GRAFANA_AUTH="admin:$admin_password" python3 - grafana/dashboards/clickstream-live.json \
+    grafana/dashboards/clickstream-trends.json <<'PYTHON'
 import base64, json, os, sys, time, urllib.request
 
 grafana, auth = os.environ["GRAFANA"], os.environ["GRAFANA_AUTH"]
@@ -87,13 +96,14 @@ def call(method, path, body=None):
         return json.loads(response.read())
 
 failures = []
-dashboard = json.load(open(sys.argv[1]))
-for panel in dashboard["panels"]:
+panels = [(json.load(open(path)), panel) for path in sys.argv[1:] for panel in json.load(open(path))["panels"]]
+for dashboard, panel in panels:
     for target in panel.get("targets", []):
         query = dict(target)
         query["datasource"] = target["datasource"]
         try:
-            answer = call("POST", "/api/ds/query", {"queries": [query], "from": "now-15m", "to": "now"})
+            answer = call("POST", "/api/ds/query",
+                          {"queries": [query], "from": dashboard["time"]["from"], "to": dashboard["time"]["to"]})
         except Exception as error:  # an HTTP error status: the body says why
             body = getattr(error, "read", lambda: b"")().decode(errors="replace")
             failures.append(f"panel '{panel['title']}': {error} {body[:300]}")

@@ -18,6 +18,7 @@ final class Provisioning {
     static final ObjectMapper JSON = new ObjectMapper();
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final Path DASHBOARD = RepositoryLayout.resolve("grafana/dashboards/clickstream-live.json");
+    static final Path TRENDS = RepositoryLayout.resolve("grafana/dashboards/clickstream-trends.json");
     static final Path DATASOURCE = RepositoryLayout.resolve("grafana/provisioning/datasources/clickhouse.yaml");
     static final Path DASHBOARD_PROVIDER = RepositoryLayout.resolve("grafana/provisioning/dashboards/clickstream.yaml");
     static final Path ALERTS = RepositoryLayout.resolve("grafana/provisioning/alerting/clickstream-alerts.yaml");
@@ -26,6 +27,10 @@ final class Provisioning {
 
     static JsonNode dashboard() {
         return read(JSON, DASHBOARD);
+    }
+
+    static JsonNode trends() {
+        return read(JSON, TRENDS);
     }
 
     static JsonNode yaml(Path file) {
@@ -42,8 +47,17 @@ final class Provisioning {
 
     /** Panel title → its SQL, in dashboard order (every panel here has one query). */
     static Map<String, String> panelQueries() {
+        return panelQueries(dashboard());
+    }
+
+    /** The trends dashboard's panels: title → SQL. */
+    static Map<String, String> trendsPanelQueries() {
+        return panelQueries(trends());
+    }
+
+    private static Map<String, String> panelQueries(JsonNode dashboard) {
         Map<String, String> queries = new LinkedHashMap<>();
-        for (JsonNode panel : dashboard().get("panels")) {
+        for (JsonNode panel : dashboard.get("panels")) {
             for (JsonNode target : panel.get("targets")) {
                 queries.put(panel.get("title").asText(), target.get("rawSql").asText());
             }

@@ -37,6 +37,24 @@ class ProvisioningFilesTest {
         assertEquals("Clickstream \u2014 live", dashboard.get("title").asText());
         assertEquals("5s", dashboard.get("refresh").asText());
         assertEquals("now-15m", dashboard.get("time").get("from").asText());
+        assertEquals(16, panelsUseTheDataSourceAndFitTheGrid(dashboard));
+    }
+
+    @Test
+    void trendsDashboardReadsRollupsOnlyOverWeeks() {
+        JsonNode trends = Provisioning.trends();
+        assertEquals("clickstream-trends", trends.get("uid").asText());
+        assertEquals("Clickstream \u2014 trends", trends.get("title").asText());
+        assertEquals("now-30d", trends.get("time").get("from").asText());
+        assertEquals(7, panelsUseTheDataSourceAndFitTheGrid(trends));
+        Provisioning.trendsPanelQueries()
+                .forEach((title, sql) -> assertFalse(
+                        sql.contains("clickstream.events\n") || sql.contains("clickstream.events "),
+                        title + " reads a rollup, never the raw events"));
+    }
+
+    /** @return the number of panels */
+    private int panelsUseTheDataSourceAndFitTheGrid(JsonNode dashboard) {
         Set<Integer> ids = new HashSet<>();
         for (JsonNode panel : dashboard.get("panels")) {
             String title = panel.get("title").asText();
@@ -50,7 +68,7 @@ class ProvisioningFilesTest {
                 assertFalse(target.get("rawSql").asText().isBlank(), title);
             }
         }
-        assertEquals(16, ids.size());
+        return ids.size();
     }
 
     @Test

@@ -1,0 +1,256 @@
+package io.clickstream.deployment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clickstream.testsupport.ClickHouseService;
+import io.clickstream.testsupport.RealServices;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every panel of the trends dashboard, as Grafana would run it, over four days of fixture
+ * events (stored in one insert per day, the rollups filled by the views), against the same
+ * figures computed here from the fixture rows. The range is the middle two days: the first and
+ * last day must not be counted.
+ */
+@ExtendWith(RealServices.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TrendsQueriesIT {
+    private static final Instant FROM = Instant.parse("2026-11-21T00:00:00Z");
+    private static final Instant TO = Instant.parse("2026-11-22T23:59:59Z");
+    private static final String[] CATEGORIES = {"apparel", "electronics", "toys"};
+    private static final String[] BROWSERS = {"Chrome", "Safari"};
+
+    private final List<FixtureEvent> events = fixture();
+    private ClickHouseService ch;
+    private String db;
+
+    /**
+     * Days 20–23 November; per day d (0–3) and category c (0–2): 10 + 5c + d page views, 3 + c
+     * adds to cart, 1 + (d + c) mod 2 purchases at 10(c + 1) + d dollars; events every 7 hours
+     * and some minutes, sessions s_d_c_(i mod 4), users u_(i mod 5), browsers alternating.
+     */
+    private static List<FixtureEvent> fixture() {
+        List<FixtureEvent> events = new ArrayList<>();
+        for (int d = 0; d < 4; d++) {
+            Instant day = Instant.parse("2026-11-20T00:00:00Z").plus(d, ChronoUnit.DAYS);
+            for (int c = 0; c < CATEGORIES.length; c++) {
+                int[] counts = {10 + 5 * c + d, 3 + c, 1 + (d + c) % 2};
+                String[] types = {"page_view", "add_to_cart", "purchase"};
+                for (int t = 0; t < types.length; t++) {
+                    for (int i = 0; i < counts[t]; i++) {
+                        Instant at = day.plus((i * 7L) % 24, ChronoUnit.HOURS).plus(11L * c + t, ChronoUnit.MINUTES);
+                        BigDecimal price = BigDecimal.valueOf(10L * (c + 1) + d).setScale(2);
+                        events.add(new FixtureEvent(
+                                types[t],
+                                "u_" + i % 5,
+                                "s_" + d + "_" + c + "_" + i % 4,
+                                "prod_" + c,
+                                CATEGORIES[c],
+                                price,
+                                at,
+                                at.plusSeconds(1),
+                                "mobile",
+                                "iOS",
+                                BROWSERS[(i + t) % 2]));
+                    }
+                }
+            }
+        }
+        return events;
+    }
+
+    @BeforeAll
+    void load(ClickHouseService clickHouse) {
+        this.ch = clickHouse;
+        this.db = Schema.apply(ch, "trends_" + Long.toHexString(System.nanoTime()));
+        for (int d = 0; d < 4; d++) {
+            Instant day = Instant.parse("2026-11-20T00:00:00Z").plus(d, ChronoUnit.DAYS);
+            List<FixtureEvent> ofDay = events.stream()
+                    .filter(e -> e.timestamp().truncatedTo(ChronoUnit.DAYS).equals(day))
+                    .toList();
+            ch.execute(FixtureEvent.insertInto(db, ofDay));
+        }
+    }
+
+    private List<Map<String, String>> panel(String title) {
+        String sql = Provisioning.trendsPanelQueries().get(title);
+        assertTrue(sql != null, "no trends panel titled '" + title + "'");
+        return ch.queryRows(GrafanaMacros.expand(sql, FROM, TO, 3600).replace("clickstream.", db + "."));
+    }
+
+    private List<FixtureEvent> inRange(Predicate<FixtureEvent> filter) {
+        return events.stream()
+                .filter(e -> !e.timestamp().isBefore(FROM) && !e.timestamp().isAfter(TO))
+                .filter(filter)
+                .toList();
+    }
+
+    private static String day(Instant t) {
+        return t.truncatedTo(ChronoUnit.DAYS).toString().replace("T", " ").replace("Z", "");
+    }
+
+    private static BigDecimal revenue(List<FixtureEvent> purchases) {
+        return purchases.stream().map(FixtureEvent::price).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    @Test
+    void everyPanelIsCoveredHere() {
+        assertEquals(
+                List.of(
+                        "Events per day by type",
+                        "Revenue, orders and order value per day",
+                        "Sessions, shoppers and orders per 100 sessions, per day",
+                        "Events per hour",
+                        "Category KPIs",
+                        "Revenue per day by category",
+                        "Checkout conversion per day by browser"),
+                new ArrayList<>(Provisioning.trendsPanelQueries().keySet()));
+    }
+
+    @Test
+    void eventsPerDayByType() {
+        Map<String, Long> expected = inRange(e -> true).stream()
+                .collect(Collectors.groupingBy(
+                        e -> day(e.timestamp()) + " " + e.type(), TreeMap::new, Collectors.counting()));
+        Map<String, Long> actual = new TreeMap<>();
+        panel("Events per day by type")
+                .forEach(r -> actual.put(r.get("time") + " " + r.get("event_type"), Long.parseLong(r.get("events"))));
+        assertEquals(expected, actual);
+        // hand count for 21 November (d = 1): views 11 + 16 + 21, carts 3 + 4 + 5, purchases 2 + 1 + 2
+        assertEquals(48L, actual.get("2026-11-21 00:00:00 page_view"));
+        assertEquals(5L, actual.get("2026-11-21 00:00:00 purchase"));
+    }
+
+    @Test
+    void revenueOrdersAndOrderValuePerDay() {
+        List<Map<String, String>> rows = panel("Revenue, orders and order value per day");
+        assertEquals(2, rows.size(), "two days in range");
+        for (Map<String, String> row : rows) {
+            List<FixtureEvent> purchases = inRange(
+                    e -> e.type().equals("purchase") && day(e.timestamp()).equals(row.get("time")));
+            assertEquals(0, revenue(purchases).compareTo(new BigDecimal(row.get("revenue"))), row.toString());
+            assertEquals(Integer.toString(purchases.size()), row.get("orders"));
+            assertEquals(
+                    revenue(purchases).doubleValue() / purchases.size(),
+                    Double.parseDouble(row.get("average_order_value")),
+                    0.0051);
+        }
+        // hand count for 21 November: 2 x 11 + 1 x 21 + 2 x 31 = 105 over 5 orders
+        assertEquals(
+                0, new BigDecimal("105").compareTo(new BigDecimal(rows.get(0).get("revenue"))));
+        assertEquals(21.0, Double.parseDouble(rows.get(0).get("average_order_value")), 1e-9);
+    }
+
+    @Test
+    void sessionsShoppersAndOrdersPer100SessionsPerDay() {
+        for (Map<String, String> row : panel("Sessions, shoppers and orders per 100 sessions, per day")) {
+            List<FixtureEvent> ofDay = inRange(e -> day(e.timestamp()).equals(row.get("time")));
+            long sessions =
+                    ofDay.stream().map(FixtureEvent::sessionId).distinct().count();
+            long shoppers = ofDay.stream().map(FixtureEvent::userId).distinct().count();
+            long orders =
+                    ofDay.stream().filter(e -> e.type().equals("purchase")).count();
+            assertEquals(12, sessions, "3 categories x 4 sessions a day");
+            assertEquals(Long.toString(sessions), row.get("sessions"));
+            assertEquals(Long.toString(shoppers), row.get("shoppers"));
+            assertEquals(100.0 * orders / sessions, Double.parseDouble(row.get("orders_per_100_sessions")), 0.0051);
+        }
+    }
+
+    @Test
+    void eventsPerHour() {
+        Map<String, Long> expected = inRange(e -> true).stream()
+                .collect(Collectors.groupingBy(
+                        e -> e.timestamp()
+                                .truncatedTo(ChronoUnit.HOURS)
+                                .toString()
+                                .replace("T", " ")
+                                .replace("Z", ""),
+                        TreeMap::new,
+                        Collectors.counting()));
+        Map<String, Long> actual = new TreeMap<>();
+        panel("Events per hour").forEach(r -> actual.put(r.get("time"), Long.parseLong(r.get("events"))));
+        assertEquals(expected, actual);
+    }
+
+    @Test
+    void categoryKpisOverTheRange() {
+        List<Map<String, String>> rows = panel("Category KPIs");
+        assertEquals(3, rows.size());
+        for (Map<String, String> row : rows) {
+            String category = row.get("category");
+            List<FixtureEvent> of = inRange(e -> e.category().equals(category));
+            long views = of.stream().filter(e -> e.type().equals("page_view")).count();
+            long purchases =
+                    of.stream().filter(e -> e.type().equals("purchase")).count();
+            assertEquals(Long.toString(views), row.get("views"), category);
+            assertEquals(
+                    Long.toString(of.stream()
+                            .filter(e -> e.type().equals("add_to_cart"))
+                            .count()),
+                    row.get("carts"));
+            assertEquals(Long.toString(purchases), row.get("purchases"));
+            assertEquals(
+                    0,
+                    revenue(of.stream().filter(e -> e.type().equals("purchase")).toList())
+                            .compareTo(new BigDecimal(row.get("revenue"))));
+            assertEquals(100.0 * purchases / views, Double.parseDouble(row.get("view_to_purchase_pct")), 0.0051);
+            assertEquals(
+                    Long.toString(of.stream()
+                            .filter(e -> e.type().equals("page_view"))
+                            .map(FixtureEvent::userId)
+                            .distinct()
+                            .count()),
+                    row.get("viewers"));
+        }
+        // ordered by revenue, hand count: toys 2 x 31 + 32 = 94, electronics 21 + 2 x 22 = 65, apparel 2 x 11 + 12 = 34
+        assertEquals(
+                List.of("toys", "electronics", "apparel"),
+                rows.stream().map(r -> r.get("category")).toList());
+    }
+
+    @Test
+    void revenuePerDayByCategory() {
+        Map<String, BigDecimal> actual = new TreeMap<>();
+        panel("Revenue per day by category")
+                .forEach(r -> actual.put(r.get("time") + " " + r.get("category"), new BigDecimal(r.get("revenue"))));
+        assertEquals(6, actual.size(), "2 days x 3 categories");
+        actual.forEach((key, value) -> {
+            String[] k = key.split(" ");
+            List<FixtureEvent> purchases = inRange(e -> e.type().equals("purchase")
+                    && day(e.timestamp()).startsWith(k[0])
+                    && e.category().equals(k[2]));
+            assertEquals(0, revenue(purchases).compareTo(value), key);
+        });
+    }
+
+    @Test
+    void checkoutConversionPerDayByBrowser() {
+        Map<String, String> actual = new TreeMap<>();
+        panel("Checkout conversion per day by browser")
+                .forEach(r -> actual.put(r.get("time") + " " + r.get("browser"), r.get("cart_to_purchase_pct")));
+        assertEquals(4, actual.size(), "2 days x 2 browsers");
+        actual.forEach((key, value) -> {
+            String[] k = key.split(" ");
+            List<FixtureEvent> of = inRange(
+                    e -> day(e.timestamp()).startsWith(k[0]) && e.browser().equals(k[2]));
+            long carts = of.stream().filter(e -> e.type().equals("add_to_cart")).count();
+            long purchases =
+                    of.stream().filter(e -> e.type().equals("purchase")).count();
+            assertEquals(100.0 * purchases / carts, Double.parseDouble(value), 0.051, key);
+        });
+    }
+}
