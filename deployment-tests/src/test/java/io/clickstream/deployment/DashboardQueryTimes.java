@@ -10,12 +10,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Benchmark (run by scripts/dashboard-query-times.sh, not by the test suite): loads N synthetic
- * events spread over the 3 hours before now, then times every dashboard panel's query
- * (macros expanded) over the default 15-minute range and over the whole 3 hours.
- * Prints a Markdown table of median wall-clock milliseconds of 5 runs, client to result.
+ * Benchmark (run by scripts/dashboard-query-times.sh, not by the test suite). Live mode: loads N
+ * synthetic events spread over the 3 hours before now, then times every live dashboard panel's
+ * query (macros expanded) over the default 15-minute range and over the whole 3 hours, and
+ * every alert rule's. Trends mode: loads N events spread over the 90 days before now (the
+ * materialized views fill the rollups the trends dashboard reads) and times every trends panel
+ * over 7, 30 and 90 days. Prints Markdown tables of median wall-clock milliseconds of 5 runs,
+ * client to result.
  *
- * <p>Arguments: ClickHouse HTTP URL, number of events (default 1,000,000).
+ * <p>Arguments: ClickHouse HTTP URL, number of events (default 1,000,000), {@code live} (default)
+ * or {@code trends}.
  */
 public final class DashboardQueryTimes {
     private static final int RUNS = 5;
@@ -25,6 +29,8 @@ public final class DashboardQueryTimes {
     public static void main(String[] args) {
         ClickHouseService ch = ClickHouseService.connect(URI.create(args[0]), "default", "", "");
         long events = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000;
+        boolean trends = args.length > 2 && args[2].equals("trends");
+        long spanSeconds = trends ? 90L * 86_400 : 3L * 3600;
         String db = Schema.apply(ch, "dashboard_bench_" + Long.toHexString(System.nanoTime()));
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         long started = System.nanoTime();
@@ -37,9 +43,11 @@ public final class DashboardQueryTimes {
                 + " concat('user_', toString(rand(2) % 500)), concat('prod_', toString(rand(3) % 1000 + 1)),"
                 + " toDecimal64((rand(4) % 200000) / 100, 2),"
                 + " addMilliseconds(fromUnixTimestamp64Milli("
-                + now.minusSeconds(3 * 3600).toEpochMilli() + "),"
-                + " intDiv(number * 10800000, " + events + ")) AS ts,"
-                + " concat('sess_', toString(rand(5) % 20000)),"
+                + now.minusSeconds(spanSeconds).toEpochMilli() + "),"
+                + " intDiv(number * " + spanSeconds * 1000 + ", " + events + ")) AS ts,"
+                // 500 shoppers active at a time, 10 events per session, each session's events
+                // consecutive in time among the others' (as the simulator's shoppers make them)
+                + " concat('sess_', toString(number % 500 + 500 * intDiv(number, 5000))),"
                 + " ['electronics.smartphone', 'apparel.shoes', 'kids.toys', 'computers.notebook'][rand(6) % 4 + 1],"
                 + " ['mobile', 'desktop', 'tablet'][rand(7) % 3 + 1], ['Chrome', 'Safari', 'Firefox', 'Edge'][rand(8) % 4 + 1],"
                 + " ['Android', 'iOS', 'Windows', 'macOS'][rand(9) % 4 + 1], 'bench', number % 3, number,"
@@ -49,8 +57,8 @@ public final class DashboardQueryTimes {
         ch.execute("INSERT INTO " + db + ".dead_letters (received_at, reason_class, reason, source_topic,"
                 + " source_topic_id, source_partition, source_offset, source_timestamp, key, payload, payload_bytes)"
                 + " SELECT addMilliseconds(fromUnixTimestamp64Milli("
-                + now.minusSeconds(3 * 3600).toEpochMilli()
-                + "), intDiv(number * 10800000, " + Math.max(1, events / 1000) + ")),"
+                + now.minusSeconds(spanSeconds).toEpochMilli()
+                + "), intDiv(number * " + spanSeconds * 1000 + ", " + Math.max(1, events / 1000) + ")),"
                 + " ['malformed', 'missing_field', 'invalid_value', 'rejected_by_clickhouse'][rand(11) % 4 + 1],"
                 + " 'price: must be >= 0, got -1', 'bench', generateUUIDv4(), number % 3, number, NULL,"
                 + " concat('user_', toString(rand(12) % 500)), repeat('x', 200), 200"
@@ -58,6 +66,27 @@ public final class DashboardQueryTimes {
         System.out.printf(
                 "loaded %,d events (and their rollups) and %,d dead letters in %.1f s%n%n",
                 events, Math.max(1, events / 1000), (System.nanoTime() - started) / 1e9);
+        if (trends) {
+            System.out.println("| trends panel | 7 days (ms) | 30 days (ms) | 90 days (ms) |");
+            System.out.println("|---|---:|---:|---:|");
+            for (Map.Entry<String, String> panel :
+                    Provisioning.trendsPanelQueries().entrySet()) {
+                System.out.printf(
+                        "| %s | %.1f | %.1f | %.1f |%n",
+                        panel.getKey(),
+                        median(ch, db, panel.getValue(), now.minusSeconds(7 * 86_400), now, 600),
+                        median(ch, db, panel.getValue(), now.minusSeconds(30 * 86_400), now, 3600),
+                        median(ch, db, panel.getValue(), now.minusSeconds(90 * 86_400), now, 3 * 3600));
+            }
+            System.out.println();
+            System.out.println("| rollup | rows |");
+            System.out.println("|---|---:|");
+            for (String table : List.of("events_per_minute", "segment_minute", "category_day", "sessions")) {
+                System.out.printf("| %s | %,d |%n", table, ch.queryLong("SELECT count() FROM " + db + "." + table));
+            }
+            ch.execute("DROP DATABASE " + db);
+            return;
+        }
         System.out.println("| panel | last 15 min (ms) | all 3 hours (ms) |");
         System.out.println("|---|---:|---:|");
         for (Map.Entry<String, String> panel : Provisioning.panelQueries().entrySet()) {
@@ -70,7 +99,7 @@ public final class DashboardQueryTimes {
         for (Provisioning.AlertRule rule : Provisioning.alertRules()) {
             System.out.printf(
                     "| alert: %s | %.1f | |%n",
-                    rule.title(), median(ch, db, rule.sql(), now.minusSeconds(3900), now, 60));
+                    rule.title(), median(ch, db, rule.sql(), now.minus(rule.range()), now, 60));
         }
         ch.execute("DROP DATABASE " + db);
     }
