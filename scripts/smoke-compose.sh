@@ -95,12 +95,28 @@ def call(method, path, body=None):
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
 
+def at_all(sql):
+    """The dashboard opens with every variable at All: what the plugin's front end sends then
+    ($__conditionalAll(condition, $var) becomes 1=1; /api/ds/query does no such expansion)."""
+    macro = "$__conditionalAll("
+    while macro in sql:
+        start = sql.rindex(macro)
+        depth, end = 0, None
+        for i in range(start + len(macro) - 1, len(sql)):
+            depth += {"(": 1, ")": -1}.get(sql[i], 0)
+            if depth == 0:
+                end = i
+                break
+        sql = sql[:start] + "1=1" + sql[end + 1:]
+    return sql
+
 failures = []
 panels = [(json.load(open(path)), panel) for path in sys.argv[1:] for panel in json.load(open(path))["panels"]]
 for dashboard, panel in panels:
     for target in panel.get("targets", []):
         query = dict(target)
         query["datasource"] = target["datasource"]
+        query["rawSql"] = at_all(target["rawSql"])
         try:
             answer = call("POST", "/api/ds/query",
                           {"queries": [query], "from": dashboard["time"]["from"], "to": dashboard["time"]["to"]})
@@ -116,6 +132,20 @@ for dashboard, panel in panels:
             failures.append(f"panel '{panel['title']}': no rows")
         else:
             print(f"smoke: panel '{panel['title']}': {rows} row(s)")
+
+for path in sys.argv[1:]:
+    for variable in json.load(open(path)).get("templating", {}).get("list", []):
+        query = {"refId": "V", "datasource": variable["datasource"], "editorType": "sql", "format": 1,
+                 "queryType": "table", "rawSql": variable["query"]}
+        try:
+            result = call("POST", "/api/ds/query", {"queries": [query], "from": "now-1h", "to": "now"})["results"]["V"]
+            rows = sum(len(frame.get("data", {}).get("values", [[]])[0] or []) for frame in result.get("frames", []))
+            if result.get("error") or rows == 0:
+                failures.append(f"variable '{variable['name']}': {result.get('error') or 'no values'}")
+            else:
+                print(f"smoke: variable '{variable['name']}': {rows} value(s)")
+        except Exception as error:
+            failures.append(f"variable '{variable['name']}': {error}")
 
 deadline = time.time() + 150  # rules are evaluated every minute
 while True:

@@ -335,6 +335,20 @@ class DashboardQueriesIT {
         assertEquals("15", safari.get("carts"));
         assertEquals("0", safari.get("purchases"), "hand count: Safari never buys in the fixture");
         assertEquals("0", safari.get("cart_to_purchase_pct"));
+
+        String sql = GrafanaMacros.expand(
+                        panels.get("Checkout by segment"),
+                        FROM,
+                        TO,
+                        INTERVAL_SECONDS,
+                        Map.of("browser", List.of("Chrome")))
+                .replace("clickstream.", database + ".");
+        List<Map<String, String>> chromeOnly = clickHouse.queryRows(sql);
+        assertEquals(
+                List.of("Chrome"),
+                chromeOnly.stream().map(r -> r.get("browser")).toList(),
+                "the Browser selector");
+        assertEquals("15", chromeOnly.get(0).get("carts"));
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class GrafanaMacrosTest {
@@ -23,6 +25,17 @@ class GrafanaMacrosTest {
         assertEquals(
                 "a >= fromUnixTimestamp64Milli(1795600800250) AND a <= fromUnixTimestamp64Milli(1795601700000) fromUnixTimestamp64Milli(1795600800250)",
                 GrafanaMacros.expand("$__timeFilter_ms(a) $__fromTime_ms", FROM, TO, 1));
+    }
+
+    @Test
+    void dashboardVariablesExpandLikeThePluginFrontEnd() {
+        String sql =
+                "SELECT 1 FROM t WHERE $__conditionalAll(browser IN (${browser:singlequote}), $browser) AND x IN (1, 2)";
+        assertEquals("SELECT 1 FROM t WHERE 1=1 AND x IN (1, 2)", GrafanaMacros.expand(sql, FROM, TO, 1));
+        assertEquals(
+                "SELECT 1 FROM t WHERE browser IN ('Safari','Samsung Internet') AND x IN (1, 2)",
+                GrafanaMacros.expand(sql, FROM, TO, 1, Map.of("browser", List.of("Safari", "Samsung Internet"))));
+        assertThrows(AssertionError.class, () -> GrafanaMacros.expand("SELECT $browser", FROM, TO, 1));
     }
 
     @Test

@@ -35,9 +35,20 @@ class SessionsIT {
 
     private static List<Map<String, String>> panel(
             ClickHouseService ch, String db, String title, Instant from, Instant to) {
+        return panel(ch, db, title, from, to, Map.of());
+    }
+
+    /** A panel's query as Grafana runs it, with the dashboard's variables set to {@code selected} (absent: All). */
+    private static List<Map<String, String>> panel(
+            ClickHouseService ch,
+            String db,
+            String title,
+            Instant from,
+            Instant to,
+            Map<String, List<String>> selected) {
         String sql = Provisioning.panelQueries().get(title);
         assertTrue(sql != null, "no panel " + title);
-        return ch.queryRows(GrafanaMacros.expand(sql, from, to, 60).replace("clickstream.", db + "."));
+        return ch.queryRows(GrafanaMacros.expand(sql, from, to, 60, selected).replace("clickstream.", db + "."));
     }
 
     private static FixtureEvent event(
@@ -156,6 +167,17 @@ class SessionsIT {
                 .orElseThrow();
         assertEquals("100", chrome.get("view_to_cart_pct"));
         assertEquals("50", chrome.get("cart_to_purchase_pct"));
+
+        // The Browser selector at Safari: s1, s2 and s6 only
+        Map<String, List<String>> safari = Map.of("browser", List.of("Safari"));
+        Map<String, String> safariSummary =
+                panel(ch, db, SUMMARY, from, to, safari).get(0);
+        assertEquals("3", safariSummary.get("sessions"));
+        assertEquals("33.3", safariSummary.get("bounce_rate_pct"), "s2 of 3");
+        assertEquals("50", safariSummary.get("cart_abandonment_pct"), "s6 of s1 and s6");
+        assertEquals("40", safariSummary.get("average_order_value"));
+        assertFunnel(Map.of(SAFARI, new long[] {3, 1, 1}), funnelRows(panel(ch, db, FUNNEL, from, to, safari)));
+
         assertEquals(
                 7,
                 ch.queryLong("SELECT count() FROM (SELECT session_id FROM " + db + ".sessions GROUP BY session_id)"),
