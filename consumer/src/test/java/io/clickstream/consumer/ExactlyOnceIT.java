@@ -408,6 +408,8 @@ class ExactlyOnceIT {
                 ch.queryLong("SELECT sum(events) FROM " + database + ".events_per_minute"),
                 "events_per_minute");
         assertEquals(events, ch.queryLong("SELECT sum(events) FROM " + database + ".segment_minute"), "segment_minute");
+        assertEquals(events, ch.queryLong("SELECT sum(events) FROM " + database + ".sessions"), "sessions");
+        assertEquals(events, ch.queryLong("SELECT sum(events) FROM " + database + ".category_day"), "category_day");
     }
 
     /** Like {@link ConsumerIT#assertExactlyOnce}, where two topics' offsets overlap: the record key includes the topic ID. */
