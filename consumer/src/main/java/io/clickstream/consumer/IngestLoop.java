@@ -90,6 +90,9 @@ public final class IngestLoop implements ConsumerRebalanceListener {
     private final Set<TopicPartition> awaitingLookup = new LinkedHashSet<>();
 
     private volatile boolean running = true;
+    /** A fatal insert outcome taken back in a rebalance callback, raised by the next poll. */
+    private FatalIngestException fatalMeanwhile;
+
     private boolean outage; // inserts failing: every partition paused
     private boolean closing;
     private long retryAt;
@@ -159,6 +162,9 @@ public final class IngestLoop implements ConsumerRebalanceListener {
     /** One iteration: poll, handle the records, flush or retry if due, look up pending partitions. */
     void pollOnce() throws FatalIngestException {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofNanos(pollTimeoutNanos()));
+        if (fatalMeanwhile != null) {
+            throw fatalMeanwhile;
+        }
         metrics.lastPollAt.set(System.currentTimeMillis());
         metrics.consumed.add(records.count());
         collect(false); // an insert that finished meanwhile: commit it before anything else
@@ -423,6 +429,10 @@ public final class IngestLoop implements ConsumerRebalanceListener {
                 "lost {} (session expired): their buffered rows are dropped, the next owner re-reads them", partitions);
         InsertPipeline.Outcome inFlight = inserts.await(); // nothing can be committed now: keep it for later
         if (inFlight != null) {
+            if (inFlight.failure() != null && inFlight.failure().kind() == WriteException.Kind.FATAL) {
+                // A callback cannot stop the loop: the next poll does, as collect() would have.
+                fatalMeanwhile = new FatalIngestException(inFlight.failure().getMessage(), inFlight.failure());
+            }
             store.mayBeStored(inFlight.batch().rows());
             putBack(inFlight.batch());
         }

@@ -440,6 +440,24 @@ class IngestLoopTest {
     }
 
     @Test
+    void aFatalInsertTakenBackWhenPartitionsAreLostStopsTheLoopAtItsNextPoll() throws Exception {
+        try (GatedInsertThread inserts = new GatedInsertThread()) {
+            startLoop(inserts);
+            pollUntilResumed();
+            addEvents(P0, 0, 30);
+            loop.pollOnce();
+            now += 5 * SECOND;
+            writer.failNext(1, WriteException.Kind.FATAL, false); // e.g. a column changed under us
+            loop.pollOnce(); // due: handed over, waiting at the gate
+            inserts.gate.release();
+            loop.onPartitionsLost(List.of(P0)); // the session expired meanwhile
+            assertThrows(FatalIngestException.class, loop::pollOnce, "not retried as if nothing happened");
+            assertEquals(0, writer.stored.size());
+            assertEquals(null, committed(P0));
+        }
+    }
+
+    @Test
     void drainOnShutdownStoresAndCommitsTheLastPartialBatch() throws Exception {
         pollUntilResumed();
         addEvents(P0, 0, 123);
