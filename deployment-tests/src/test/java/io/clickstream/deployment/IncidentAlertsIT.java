@@ -98,17 +98,7 @@ class IncidentAlertsIT {
                         "--clickhouse-user", ch.user(),
                         "--clickhouse-password", ch.password(),
                         "--http-port", "-1"))) {
-            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            long stored = 0;
-            while (stored < sent) {
-                assertTrue(System.nanoTime() < deadline, "stored " + stored + " of " + sent + "\n" + consumer.tail());
-                Thread.sleep(500);
-                try {
-                    stored = ch.queryLong("SELECT count() FROM " + database + ".events");
-                } catch (IllegalStateException notYet) {
-                    // schema not applied yet
-                }
-            }
+            awaitRows(ch, database, sent, consumer, Duration.ofMinutes(5));
             consumer.stop();
         }
         Instant start = Instant.ofEpochMilli(
@@ -267,7 +257,13 @@ class IncidentAlertsIT {
 
     private static void awaitRows(ClickHouseService ch, String database, long expected, JavaProcess consumer)
             throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        awaitRows(ch, database, expected, consumer, Duration.ofSeconds(90));
+    }
+
+    private static void awaitRows(
+            ClickHouseService ch, String database, long expected, JavaProcess consumer, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         long rows = 0;
         while (rows < expected) {
             assertTrue(System.nanoTime() < deadline, "stored " + rows + " of " + expected + "\n" + consumer.tail());
