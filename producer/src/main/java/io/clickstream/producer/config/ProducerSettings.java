@@ -1,21 +1,15 @@
 package io.clickstream.producer.config;
 
-import io.clickstream.model.Names;
 import io.clickstream.service.Setting;
+import io.clickstream.service.kafka.PublisherSettings;
 import java.util.List;
 
 /** Every producer setting: flag, environment variable, default, description. */
 public final class ProducerSettings {
-    public static final Setting BOOTSTRAP =
-            Setting.of("--bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092", "Kafka bootstrap servers");
-    public static final Setting TOPIC = Setting.of("--topic", "KAFKA_TOPIC", Names.EVENTS_TOPIC, "topic to publish to");
-    public static final Setting PARTITIONS =
-            Setting.of("--partitions", "KAFKA_TOPIC_PARTITIONS", "3", "partitions when the topic is created");
-    public static final Setting REPLICATION = Setting.of(
-            "--replication-factor",
-            "KAFKA_TOPIC_REPLICATION_FACTOR",
-            "1",
-            "replication factor when the topic is created");
+    public static final Setting BOOTSTRAP = PublisherSettings.BOOTSTRAP;
+    public static final Setting TOPIC = PublisherSettings.TOPIC;
+    public static final Setting PARTITIONS = PublisherSettings.PARTITIONS;
+    public static final Setting REPLICATION = PublisherSettings.REPLICATION;
     public static final Setting MODE = Setting.of("--mode", "PRODUCER_MODE", "simulate", "simulate | replay");
     public static final Setting RATE =
             Setting.of("--rate", "PRODUCER_RATE", "100", "events per second (0 = as fast as possible)");
