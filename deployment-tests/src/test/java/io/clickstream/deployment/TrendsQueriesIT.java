@@ -86,9 +86,14 @@ class TrendsQueriesIT {
     }
 
     private List<Map<String, String>> panel(String title) {
+        return panel(title, Map.of());
+    }
+
+    /** A panel's query as Grafana runs it, the dashboard's variables set to {@code selected} (absent: All). */
+    private List<Map<String, String>> panel(String title, Map<String, List<String>> selected) {
         String sql = Provisioning.trendsPanelQueries().get(title);
         assertTrue(sql != null, "no trends panel titled '" + title + "'");
-        return ch.queryRows(GrafanaMacros.expand(sql, FROM, TO, 3600).replace("clickstream.", db + "."));
+        return ch.queryRows(GrafanaMacros.expand(sql, FROM, TO, 3600, selected).replace("clickstream.", db + "."));
     }
 
     private List<FixtureEvent> inRange(Predicate<FixtureEvent> filter) {
@@ -252,5 +257,11 @@ class TrendsQueriesIT {
                     of.stream().filter(e -> e.type().equals("purchase")).count();
             assertEquals(100.0 * purchases / carts, Double.parseDouble(value), 0.051, key);
         });
+        List<Map<String, String>> safari =
+                panel("Checkout conversion per day by browser", Map.of("browser", List.of("Safari")));
+        assertEquals(
+                List.of("Safari", "Safari"),
+                safari.stream().map(r -> r.get("browser")).toList(),
+                "the Browser selector: Safari on both days");
     }
 }
