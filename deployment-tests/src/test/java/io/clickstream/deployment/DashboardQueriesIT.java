@@ -140,7 +140,8 @@ class DashboardQueriesIT {
                         "Dead letters per minute by reason class",
                         "Latest dead letters",
                         "Sessions: bounce, cart abandonment, order value", // SessionsIT
-                        "Funnel by segment (sessions)"), // SessionsIT
+                        "Funnel by segment (sessions)", // SessionsIT
+                        "Top entry products (sessions)"), // SessionsIT
                 new ArrayList<>(panels.keySet()));
     }
 

@@ -37,7 +37,7 @@ class ProvisioningFilesTest {
         assertEquals("Clickstream \u2014 live", dashboard.get("title").asText());
         assertEquals("5s", dashboard.get("refresh").asText());
         assertEquals("now-15m", dashboard.get("time").get("from").asText());
-        assertEquals(16, panelsUseTheDataSourceAndFitTheGrid(dashboard));
+        assertEquals(17, panelsUseTheDataSourceAndFitTheGrid(dashboard));
     }
 
     @Test

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SessionsIT {
     private static final String SUMMARY = "Sessions: bounce, cart abandonment, order value";
     private static final String FUNNEL = "Funnel by segment (sessions)";
+    private static final String ENTRIES = "Top entry products (sessions)";
     private static final String SAFARI = "mobile/Safari/iOS";
     private static final String CHROME = "desktop/Chrome/Windows";
 
@@ -167,6 +168,21 @@ class SessionsIT {
                 .orElseThrow();
         assertEquals("100", chrome.get("view_to_cart_pct"));
         assertEquals("50", chrome.get("cart_to_purchase_pct"));
+
+        // Entry products: s1 p1, s2 p2, s3 p2, s4 p3, s5 p5, s6 p6 (s7 started before the range);
+        // p2 leads with two sessions, neither bought; p1 (s1) bought 40.00
+        List<Map<String, String>> entries = panel(ch, db, ENTRIES, from, to);
+        assertEquals(
+                List.of("p2", "p1", "p3", "p5", "p6"),
+                entries.stream().map(r -> r.get("entry_product")).toList());
+        assertEquals(
+                List.of("2", "0", "0"),
+                List.of(
+                        entries.get(0).get("sessions"),
+                        entries.get(0).get("converted"),
+                        entries.get(0).get("conversion_pct")));
+        assertEquals(
+                0, new BigDecimal("40").compareTo(new BigDecimal(entries.get(1).get("revenue"))));
 
         // The Browser selector at Safari: s1, s2 and s6 only
         Map<String, List<String>> safari = Map.of("browser", List.of("Safari"));
