@@ -25,7 +25,10 @@ import javax.sql.DataSource;
  */
 final class ClickHouseReplayStore implements ReplayStore {
     private static final HexFormat HEX = HexFormat.of();
-    private static final String COORDINATES = "(source_topic_id, source_partition, source_offset)";
+    /** A dead letter's key: its source record's coordinates (the ORDER BY of both tables). */
+    private static final String COLUMNS = "source_topic_id, source_partition, source_offset";
+
+    private static final String COORDINATES = "(" + COLUMNS + ")";
 
     private final DataSource dataSource;
 
@@ -44,9 +47,8 @@ final class ClickHouseReplayStore implements ReplayStore {
                 + " WHERE reason_class IN (" + classes + ")"
                 + " AND received_at >= fromUnixTimestamp64Milli(toInt64(?))"
                 + (after == null ? "" : " AND " + COORDINATES + " > (toUUID(?), toUInt16(?), toUInt64(?))")
-                + " AND " + COORDINATES + " NOT IN (SELECT " + COORDINATES.substring(1, COORDINATES.length() - 1)
-                + " FROM " + ReplayTables.REPLAYS + ")"
-                + " ORDER BY " + COORDINATES.substring(1, COORDINATES.length() - 1)
+                + " AND " + COORDINATES + " NOT IN (SELECT " + COLUMNS + " FROM " + ReplayTables.REPLAYS + ")"
+                + " ORDER BY " + COLUMNS
                 + " LIMIT " + limit;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement(sql)) {
