@@ -116,15 +116,9 @@ class DeadLettersIT {
             KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("dead-cut", 1);
         String database = databaseFor(topic);
-        try (FaultProxy proxy = FaultProxy.start(
-                        ch.httpEndpoint().getHost(), ch.httpEndpoint().getPort());
+        try (FaultProxy proxy = ExactlyOnceIT.proxyTo(ch);
                 TestEvents events = new TestEvents(kafka, topic, 42)) {
-            List<String> args = ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "300ms");
-            int url = args.indexOf("--clickhouse-url") + 1;
-            String hostPort =
-                    ch.httpEndpoint().getHost() + ":" + ch.httpEndpoint().getPort();
-            args.set(url, args.get(url).replace(hostPort, "127.0.0.1:" + proxy.port()));
-            try (ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"), args)) {
+            try (ConsumerProcess consumer = ExactlyOnceIT.consumerThrough(proxy, kafka, ch, topic, dir)) {
                 events.send(10);
                 awaitRows(ch, database, 10, Duration.ofSeconds(60), consumer);
                 proxy.cutInsertAnswers(1); // the next INSERT is the dead letters' own: no event comes with them

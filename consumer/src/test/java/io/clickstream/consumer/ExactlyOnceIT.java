@@ -57,12 +57,12 @@ class ExactlyOnceIT {
     }
 
     /** A fault-injecting proxy in front of the test's ClickHouse. */
-    private static FaultProxy proxyTo(ClickHouseService ch) throws IOException {
+    static FaultProxy proxyTo(ClickHouseService ch) throws IOException {
         return FaultProxy.start(ch.httpEndpoint().getHost(), ch.httpEndpoint().getPort());
     }
 
     /** The consumer jar on {@code topic}, reaching ClickHouse through {@code proxy}; 500 ms batches unless overridden. */
-    private static ConsumerProcess consumerThrough(
+    static ConsumerProcess consumerThrough(
             FaultProxy proxy, KafkaService kafka, ClickHouseService ch, String topic, Path dir, String... extra)
             throws IOException {
         List<String> options = new ArrayList<>(List.of("--batch-max-wait", "500ms"));
