@@ -1,19 +1,12 @@
 package io.clickstream.consumer.clickhouse;
 
-import com.clickhouse.client.api.Client;
-import com.clickhouse.client.api.insert.InsertResponse;
-import com.clickhouse.client.api.insert.InsertSettings;
-import com.clickhouse.jdbc.ConnectionImpl;
 import io.clickstream.consumer.dlq.DeadLetter;
 import io.clickstream.consumer.dlq.DeadLetterTable;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import javax.sql.DataSource;
 
 /**
@@ -45,6 +38,8 @@ public final class ClickHouseDeadLetterTable implements DeadLetterTable {
             new Column("payload", "String"),
             new Column("payload_bytes", "UInt32"));
 
+    static final List<String> NAMES = WRITTEN.stream().map(Column::name).toList();
+
     private final DataSource dataSource;
 
     public ClickHouseDeadLetterTable(DataSource dataSource) {
@@ -57,34 +52,18 @@ public final class ClickHouseDeadLetterTable implements DeadLetterTable {
             return;
         }
         byte[] body = encode(letters);
-        try (Connection connection = dataSource.getConnection()) {
-            Client client = connection.unwrap(ConnectionImpl.class).getClient();
-            InsertSettings settings =
-                    new InsertSettings().setDatabase(connection.getSchema()).serverSetting("async_insert", "0");
-            try (InsertResponse ignored = client.insert(
-                            TABLE,
-                            WRITTEN.stream().map(Column::name).toList(),
-                            out -> out.write(body),
-                            RowBinaryEncoder.FORMAT,
-                            settings)
-                    .get()) {
-                // stored: the answer carries nothing else we need
-            }
-        } catch (ExecutionException e) {
-            throw ErrorClassifier.classify("insert of " + letters.size() + " dead letters", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ErrorClassifier.classify("insert of " + letters.size() + " dead letters (interrupted)", e);
-        } catch (SQLException | RuntimeException e) {
-            throw ErrorClassifier.classify("insert of " + letters.size() + " dead letters", e);
-        }
+        RowBinaryInsert.insert(
+                dataSource,
+                TABLE,
+                NAMES,
+                out -> out.write(body),
+                settings -> settings,
+                "insert of " + letters.size() + " dead letters");
     }
 
     static byte[] encode(List<Received> letters) {
         Rows out = new Rows();
-        out.varInt(WRITTEN.size());
-        WRITTEN.forEach(c -> out.text(c.name()));
-        WRITTEN.forEach(c -> out.text(c.type()));
+        out.writeBytes(RowBinaryEncoder.header(WRITTEN));
         for (Received received : letters) {
             DeadLetter letter = received.letter();
             out.int64(received.receivedAtMillis());

@@ -1,9 +1,5 @@
 package io.clickstream.consumer.clickhouse;
 
-import com.clickhouse.client.api.Client;
-import com.clickhouse.client.api.insert.InsertResponse;
-import com.clickhouse.client.api.insert.InsertSettings;
-import com.clickhouse.jdbc.ConnectionImpl;
 import io.clickstream.consumer.processing.EventRow;
 import io.clickstream.consumer.processing.PartitionSpan;
 import io.clickstream.model.Names;
@@ -15,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import javax.sql.DataSource;
 
 /**
@@ -44,39 +39,19 @@ public final class ClickHouseEventWriter implements EventWriter {
 
     @Override
     public void write(List<EventRow> rows, String deduplicationToken) throws WriteException {
-        long written;
-        try (Connection connection = dataSource.getConnection()) {
-            // A pooled clickhouse-jdbc connection, its client streaming our own bytes: the JDBC
-            // batch API would convert every value through generic setters (measured 2x the CPU).
-            Client client = connection.unwrap(ConnectionImpl.class).getClient();
-            InsertSettings settings = new InsertSettings()
-                    .setDatabase(connection.getSchema())
-                    // batching is ours; ClickHouse must not buffer again (async insert is default on 26.2+)
-                    .serverSetting("async_insert", "0")
-                    // a re-sent batch (same token) is dropped by ClickHouse, and so are its rollup rows
-                    .serverSetting("insert_deduplicate", "1")
-                    .serverSetting("insert_deduplication_token", deduplicationToken)
-                    .serverSetting("deduplicate_blocks_in_dependent_materialized_views", "1")
-                    // a replay of history may span more than 100 days in one batch: store it, do not fail it
-                    .serverSetting("throw_on_max_partitions_per_insert_block", "0");
-            // The client was built with retries off: this is one attempt, bounded by the socket timeout.
-            try (InsertResponse response = client.insert(
-                            Names.EVENTS_TABLE,
-                            EventTable.NAMES,
-                            out -> encoder.write(rows, out),
-                            RowBinaryEncoder.FORMAT,
-                            settings)
-                    .get()) {
-                written = response.getWrittenRows();
-            }
-        } catch (ExecutionException e) {
-            throw ErrorClassifier.classify("insert of " + rows.size() + " rows", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ErrorClassifier.classify("insert of " + rows.size() + " rows (interrupted)", e);
-        } catch (SQLException | RuntimeException e) {
-            throw ErrorClassifier.classify("insert of " + rows.size() + " rows", e);
-        }
+        long written = RowBinaryInsert.insert(
+                dataSource,
+                Names.EVENTS_TABLE,
+                EventTable.NAMES,
+                out -> encoder.write(rows, out),
+                settings -> settings
+                        // a re-sent batch (same token) is dropped by ClickHouse, and so are its rollup rows
+                        .serverSetting("insert_deduplicate", "1")
+                        .serverSetting("insert_deduplication_token", deduplicationToken)
+                        .serverSetting("deduplicate_blocks_in_dependent_materialized_views", "1")
+                        // a replay of history may span more than 100 days in one batch: store it, do not fail it
+                        .serverSetting("throw_on_max_partitions_per_insert_block", "0"),
+                "insert of " + rows.size() + " rows");
         if (written < rows.size()) {
             // "200" is not proof: fewer rows written than sent is fine only if they are all there
             // (a deduplicated re-send); otherwise ClickHouse acknowledged rows it did not store.

@@ -27,7 +27,7 @@ import java.util.List;
 final class RowBinaryEncoder {
     static final ClickHouseFormat FORMAT = ClickHouseFormat.RowBinaryWithNamesAndTypes;
     private static final int PRICE_SCALE = EventTable.PRICE_SCALE;
-    private static final byte[] HEADER = header();
+    private static final byte[] HEADER = header(EventTable.WRITTEN);
 
     private byte[] buffer = new byte[1 << 16];
     private int size;
@@ -71,13 +71,13 @@ final class RowBinaryEncoder {
     }
 
     /** The RowBinaryWithNamesAndTypes header: column count, names, then types, each LEB128-length-prefixed. */
-    private static byte[] header() {
+    static byte[] header(List<Column> columns) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        writeVarInt(out, EventTable.WRITTEN.size());
-        for (Column column : EventTable.WRITTEN) {
+        writeVarInt(out, columns.size());
+        for (Column column : columns) {
             writeText(out, column.name());
         }
-        for (Column column : EventTable.WRITTEN) {
+        for (Column column : columns) {
             writeText(out, column.type());
         }
         return out.toByteArray();
