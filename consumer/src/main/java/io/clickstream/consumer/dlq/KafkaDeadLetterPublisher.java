@@ -1,22 +1,20 @@
 package io.clickstream.consumer.dlq;
 
+import io.clickstream.consumer.kafka.ConsumerClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Publishes dead letters to Kafka: the original key and value, the reason and source
@@ -49,18 +47,7 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
      *                    acknowledgement, retries included; after that {@link #flush()} reports it
      */
     KafkaDeadLetterPublisher(String bootstrapServers, String topic, Duration sendTimeout) {
-        Properties config = new Properties();
-        // Every send is bounded: blocking for metadata, and delivery with its retries.
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) sendTimeout.toMillis());
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) sendTimeout.toMillis());
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, sendTimeout.toMillis() * 2 / 3));
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "clickstream-consumer-dlq");
-        // A dead letter replaces the record whose offset we commit: it must be durable.
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = ConsumerClients.durableProducer(bootstrapServers, "clickstream-consumer-dlq", sendTimeout);
         this.topic = topic;
     }
 

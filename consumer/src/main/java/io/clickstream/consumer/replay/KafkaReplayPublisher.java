@@ -1,19 +1,18 @@
 package io.clickstream.consumer.replay;
 
+import io.clickstream.consumer.kafka.ConsumerClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Sends replayed payloads to the events topic with their original key (so a user's events stay
@@ -28,15 +27,7 @@ final class KafkaReplayPublisher implements DeadLetterReplay.Publisher, AutoClos
     private final String topic;
 
     KafkaReplayPublisher(String bootstrapServers, String topic, Duration timeout) {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "clickstream-replay-dead-letters");
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, timeout.toMillis() * 2 / 3));
-        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = ConsumerClients.durableProducer(bootstrapServers, "clickstream-replay-dead-letters", timeout);
         this.topic = topic;
     }
 
@@ -50,7 +41,7 @@ final class KafkaReplayPublisher implements DeadLetterReplay.Publisher, AutoClos
             try {
                 results.add(producer.send(new ProducerRecord<>(topic, null, key, letter.payload(), headers)));
             } catch (KafkaException e) {
-                results.add(java.util.concurrent.CompletableFuture.failedFuture(e));
+                results.add(CompletableFuture.failedFuture(e));
             }
         }
         producer.flush();
