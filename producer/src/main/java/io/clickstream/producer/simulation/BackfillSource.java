@@ -2,7 +2,6 @@ package io.clickstream.producer.simulation;
 
 import io.clickstream.model.ClickEvent;
 import io.clickstream.producer.EventSource;
-import io.clickstream.producer.pacing.RateSchedule;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -14,23 +13,20 @@ import java.time.Instant;
  * days of data in seconds, and lets a test stage an incident's minutes without waiting for them.
  */
 public final class BackfillSource implements EventSource {
-    private final UserSessionSimulator simulator;
-    private final RateSchedule schedule;
+    private final SimulatedSource shoppers;
     private final Instant start;
     private final long lengthNanos;
     private long due;
 
     public BackfillSource(SimulationOptions options, double rate, Duration length, Instant end) {
-        this.simulator = new UserSessionSimulator(options);
-        this.schedule = new RateSchedule(
-                offset -> options.scenarioActive(Scenario.TRAFFIC_DROP, offset) ? rate * options.dropFactor() : rate);
+        this.shoppers = new SimulatedSource(options, rate);
         this.start = end.minus(length);
         this.lengthNanos = length.toNanos();
     }
 
     @Override
     public long nextDueNanos() {
-        due = schedule.nextDueNanos();
+        due = shoppers.nextDueNanos();
         return due >= lengthNanos ? -1 : 0;
     }
 
@@ -41,6 +37,6 @@ public final class BackfillSource implements EventSource {
 
     @Override
     public ClickEvent take(Instant now) {
-        return simulator.next(due, start.plusNanos(due));
+        return shoppers.take(start.plusNanos(due)); // stamped at its place in the history, not now
     }
 }
