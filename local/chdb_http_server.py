@@ -381,6 +381,8 @@ def parse_args(argv):
                         help="accepted user; repeatable. Default: 'default' with password $CLICKHOUSE_PASSWORD (empty if unset)")
     parser.add_argument("--port-file", help="write the bound port to this file once ready (for tests)")
     parser.add_argument("--verbose", action="store_true", help="log every request")
+    parser.add_argument("--exit-with-parent", action="store_true",
+                        help="shut down when the process that started this one exits (for test runs)")
     return parser.parse_args(argv)
 
 
@@ -417,6 +419,18 @@ def serve(args):
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if args.exit_with_parent:
+        parent = os.getppid()
+
+        def watch_parent():
+            # Re-parented (to init or a subreaper) once the parent is gone: a killed test JVM
+            # must not leave its ClickHouse running.
+            while os.getppid() == parent:
+                time.sleep(1)
+            LOG.info("parent process %d exited: shutting down", parent)
+            server.shutdown()
+
+        threading.Thread(target=watch_parent, name="parent-watch", daemon=True).start()
     try:
         server.serve_forever(poll_interval=0.2)
     finally:

@@ -166,7 +166,7 @@ public final class BenchmarkMain {
                         "--batch-max-wait", s.batchWait(),
                         "--http-port", Integer.toString(httpPort),
                         "--lag-interval", "5s"))) {
-            consumer.awaitOutput("assigned [", 120);
+            consumer.awaitOutput("assigned [", Duration.ofSeconds(120));
             ConsumerMetrics metrics = new ConsumerMetrics(httpPort);
             List<String> producerArgs = new ArrayList<>(List.of(
                     "--bootstrap-servers",
@@ -217,7 +217,7 @@ public final class BenchmarkMain {
             Instant t0 = Instant.now();
             long stored0 = clickHouse.queryLong("SELECT count() FROM " + table);
             Map<String, Double> m0 = metrics.read();
-            int exit = producer.waitFor(1_800);
+            int exit = producer.waitFor(Duration.ofSeconds(1_800));
             Matcher summary = ACKNOWLEDGED.matcher(producer.output());
             if (exit != 0 || !summary.find()) {
                 throw new IllegalStateException("producer failed (exit " + exit + "):\n" + producer.tail());
@@ -279,7 +279,7 @@ public final class BenchmarkMain {
                         "0",
                         "--count",
                         Long.toString(backlog)));
-        if (producer.waitFor(600) != 0) {
+        if (producer.waitFor(Duration.ofSeconds(600)) != 0) {
             throw new IllegalStateException("backlog producer failed:\n" + producer.tail());
         }
         List<String[]> rows = new ArrayList<>();

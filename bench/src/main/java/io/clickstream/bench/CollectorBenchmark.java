@@ -75,7 +75,7 @@ final class CollectorBenchmark {
         Duration measure = Duration.ofSeconds(quick ? 5 : 30);
         try (JavaProcess collector = JavaProcess.collector(
                 repo, work.resolve("collector.log"), kafka.bootstrapServers(), topic, port, List.of())) {
-            collector.awaitOutput("collecting on", 120);
+            collector.awaitOutput("collecting on", Duration.ofSeconds(120));
             CollectorBenchmark bench = new CollectorBenchmark(port);
             System.out.println("== collector: saturation, " + IN_FLIGHT + " requests in flight");
             bench.saturate(warmUp, work);

@@ -65,7 +65,7 @@ final class OutageDrain {
         System.out.printf("%s: producing a backlog of %,d events (the outage)%n", label, backlog);
         JavaProcess outage = producer(
                 id + "-backlog", topic, List.of("--seed", "3", "--rate", "0", "--count", Long.toString(backlog)));
-        if (outage.waitFor(900) != 0) {
+        if (outage.waitFor(Duration.ofSeconds(900)) != 0) {
             throw new IllegalStateException("backlog producer failed:\n" + outage.tail());
         }
         int httpPort = BenchmarkMain.freePort();
@@ -83,7 +83,7 @@ final class OutageDrain {
                         topic,
                         clickHouse.jdbcUrl(database),
                         options)) {
-            consumer.awaitOutput("assigned [", 120);
+            consumer.awaitOutput("assigned [", Duration.ofSeconds(120));
             ConsumerMetrics metrics = new ConsumerMetrics(httpPort);
             Instant caughtUp = awaitCaughtUp(metrics, consumer, backlog);
             Instant first = BenchmarkMain.firstIngest(clickHouse, table);

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clickstream.collector.ingest.UserAgents;
+import io.clickstream.testsupport.Await;
 import io.clickstream.testsupport.ClickHouseService;
+import io.clickstream.testsupport.CommittedOffsets;
 import io.clickstream.testsupport.JavaProcess;
 import io.clickstream.testsupport.KafkaService;
 import io.clickstream.testsupport.RealServices;
@@ -70,14 +72,14 @@ class BrowserIT {
                         topic,
                         clickHouse.jdbcUrl(database),
                         List.of("--batch-max-wait", "1s", "--http-port", "-1"))) {
-            collector.awaitOutput("collecting on", 120);
-            consumer.awaitOutput("assigned [", 120);
+            collector.awaitOutput("collecting on", Duration.ofSeconds(120));
+            consumer.awaitOutput("assigned [", Duration.ofSeconds(120));
             WebDriver browser = chromium();
             String userId;
             String userAgent;
             try {
                 browser.get(site + "/demo");
-                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+                WebDriverWait wait = new WebDriverWait(browser, Await.HANG);
                 wait.until(ExpectedConditions.elementToBeClickable(By.id("view-demo-sneakers")));
                 JavascriptExecutor js = (JavascriptExecutor) browser;
                 userId = (String) js.executeScript("return clickstream.userId()");
@@ -94,7 +96,7 @@ class BrowserIT {
                 browser.quit();
             }
 
-            List<Map<String, String>> rows = awaitRows(clickHouse, database, userId, 7, consumer);
+            List<Map<String, String>> rows = awaitRows(clickHouse, database, userId, 7, consumer, kafka, topic, topic);
             assertEquals(
                     List.of(
                             "page_view page:demo-home",
@@ -138,22 +140,26 @@ class BrowserIT {
     }
 
     private static List<Map<String, String>> awaitRows(
-            ClickHouseService clickHouse, String database, String userId, int expected, JavaProcess consumer)
+            ClickHouseService clickHouse,
+            String database,
+            String userId,
+            int expected,
+            JavaProcess consumer,
+            KafkaService kafka,
+            String topic,
+            String group)
             throws InterruptedException {
         String sql = "SELECT event_type, product_id, toString(price) AS price, session_id, browser, os, device"
                 + " FROM " + database + ".events WHERE user_id = '" + userId.replace("'", "") + "'"
                 + " ORDER BY timestamp, event_type";
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        List<Map<String, String>> rows = List.of();
-        while (System.nanoTime() < deadline) {
-            rows = clickHouse.queryRows(sql);
-            if (rows.size() >= expected) {
-                Thread.sleep(2_000); // and nothing more arrives
-                return clickHouse.queryRows(sql);
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError(
-                "expected " + expected + " events of " + userId + ", found " + rows + "\n" + consumer.tail());
+        Await.until(
+                expected + " events of " + userId,
+                Await.HANG,
+                () -> clickHouse.queryRows(sql),
+                rows -> rows.size() >= expected,
+                consumer::tail);
+        // Everything the collector published is stored and committed: nothing more will arrive.
+        CommittedOffsets.awaitCaughtUp(kafka, group, topic, Await.HANG, consumer::tail);
+        return clickHouse.queryRows(sql);
     }
 }

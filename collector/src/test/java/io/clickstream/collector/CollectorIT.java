@@ -12,6 +12,7 @@ import io.clickstream.collector.ingest.EventIntake;
 import io.clickstream.collector.ingest.UserAgents;
 import io.clickstream.collector.kafka.EventPublisher;
 import io.clickstream.model.EventCodec;
+import io.clickstream.testsupport.Await;
 import io.clickstream.testsupport.KafkaService;
 import io.clickstream.testsupport.LocalKafkaBroker;
 import io.clickstream.testsupport.RealServices;
@@ -71,6 +72,7 @@ class CollectorIT {
         HttpURLConnection http = (HttpURLConnection) URI.create("http://127.0.0.1:" + server.port() + "/v1/events")
                 .toURL()
                 .openConnection();
+        http.setReadTimeout((int) Await.HANG.toMillis()); // a hang detector, not a latency bound
         http.setRequestMethod(method);
         http.setRequestProperty("User-Agent", CHROME);
         if (type != null) {
@@ -244,12 +246,9 @@ class CollectorIT {
                     1, TopicContents.readAll(broker.bootstrapServers(), topic).size());
             broker.close();
             brokerClosed = true;
-            long started = System.nanoTime();
             Answer down = post(server, event("during", 2));
-            long millis = (System.nanoTime() - started) / 1_000_000;
             assertEquals(503, down.status(), down.body());
             assertEquals(List.of("5"), down.headers().get("Retry-After"));
-            assertTrue(millis < 6_000, "answered within the Kafka timeout and a little: " + millis + " ms");
             assertTrue(down.json().get("error").asText().contains("nothing of this request is acknowledged"));
             HttpURLConnection health = (HttpURLConnection) URI.create("http://127.0.0.1:" + server.port() + "/health")
                     .toURL()

@@ -3,14 +3,19 @@ package io.clickstream.consumer;
 import static io.clickstream.consumer.ConsumerIT.assertCleanStop;
 import static io.clickstream.consumer.ConsumerIT.assertExactlyOnce;
 import static io.clickstream.consumer.ConsumerIT.awaitRows;
+import static io.clickstream.consumer.ConsumerIT.awaitSettled;
 import static io.clickstream.consumer.ConsumerIT.databaseFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clickstream.testsupport.Await;
 import io.clickstream.testsupport.ClickHouseService;
+import io.clickstream.testsupport.CommittedOffsets;
 import io.clickstream.testsupport.KafkaService;
 import io.clickstream.testsupport.RealServices;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -39,39 +44,41 @@ class ClickHousePressureIT {
                         dir.resolve("consumer.log"),
                         ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "300ms"))) {
             events.send(300);
-            awaitRows(ch, database, 300, Duration.ofSeconds(60), consumer);
+            awaitRows(ch, database, 300, consumer);
             long parts = activeParts(ch, database);
             ch.execute("SYSTEM STOP MERGES " + table);
             ch.execute("ALTER TABLE " + table + " MODIFY SETTING parts_to_throw_insert = " + (parts + 2)
                     + ", parts_to_delay_insert = " + (parts + 2));
-            for (int burst = 0; burst < 6; burst++) { // separate inserts, so the parts pile up
+            // Separate inserts, so the parts pile up: each burst is stored and committed before the next,
+            // until ClickHouse refuses one.
+            for (int burst = 0; burst < 6 && !RETRY.matcher(consumer.output()).find(); burst++) {
                 events.send(100);
-                Thread.sleep(700);
+                Await.untilTrue(
+                        "burst " + burst + " committed, or refused with TOO_MANY_PARTS",
+                        Await.HANG,
+                        () -> RETRY.matcher(consumer.output()).find()
+                                || CommittedOffsets.lag(kafka, topic + "-group", topic) == 0,
+                        consumer::output);
             }
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!RETRY.matcher(consumer.output()).find()) {
-                assertTrue(System.nanoTime() < deadline, "no TOO_MANY_PARTS retry within 30 s:\n" + consumer.output());
-                Thread.sleep(200);
-            }
-            int before = retries(consumer.output()).count;
-            Thread.sleep(8_000); // the refusals go on: the consumer waits longer each time
-            Retries during = retries(consumer.output());
+            // The refusals go on while merges are stopped: the consumer waits longer each time, up to its cap.
+            List<Long> waits = Await.until(
+                    "TOO_MANY_PARTS retries with waits growing to the 2 s cap",
+                    Await.HANG,
+                    () -> retryWaits(consumer.output()),
+                    w -> w.contains(2_000L),
+                    consumer::output);
             assertTrue(consumer.isAlive(), "the consumer stopped on TOO_MANY_PARTS:\n" + consumer.output());
-            int attempts = during.count - before;
             System.out.printf(
-                    "[ClickHousePressureIT] %d retries in 8 s of refusals, longest wait %d ms, %d of %d rows stored%n",
-                    attempts, during.longestWaitMillis, ch.queryLong("SELECT count() FROM " + table), events.produced);
-            assertTrue(
-                    attempts >= 2 && attempts <= 8,
-                    "retries in 8 s of refusals (backoff up to 2 s): " + attempts + "\n" + consumer.output());
-            assertTrue(during.longestWaitMillis >= 2_000, "the waits grew to the cap: " + during.longestWaitMillis);
+                    "[ClickHousePressureIT] waits before retries %s ms, %d of %d rows stored%n",
+                    waits, ch.queryLong("SELECT count() FROM " + table), events.produced);
+            assertEquals(List.of(500L, 1_000L, 2_000L), waits.subList(0, 3), "doubling from 500 ms to the cap");
             assertTrue(
                     ch.queryLong("SELECT count() FROM " + table) < events.produced, "inserts were refused meanwhile");
 
             ch.execute("SYSTEM START MERGES " + table);
             ch.execute("OPTIMIZE TABLE " + table + " FINAL"); // the merges catch up
-            awaitRows(ch, database, events.produced, Duration.ofSeconds(60), consumer);
-            Thread.sleep(1_000);
+            awaitRows(ch, database, events.produced, consumer);
+            awaitSettled(kafka, topic, consumer);
             assertExactlyOnce(ch, database, events.produced);
             assertTrue(
                     consumer.output().contains("ClickHouse accepts inserts again"),
@@ -85,16 +92,13 @@ class ClickHousePressureIT {
                 "SELECT count() FROM system.parts WHERE database = '" + database + "' AND table = 'events' AND active");
     }
 
-    private record Retries(int count, long longestWaitMillis) {}
-
-    private static Retries retries(String output) {
+    /** The waits (ms) before each TOO_MANY_PARTS retry the consumer logged, in order. */
+    private static List<Long> retryWaits(String output) {
         Matcher m = RETRY.matcher(output);
-        int count = 0;
-        long longest = 0;
+        List<Long> waits = new ArrayList<>();
         while (m.find()) {
-            count++;
-            longest = Math.max(longest, Long.parseLong(m.group(1)));
+            waits.add(Long.parseLong(m.group(1)));
         }
-        return new Retries(count, longest);
+        return waits;
     }
 }

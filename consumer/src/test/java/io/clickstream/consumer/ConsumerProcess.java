@@ -1,14 +1,13 @@
 package io.clickstream.consumer;
 
 import io.clickstream.testsupport.ClickHouseService;
+import io.clickstream.testsupport.JavaProcess;
 import io.clickstream.testsupport.KafkaService;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** The consumer jar as users run it: a separate JVM, stopped with SIGTERM or killed with SIGKILL. */
 final class ConsumerProcess implements AutoCloseable {
@@ -17,12 +16,10 @@ final class ConsumerProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of("target/clickstream-consumer.jar");
 
-    private final Process process;
-    private final Path log;
+    private final JavaProcess process;
 
-    private ConsumerProcess(Process process, Path log) {
+    private ConsumerProcess(JavaProcess process) {
         this.process = process;
-        this.log = log;
     }
 
     /** Common arguments for a test: its topic, DLQ, group and database; health on a free port. */
@@ -54,34 +51,22 @@ final class ConsumerProcess implements AutoCloseable {
     }
 
     static ConsumerProcess start(Path log, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
-        command.addAll(args);
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
-        return new ConsumerProcess(process, log);
+        return new ConsumerProcess(JavaProcess.jar(JAR, log, args));
     }
 
     /** SIGTERM, then waits for the exit code. */
     int terminate() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            throw new AssertionError("consumer did not stop within 60 s of SIGTERM:\n" + output());
-        }
-        return process.exitValue();
+        return process.terminate();
     }
 
     /** SIGKILL: no flush, no commit, no goodbye. */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        process.kill();
     }
 
-    /** Waits for the process to exit by itself; whether it did within {@code timeout}. */
-    boolean waitFor(Duration timeout) throws InterruptedException {
-        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    /** Waits for the process to exit by itself; whether it did within {@code hangAfter}. */
+    boolean waitFor(Duration hangAfter) throws InterruptedException {
+        return process.exited(hangAfter);
     }
 
     int exitValue() {
@@ -92,12 +77,13 @@ final class ConsumerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Waits until the consumer logged {@code text}; fails at once if it exits first. */
+    void awaitOutput(String text, Duration hangAfter) throws InterruptedException {
+        process.awaitOutput(text, hangAfter);
+    }
+
     String output() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(no output: " + e + ")";
-        }
+        return process.output();
     }
 
     @Override

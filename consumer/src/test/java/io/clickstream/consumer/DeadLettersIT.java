@@ -3,6 +3,7 @@ package io.clickstream.consumer;
 import static io.clickstream.consumer.ConsumerIT.assertCleanStop;
 import static io.clickstream.consumer.ConsumerIT.assertExactlyOnce;
 import static io.clickstream.consumer.ConsumerIT.awaitRows;
+import static io.clickstream.consumer.ConsumerIT.awaitSettled;
 import static io.clickstream.consumer.ConsumerIT.databaseFor;
 import static io.clickstream.consumer.ConsumerIT.header;
 import static io.clickstream.consumer.ConsumerIT.readAll;
@@ -12,14 +13,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clickstream.consumer.dlq.DeadLetterPublisher;
 import io.clickstream.model.ClickEvent;
+import io.clickstream.testsupport.Await;
 import io.clickstream.testsupport.ClickHouseService;
+import io.clickstream.testsupport.CommittedOffsets;
 import io.clickstream.testsupport.FaultProxy;
 import io.clickstream.testsupport.KafkaService;
 import io.clickstream.testsupport.RealServices;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -77,7 +79,8 @@ class DeadLettersIT {
             events.flush();
             try (ConsumerProcess consumer = ConsumerProcess.start(
                     dir.resolve("consumer.log"), ConsumerProcess.arguments(kafka, ch, topic, database))) {
-                awaitRows(ch, database, events.produced, Duration.ofSeconds(60), consumer);
+                awaitRows(ch, database, events.produced, consumer);
+                awaitSettled(kafka, topic, consumer); // the last poison record too
                 assertCleanStop(consumer);
             }
             assertExactlyOnce(ch, database, events.produced);
@@ -101,7 +104,7 @@ class DeadLettersIT {
             assertEquals(Integer.toString(poison.getKey().length), row.get("payload_bytes"));
             i++;
         }
-        List<ConsumerRecord<byte[], byte[]>> letters = readAll(kafka, topic + ".dlq", corpus.size());
+        List<ConsumerRecord<String, byte[]>> letters = readAll(kafka, topic + ".dlq");
         assertEquals(corpus.size(), letters.size(), "the topic has the same dead letters");
         Map<String, String> classByOffset = new TreeMap<>();
         letters.forEach(l -> classByOffset.put(
@@ -120,30 +123,27 @@ class DeadLettersIT {
                 TestEvents events = new TestEvents(kafka, topic, 42)) {
             try (ConsumerProcess consumer = ExactlyOnceIT.consumerThrough(proxy, kafka, ch, topic, dir)) {
                 events.send(10);
-                awaitRows(ch, database, 10, Duration.ofSeconds(60), consumer);
+                awaitRows(ch, database, 10, consumer);
                 proxy.cutInsertAnswers(1); // the next INSERT is the dead letters' own: no event comes with them
                 for (int i = 0; i < 5; i++) {
                     events.sendRaw("user_poison", utf8("poison " + i));
                 }
                 events.flush();
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (!consumer.output().contains("ClickHouse accepts inserts again")) {
-                    assertTrue(System.nanoTime() < deadline, "no retry after the cut:\n" + consumer.output());
-                    Thread.sleep(200);
-                }
+                consumer.awaitOutput("ClickHouse accepts inserts again", Await.HANG);
+                awaitSettled(kafka, topic, consumer);
                 assertEquals(1, proxy.faultsInjected());
                 assertTrue(consumer.output().contains("dead letters not stored in ClickHouse"), consumer.output());
                 assertCleanStop(consumer);
             }
             assertEquals(5, ch.queryLong("SELECT count() FROM " + database + ".dead_letters FINAL"));
             assertEquals(5, ch.queryLong("SELECT uniqExact(source_offset) FROM " + database + ".dead_letters"));
-            assertEquals(5, readAll(kafka, topic + ".dlq", 5).size(), "the topic took them once");
+            assertEquals(5, readAll(kafka, topic + ".dlq").size(), "the topic took them once");
             // committed past them: a new consumer in the same group finds nothing to do
             events.send(3);
             try (ConsumerProcess again = ConsumerProcess.start(
                     dir.resolve("again.log"), ConsumerProcess.arguments(kafka, ch, topic, database))) {
-                awaitRows(ch, database, 13, Duration.ofSeconds(60), again);
-                Thread.sleep(1_000);
+                awaitRows(ch, database, 13, again);
+                awaitSettled(kafka, topic, again);
                 assertCleanStop(again);
             }
             assertEquals(5, ch.queryLong("SELECT count() FROM " + database + ".dead_letters FINAL"));
@@ -161,7 +161,7 @@ class DeadLettersIT {
                         dir.resolve("consumer.log"),
                         ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "300ms"))) {
             events.send(100);
-            awaitRows(ch, database, 100, Duration.ofSeconds(60), consumer);
+            awaitRows(ch, database, 100, consumer);
             // An operator adds a rule the pipeline does not know: ClickHouse refuses those rows.
             ch.execute("ALTER TABLE " + database + ".events ADD CONSTRAINT price_cap CHECK price < 500");
             int refused = 0;
@@ -174,24 +174,27 @@ class DeadLettersIT {
             }
             events.sendRaw("user_poison", utf8("{not json")); // stays invalid: never replayed
             events.flush();
-            awaitRows(ch, database, 500 - refused, Duration.ofSeconds(60), consumer);
+            awaitRows(ch, database, 500 - refused, consumer);
             awaitDeadLetters(ch, database, refused + 1, consumer);
             assertTrue(refused > 20, "enough rows refused to matter: " + refused);
 
             ch.execute("ALTER TABLE " + database + ".events DROP CONSTRAINT price_cap"); // the fix
+            awaitSettled(kafka, topic, consumer);
+            long written = CommittedOffsets.endOffsets(kafka, topic);
             String dry = replay(kafka, ch, topic, dir, "dry", "--dry-run");
             assertTrue(dry.contains(String.format("would replay %,d dead letters", refused)), dry);
-            Thread.sleep(1_500);
-            assertEquals(500 - refused, ConsumerIT.count(ch, database, ""), "a dry run sends nothing");
+            assertEquals(written, CommittedOffsets.endOffsets(kafka, topic), "a dry run sends nothing");
 
             String first = replay(kafka, ch, topic, dir, "first");
             assertTrue(first.contains(String.format("replayed %,d dead letters", refused)), first);
             assertTrue(first.contains("1 still invalid"), first);
-            awaitRows(ch, database, 500, Duration.ofSeconds(60), consumer);
+            awaitRows(ch, database, 500, consumer);
 
+            awaitSettled(kafka, topic, consumer);
+            written = CommittedOffsets.endOffsets(kafka, topic);
             String second = replay(kafka, ch, topic, dir, "second", "--reason-class", "rejected_by_clickhouse");
             assertTrue(second.contains("replayed 0 dead letters"), second);
-            Thread.sleep(1_500);
+            assertEquals(written, CommittedOffsets.endOffsets(kafka, topic), "a second run sends nothing");
             assertExactlyOnce(ch, database, 500);
             assertEquals(refused, ch.queryLong("SELECT count() FROM " + database + ".dead_letter_replays FINAL"));
             assertCleanStop(consumer);
@@ -200,16 +203,12 @@ class DeadLettersIT {
 
     private static void awaitDeadLetters(ClickHouseService ch, String database, long expected, ConsumerProcess consumer)
             throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        long stored = 0;
-        while (System.nanoTime() < deadline) {
-            stored = ch.queryLong("SELECT count() FROM " + database + ".dead_letters FINAL");
-            if (stored >= expected) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("expected " + expected + " dead letters, found " + stored + "\n" + consumer.output());
+        Await.until(
+                expected + " dead letters in " + database,
+                Await.HANG,
+                () -> ch.queryLong("SELECT count() FROM " + database + ".dead_letters FINAL"),
+                stored -> stored >= expected,
+                consumer::output);
     }
 
     /** Runs {@code replay-dead-letters} as users do; returns its output after a clean exit. */
@@ -230,7 +229,7 @@ class DeadLettersIT {
                 ch.password()));
         args.addAll(List.of(extra));
         ConsumerProcess replay = ConsumerProcess.start(dir.resolve(name + ".log"), args);
-        assertTrue(replay.waitFor(Duration.ofSeconds(90)), "replay did not finish:\n" + replay.output());
+        assertTrue(replay.waitFor(Await.HANG), "replay did not finish:\n" + replay.output());
         assertEquals(0, replay.exitValue(), replay.output());
         replay.output()
                 .lines()

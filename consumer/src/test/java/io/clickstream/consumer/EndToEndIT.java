@@ -11,6 +11,7 @@ import io.clickstream.consumer.processing.EventRow;
 import io.clickstream.model.ClickEvent;
 import io.clickstream.model.EventCodec;
 import io.clickstream.model.EventType;
+import io.clickstream.testsupport.Await;
 import io.clickstream.testsupport.ClickHouseService;
 import io.clickstream.testsupport.KafkaService;
 import io.clickstream.testsupport.RealServices;
@@ -142,14 +143,15 @@ class EndToEndIT {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         int stored = 0;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Await.HANG.toNanos(); // a hang detector
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             List<ConsumerRecord<String, byte[]>> buffer = new ArrayList<>();
             while (stored < EVENTS) {
                 assertTrue(
-                        System.nanoTime() < deadline, "consumed only " + stored + " of " + EVENTS + " events in 60 s");
+                        System.nanoTime() < deadline,
+                        "consumed only " + stored + " of " + EVENTS + " events (hang detector)");
                 consumer.poll(Duration.ofMillis(200)).forEach(buffer::add);
                 if (buffer.size() >= BATCH || (!buffer.isEmpty() && stored + buffer.size() == EVENTS)) {
                     insert(kafka, pool, buffer);

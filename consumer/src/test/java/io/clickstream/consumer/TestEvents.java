@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -108,14 +109,16 @@ final class TestEvents implements AutoCloseable {
     }
 
     /**
-     * Sends {@code count} events at about {@code perSecond} on a thread of its own; the future
-     * completes when all are acknowledged, and {@code join()} rethrows a failure.
+     * Sends events at about {@code perSecond} on a thread of its own while {@code sending} holds;
+     * the future completes when all are acknowledged (read {@link #produced} after {@code join()}),
+     * and {@code join()} rethrows a failure. Tests that inject faults keep traffic flowing until every
+     * fault they count has happened, however long that takes on a busy machine.
      */
-    CompletableFuture<Void> sendPacedInBackground(int count, int perSecond) {
+    CompletableFuture<Void> sendPacedInBackground(int perSecond, AtomicBoolean sending) {
         return CompletableFuture.runAsync(
                 () -> {
                     long start = System.nanoTime();
-                    for (int i = 0; i < count; i++) {
+                    for (long i = 0; sending.get(); i++) {
                         long wait = start + i * 1_000_000_000L / perSecond - System.nanoTime();
                         if (wait > 0) {
                             LockSupport.parkNanos(wait);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clickstream.testsupport.Await;
 import io.clickstream.testsupport.ClickHouseService;
 import io.clickstream.testsupport.JavaProcess;
 import io.clickstream.testsupport.KafkaService;
@@ -81,7 +82,7 @@ class IncidentAlertsIT {
                 RepositoryLayout.resolve("producer/target/clickstream-producer.jar"),
                 dir.resolve(scenario + "-producer.log"),
                 args)) {
-            assertEquals(0, producer.waitFor(300), producer.tail());
+            assertEquals(0, producer.waitFor(Duration.ofMinutes(10)), producer.tail()); // a hang detector
             Matcher m = ACKNOWLEDGED.matcher(
                     producer.output().substring(producer.output().lastIndexOf("sent ")));
             assertTrue(m.find(), producer.tail());
@@ -98,7 +99,7 @@ class IncidentAlertsIT {
                         "--clickhouse-user", ch.user(),
                         "--clickhouse-password", ch.password(),
                         "--http-port", "-1"))) {
-            awaitRows(ch, database, sent, consumer, Duration.ofMinutes(5));
+            awaitRows(ch, database, sent, consumer, Duration.ofMinutes(10)); // hours of history: a longer hang detector
             consumer.stop();
         }
         Instant start = Instant.ofEpochMilli(
@@ -217,11 +218,12 @@ class IncidentAlertsIT {
                     ch.jdbcUrl(database),
                     consumerOptions);
             awaitRows(ch, database, 500, consumer);
-            assertFalse(AlertEvaluation.conditionHolds(ch, database, stale, Instant.now()), "fresh while running");
+            assertFalse(
+                    AlertEvaluation.conditionHolds(ch, database, stale, justAfterTheLastInsert(ch, database)),
+                    "fresh while running");
 
             consumer.stop(); // the pipeline stalls; the shop goes on
-            Instant stopped = Instant.now();
-            Thread.sleep(3_000);
+            Instant stopped = Instant.now(); // after the exit: every row was stored before this instant
             long rows = ch.queryLong("SELECT count() FROM " + database + ".events");
             // Evaluations every minute from the stop, over data that no longer changes: pending at
             // the first one more than 60 s after the last insert (+1 or +2 minutes: the last batch
@@ -247,7 +249,7 @@ class IncidentAlertsIT {
                     consumerOptions)) {
                 awaitRows(ch, database, rows + 500, resumed);
                 assertFalse(
-                        AlertEvaluation.conditionHolds(ch, database, stale, Instant.now()),
+                        AlertEvaluation.conditionHolds(ch, database, stale, justAfterTheLastInsert(ch, database)),
                         "fresh again once the consumer caught up");
                 resumed.stop();
             }
@@ -255,24 +257,30 @@ class IncidentAlertsIT {
         }
     }
 
+    /**
+     * An evaluation time one second after the newest stored row. Not "now": the rule reads rows
+     * ingested up to {@code $__toTime}, which Grafana gives in whole seconds, so right after a first
+     * insert "now" can fall in the same second as every row and see none of them.
+     */
+    private static Instant justAfterTheLastInsert(ClickHouseService ch, String database) {
+        return Instant.ofEpochMilli(
+                        ch.queryLong("SELECT toUnixTimestamp64Milli(max(ingested_at)) FROM " + database + ".events"))
+                .plusSeconds(1);
+    }
+
     private static void awaitRows(ClickHouseService ch, String database, long expected, JavaProcess consumer)
             throws InterruptedException {
-        awaitRows(ch, database, expected, consumer, Duration.ofSeconds(90));
+        awaitRows(ch, database, expected, consumer, Await.HANG);
     }
 
     private static void awaitRows(
-            ClickHouseService ch, String database, long expected, JavaProcess consumer, Duration timeout)
+            ClickHouseService ch, String database, long expected, JavaProcess consumer, Duration hangAfter)
             throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long rows = 0;
-        while (rows < expected) {
-            assertTrue(System.nanoTime() < deadline, "stored " + rows + " of " + expected + "\n" + consumer.tail());
-            Thread.sleep(250);
-            try {
-                rows = ch.queryLong("SELECT count() FROM " + database + ".events");
-            } catch (IllegalStateException notYet) {
-                // schema not applied yet
-            }
-        }
+        Await.until(
+                expected + " rows in " + database + ".events",
+                hangAfter,
+                () -> ch.queryLong("SELECT count() FROM " + database + ".events"), // throws until the schema exists
+                rows -> rows >= expected,
+                consumer::tail);
     }
 }

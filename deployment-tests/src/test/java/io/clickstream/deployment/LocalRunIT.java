@@ -3,8 +3,10 @@ package io.clickstream.deployment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clickstream.testsupport.Await;
 import io.clickstream.testsupport.ClickHouseService;
 import io.clickstream.testsupport.RepositoryLayout;
+import io.clickstream.testsupport.TestProcesses;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,14 +20,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * scripts/run-local.sh for about a minute, as a user runs it: the data must show up within
- * 10 s of the producer starting, all event types must arrive, freshness must stay under 10 s,
- * and SIGTERM (what Ctrl-C does) must stop every process it started.
+ * scripts/run-local.sh as a user runs it: data reaches ClickHouse, all event types arrive, an
+ * event posted to the collector is stored, and SIGTERM (what Ctrl-C does) stops every process it
+ * started. How fast the data shows up is measured by scripts/bench.sh, not asserted here.
  */
 class LocalRunIT {
     @Test
@@ -37,7 +38,7 @@ class LocalRunIT {
             port = socket.getLocalPort();
             collectorPort = other.getLocalPort();
         }
-        ProcessBuilder builder = new ProcessBuilder("bash", "scripts/run-local.sh", "--duration", "300")
+        ProcessBuilder builder = new ProcessBuilder("bash", "scripts/run-local.sh", "--duration", "900")
                 .directory(RepositoryLayout.root().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("run-local.out").toFile());
@@ -47,38 +48,33 @@ class LocalRunIT {
         env.put("KAFKA_CLASSPATH", System.getProperty("java.class.path")); // holds the broker and its dependencies
         env.put("SUMMARY_INTERVAL", "5");
         env.put("COLLECTOR_PORT", Integer.toString(collectorPort));
-        Process run = builder.start();
-        ClickHouseService ch =
-                ClickHouseService.connect(URI.create("http://127.0.0.1:" + port), "default", "", "compress=false");
+        Process run = TestProcesses.start(builder);
+        List<String> killed;
         try {
-            long producerStarted = waitFor(dir, "starting the producer", Duration.ofSeconds(120), run);
-            long firstData = 0;
-            while (firstData == 0
-                    && System.nanoTime() - producerStarted
-                            < Duration.ofSeconds(30).toNanos()) {
-                if (count(ch, "") > 0) {
-                    firstData = System.nanoTime();
-                }
-                Thread.sleep(200);
-            }
-            double secondsToData = (firstData - producerStarted) / 1e9;
+            ClickHouseService ch =
+                    ClickHouseService.connect(URI.create("http://127.0.0.1:" + port), "default", "", "compress=false");
+            awaitOutput(dir, "starting the producer", run);
+            long producerStarted = System.nanoTime();
+            Await.until("rows in ClickHouse", Await.HANG, () -> count(ch, ""), rows -> rows > 0, () -> output(dir));
             System.out.printf(
-                    "[LocalRunIT] first rows in ClickHouse %.1f s after the producer started%n", secondsToData);
-            assertTrue(
-                    firstData > 0 && secondsToData <= 10,
-                    "data within 10 s, took " + secondsToData + " s\n" + output(dir));
-
-            Thread.sleep(60_000 - (System.nanoTime() - producerStarted) / 1_000_000);
+                    "[LocalRunIT] first rows in ClickHouse %.1f s after the producer started%n",
+                    (System.nanoTime() - producerStarted) / 1e9);
             for (String type : List.of("page_view", "add_to_cart", "purchase")) {
-                assertTrue(count(ch, "WHERE event_type = '" + type + "'") > 0, type + " arrived\n" + output(dir));
+                Await.until(
+                        type + " events stored",
+                        Await.HANG,
+                        () -> count(ch, "WHERE event_type = '" + type + "'"),
+                        rows -> rows > 0,
+                        () -> output(dir));
             }
-            double freshness = Double.parseDouble(ch.query(
-                    "SELECT dateDiff('millisecond', max(timestamp), now64(3)) / 1000 FROM clickstream.events"));
-            long total = count(ch, "");
-            System.out.printf(
-                    "[LocalRunIT] after 60 s: %d rows, freshness %.1f s%n%s%n", total, freshness, output(dir));
-            assertTrue(freshness < 10, "freshness under 10 s, was " + freshness);
-            assertTrue(total > 4_000, "about 100 events/s for a minute, stored " + total);
+            // Live data keeps flowing: a thousand more rows after the first ones.
+            long first = count(ch, "");
+            Await.until(
+                    "1,000 more rows",
+                    Await.HANG,
+                    () -> count(ch, ""),
+                    rows -> rows >= first + 1_000,
+                    () -> output(dir));
 
             // The collector runs too: an event posted to it is stored.
             String user = "local-run-" + System.nanoTime();
@@ -86,20 +82,26 @@ class LocalRunIT {
                     .send(
                             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + collectorPort + "/v1/events"))
                                     .header("Content-Type", "application/json")
+                                    .timeout(Await.HANG) // a hang detector
                                     .POST(HttpRequest.BodyPublishers.ofString("{\"event_type\":\"page_view\","
                                             + "\"user_id\":\"" + user + "\",\"product_id\":\"p\",\"price\":0}"))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
             assertEquals(202, answer.statusCode(), answer.body());
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (count(ch, "WHERE user_id = '" + user + "'") == 0) {
-                assertTrue(System.nanoTime() < deadline, "the collector's event stored within 15 s\n" + output(dir));
-                Thread.sleep(200);
-            }
+            Await.until(
+                    "the collector's event stored",
+                    Await.HANG,
+                    () -> count(ch, "WHERE user_id = '" + user + "'"),
+                    rows -> rows == 1,
+                    () -> output(dir));
+            String freshness =
+                    ch.query("SELECT dateDiff('millisecond', max(timestamp), now64(3)) / 1000 FROM clickstream.events");
+            System.out.printf("[LocalRunIT] %d rows, freshness %s s%n%s%n", count(ch, ""), freshness, output(dir));
         } finally {
-            run.destroy(); // SIGTERM, like Ctrl-C: the script's trap stops everything
-            assertTrue(run.waitFor(90, TimeUnit.SECONDS), "run-local.sh stopped\n" + output(dir));
+            // SIGTERM, like Ctrl-C: the script's trap stops everything it started; whatever it leaves is killed.
+            killed = TestProcesses.stopTree(run, Duration.ofSeconds(120));
         }
+        assertEquals(List.of(), killed, "run-local.sh left processes running after SIGTERM\n" + output(dir));
         assertTrue(output(dir).contains("run-local: stopped."), output(dir));
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
@@ -117,14 +119,20 @@ class LocalRunIT {
         }
     }
 
-    private static long waitFor(Path dir, String text, Duration timeout, Process run) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!output(dir).contains(text)) {
-            assertTrue(run.isAlive(), "run-local.sh exited early:\n" + output(dir));
-            assertTrue(System.nanoTime() < deadline, "no '" + text + "' within " + timeout + ":\n" + output(dir));
-            Thread.sleep(100);
-        }
-        return System.nanoTime();
+    private static void awaitOutput(Path dir, String text, Process run) throws InterruptedException {
+        Await.untilTrue(
+                "'" + text + "' from run-local.sh",
+                Await.HANG,
+                () -> {
+                    if (output(dir).contains(text)) {
+                        return true;
+                    }
+                    if (!run.isAlive()) {
+                        throw new AssertionError("run-local.sh exited early:\n" + output(dir));
+                    }
+                    return false;
+                },
+                () -> output(dir));
     }
 
     private static String output(Path dir) {

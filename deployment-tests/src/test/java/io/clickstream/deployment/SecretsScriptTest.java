@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clickstream.testsupport.Await;
 import io.clickstream.testsupport.RepositoryLayout;
+import io.clickstream.testsupport.TestProcesses;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,9 +35,9 @@ class SecretsScriptTest {
                 .redirectErrorStream(true);
         builder.environment().put("SECRETS_DIR", dir.toString());
         builder.environment().putAll(env);
-        Process process = builder.start();
+        Process process = TestProcesses.start(builder);
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(process.waitFor(Await.HANG.toSeconds(), TimeUnit.SECONDS), "init-secrets.sh hung");
         return new Run(process.exitValue(), output);
     }
 

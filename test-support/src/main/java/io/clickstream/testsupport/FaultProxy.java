@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@link #cutInsertAnswers}: the request reaches the server, which acts on it; its answer
  *       is dropped and the client's connection reset (a load balancer reset, a server restart
- *       mid-answer);</li>
+ *       mid-answer); every answer until the count is reached, or every n-th;</li>
  *   <li>{@link #holdInsertAnswers}: the answer is held back for a while, then dropped the same
  *       way (a hung or very slow server, as the client sees it);</li>
  *   <li>{@link #acknowledgeInsertsWithoutStoring}: the request never reaches the server; the
@@ -27,6 +27,9 @@ import java.util.regex.Pattern;
  *       acknowledges what it did not store).</li>
  * </ul>
  * Everything else passes through untouched. Each connection is pumped by two daemon threads.
+ * Faults are forced, never drawn at random: a test arms exactly the faults it counts, keeps its
+ * traffic going until {@link #faultsInjected} reached them, and waits for {@link #answersHeld} to
+ * return to 0 before it counts what was stored.
  */
 public final class FaultProxy implements AutoCloseable {
     /** An INSERT statement in the URL's query parameter (not a setting such as async_insert). */
@@ -36,6 +39,9 @@ public final class FaultProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final InetSocketAddress target;
     private final AtomicInteger cutsLeft = new AtomicInteger();
+    private volatile int cutEvery = 1;
+    private final AtomicInteger insertsSinceCutArmed = new AtomicInteger();
+    private final AtomicInteger held = new AtomicInteger();
     private final AtomicInteger holdsLeft = new AtomicInteger();
     private final AtomicInteger fakesLeft = new AtomicInteger();
     private volatile Duration hold = Duration.ZERO;
@@ -63,7 +69,26 @@ public final class FaultProxy implements AutoCloseable {
 
     /** The next {@code count} answers to INSERT requests are dropped after the server acted. */
     public void cutInsertAnswers(int count) {
+        cutInsertAnswers(count, 1);
+    }
+
+    /**
+     * Of the INSERT answers from now on, every {@code every}-th is dropped after the server acted,
+     * until {@code count} were: with {@code every > 1} some answers in between arrive, so retries and
+     * new batches interleave with the cuts.
+     */
+    public void cutInsertAnswers(int count, int every) {
+        if (every < 1) {
+            throw new IllegalArgumentException("every must be at least 1: " + every);
+        }
+        cutEvery = every;
+        insertsSinceCutArmed.set(0);
         cutsLeft.addAndGet(count);
+    }
+
+    /** Answers held back right now (the client is still waiting, or the hold has not ended). */
+    public int answersHeld() {
+        return held.get();
     }
 
     /** The next {@code count} answers to INSERT requests are held for {@code duration}, then dropped. */
@@ -196,12 +221,19 @@ public final class FaultProxy implements AutoCloseable {
                     if (awaitingInsertAnswer) {
                         awaitingInsertAnswer = false;
                         if (take(holdsLeft)) {
+                            held.incrementAndGet();
                             faultsInjected.incrementAndGet();
-                            sleep(hold);
-                            closeBoth(true);
+                            try {
+                                sleep(hold);
+                                closeBoth(true);
+                            } finally {
+                                held.decrementAndGet();
+                            }
                             return;
                         }
-                        if (take(cutsLeft)) {
+                        if (cutsLeft.get() > 0
+                                && insertsSinceCutArmed.incrementAndGet() % cutEvery == 0
+                                && take(cutsLeft)) {
                             faultsInjected.incrementAndGet();
                             closeBoth(true);
                             return;

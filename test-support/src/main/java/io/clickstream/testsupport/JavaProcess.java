@@ -3,6 +3,7 @@ package io.clickstream.testsupport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -75,10 +76,9 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     private static JavaProcess start(List<String> command, Path log) throws IOException {
-        Process process = new ProcessBuilder(command)
+        Process process = TestProcesses.start(new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
         return new JavaProcess(process, log);
     }
 
@@ -90,30 +90,70 @@ public final class JavaProcess implements AutoCloseable {
         }
     }
 
-    /** Waits until the log contains {@code text}. */
-    public void awaitOutput(String text, long timeoutSeconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        while (!output().contains(text)) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("no '" + text + "' from " + log + ":\n" + tail());
-            }
-            Thread.sleep(100);
-        }
+    /** Waits until the log contains {@code text}; fails at once if the process exits first. */
+    public void awaitOutput(String text, Duration hangAfter) throws InterruptedException {
+        Await.untilTrue(
+                "'" + text + "' in " + log.getFileName(),
+                hangAfter,
+                () -> {
+                    if (output().contains(text)) {
+                        return true;
+                    }
+                    if (!process.isAlive()) {
+                        throw new AssertionError("exited with " + process.exitValue() + " before '" + text + "' in "
+                                + log + ":\n" + tail());
+                    }
+                    return false;
+                },
+                this::tail);
     }
 
-    public int waitFor(long timeoutSeconds) throws InterruptedException {
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            throw new IllegalStateException(log + " did not finish within " + timeoutSeconds + " s:\n" + tail());
+    /** Waits for the process to exit by itself and returns its exit code; a hang fails. */
+    public int waitFor(Duration hangAfter) throws InterruptedException {
+        if (!process.waitFor(hangAfter.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(log + " did not exit within " + hangAfter.toSeconds() + " s:\n" + tail());
         }
         return process.exitValue();
     }
 
-    /** SIGTERM and wait. */
+    /** Whether the process exited by itself within {@code hangAfter}. */
+    public boolean exited(Duration hangAfter) throws InterruptedException {
+        return process.waitFor(hangAfter.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** SIGTERM and wait; a process that does not stop within a minute is killed. */
     public void stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
+    }
+
+    /** SIGTERM; returns the exit code once it exited. A process that does not stop within a minute fails. */
+    public int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError(log + " did not stop within 60 s of SIGTERM:\n" + tail());
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL: no flush, no commit, no goodbye. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     public String tail() {

@@ -107,13 +107,14 @@ public final class LocalClickHouseServer implements AutoCloseable {
                 "--path",
                 workDir.resolve("data").toString(),
                 "--port-file",
-                portFile.toString());
+                portFile.toString(),
+                "--exit-with-parent"); // a killed test JVM does not leave it running
         Process started;
         try {
-            started = new ProcessBuilder(command)
+            started = TestProcesses.start(new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
+            TestProcesses.shared(started); // lives as long as the test JVM's services
         } catch (IOException e) {
             throw new IOException(
                     "cannot run '" + python + "' (set " + PYTHON_VARIABLE + " to a Python 3 with chdb-core): "

@@ -30,10 +30,11 @@ public final class TopicContents {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long deadline = System.nanoTime() + Await.HANG.toNanos(); // a hang detector
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic + " to its end within 30 s");
+                    throw new AssertionError("could not read " + topic + " to its end " + end + " within "
+                            + Await.HANG.toSeconds() + " s (hang detector)");
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
