@@ -1,6 +1,7 @@
 package io.clickstream.consumer;
 
 import io.clickstream.consumer.clickhouse.EventWriter;
+import io.clickstream.consumer.clickhouse.UnknownCodeLimit;
 import io.clickstream.consumer.clickhouse.WriteException;
 import io.clickstream.consumer.dlq.DeadLetter;
 import io.clickstream.consumer.dlq.DeadLetterPublisher;
@@ -35,6 +36,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +86,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
     private final IngestLog log;
 
     private final OffsetTracker offsets = new OffsetTracker();
+    private final UnknownCodeLimit unknownCodes = new UnknownCodeLimit();
     /** Kafka's topic ID of each assigned partition's topic, found on assignment. */
     private final Map<TopicPartition, UUID> topicIdOf = new HashMap<>();
     /** Partitions paused until we know their topic ID and which of their records are already stored. */
@@ -282,6 +285,13 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             if (e.kind() == WriteException.Kind.FATAL) {
                 throw new FatalIngestException(e.getMessage(), e);
             }
+            if (unknownCodes.reached(e)) {
+                throw new FatalIngestException(
+                        "ClickHouse answered code " + e.code() + ", which the consumer does not classify, to "
+                                + UnknownCodeLimit.ATTEMPTS + " attempts in a row: stopping without committing the"
+                                + " batch (it is re-read after a restart). Last answer: " + e.getMessage(),
+                        e);
+            }
             putBack(batch); // the store knows these rows may be stored: the retry cannot duplicate them
             failed(e.getMessage());
             return false;
@@ -294,6 +304,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             failed(e.getMessage());
             return false;
         }
+        unknownCodes.succeeded();
         log.flushed(batch.size(), nanoClock.getAsLong() - batch.handedOverNanos(), batch.oldestEventMillis());
         commit(batch.offsets());
         if (outage) {
@@ -323,13 +334,21 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         LOG.warn("retrying in {} ms: {}", wait.toMillis(), reason);
     }
 
-    private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        if (offsets.isEmpty()) {
+    private void commit(Map<TopicPartition, OffsetAndMetadata> committable) {
+        if (committable.isEmpty()) {
             return;
         }
         try {
-            consumer.commitSync(offsets);
+            consumer.commitSync(committable);
             metrics.commits.increment();
+        } catch (TimeoutException e) {
+            // Kafka did not answer within default.api.timeout.ms (a broker restart, an outage):
+            // the records are stored, the commit may or may not have happened. Keep the offsets
+            // and commit them with the next batch (or alone, once a batch wait has passed):
+            // committing the same offsets twice is harmless, and the loop rides the outage out.
+            offsets.putBack(committable);
+            batcher.touch();
+            LOG.warn("commit not answered by Kafka ({}): the offsets are kept and committed again", e.getMessage());
         } catch (CommitFailedException | RebalanceInProgressException e) {
             // The partitions moved to another consumer meanwhile (or this one was too slow and left
             // the group). What we inserted is stored; whoever owns the partitions next, this
@@ -350,17 +369,18 @@ public final class IngestLoop implements ConsumerRebalanceListener {
     private void lookUpStoredOffsets() throws FatalIngestException {
         Map<String, UUID> idOfTopic = new HashMap<>(); // one Admin request per topic, not per partition
         for (TopicPartition partition : new ArrayList<>(awaitingLookup)) {
-            long from = consumer.position(partition);
+            long from;
             UUID topicId;
             long stored;
             try {
+                from = consumer.position(partition); // asks Kafka for the committed offset: may time out
                 topicId = idOfTopic.get(partition.topic());
                 if (topicId == null) {
                     topicId = topicIds.of(partition.topic());
                     idOfTopic.put(partition.topic(), topicId);
                 }
                 stored = store.assigned(partition, topicId, from);
-            } catch (TopicIds.TopicIdUnavailableException | WriteException e) {
+            } catch (TopicIds.TopicIdUnavailableException | WriteException | TimeoutException e) {
                 if (e instanceof WriteException w && w.kind() == WriteException.Kind.FATAL) {
                     throw new FatalIngestException(e.getMessage(), e);
                 }
@@ -474,7 +494,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         closing = true;
         while (true) {
             try {
-                if (flushAndWait()) {
+                if (flushAndWait() && offsets.isEmpty()) { // offsets left: a commit Kafka did not answer
                     return true;
                 }
             } catch (FatalIngestException e) {

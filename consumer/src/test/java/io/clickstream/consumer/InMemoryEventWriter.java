@@ -21,6 +21,7 @@ final class InMemoryEventWriter implements EventWriter {
     final List<String> calls;
 
     private int failuresLeft;
+    private int failureCode;
     private WriteException.Kind failureKind;
     private boolean storeBeforeFailing;
     private Predicate<EventRow> rejected = row -> false;
@@ -33,7 +34,14 @@ final class InMemoryEventWriter implements EventWriter {
     void failNext(int times, WriteException.Kind kind, boolean storeFirst) {
         failuresLeft = times;
         failureKind = kind;
+        failureCode = kind == WriteException.Kind.FATAL ? 516 : 0;
         storeBeforeFailing = storeFirst;
+    }
+
+    /** The next inserts fail with ClickHouse error {@code code}, classified retriable, storing nothing. */
+    void failNextWithCode(int times, int code) {
+        failNext(times, WriteException.Kind.RETRIABLE, false);
+        failureCode = code;
     }
 
     /** Rows matching are refused as bad data, like a value ClickHouse cannot store. */
@@ -58,8 +66,7 @@ final class InMemoryEventWriter implements EventWriter {
             if (storeBeforeFailing) {
                 store(rows, deduplicationToken);
             }
-            throw new WriteException(
-                    failureKind, failureKind == WriteException.Kind.FATAL ? 516 : 0, "scripted " + failureKind, null);
+            throw new WriteException(failureKind, failureCode, "scripted " + failureKind + " " + failureCode, null);
         }
         if (rows.stream().anyMatch(rejected)) {
             throw new WriteException(WriteException.Kind.DATA, 53, "scripted TYPE_MISMATCH", null);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clickstream.consumer.clickhouse.UnknownCodeLimit;
 import io.clickstream.consumer.clickhouse.WriteException;
 import io.clickstream.consumer.metrics.IngestMetrics;
 import io.clickstream.consumer.processing.Backoff;
@@ -33,6 +34,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,12 +54,19 @@ class IngestLoopTest {
     private IngestMetrics metrics;
     private long now;
     private IngestLoop loop;
+    /** Commits that time out next, as they do while Kafka is down (default.api.timeout.ms passes). */
+    private int commitTimeouts;
 
     @BeforeEach
     void setUp() {
         consumer = new MockConsumer<>("earliest") {
             @Override
             public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+                if (commitTimeouts > 0) {
+                    commitTimeouts--;
+                    calls.add("commit timed out");
+                    throw new TimeoutException("Timeout of 60000ms expired before successfully committing offsets");
+                }
                 calls.add("commit "
                         + offsets.entrySet().stream()
                                 .sorted(Map.Entry.comparingByKey(Comparator.comparing(TopicPartition::partition)))
@@ -181,6 +190,70 @@ class IngestLoopTest {
         loop.pollOnce();
         assertEquals(10, writer.stored.size());
         assertEquals(10L, committed(P0));
+    }
+
+    @Test
+    void aCommitKafkaDoesNotAnswerIsKeptAndMadeOnceKafkaIsBack() throws Exception {
+        pollUntilResumed();
+        commitTimeouts = 2; // Kafka down for two commit attempts
+        addEvents(P0, 0, 1000);
+        loop.pollOnce(); // stored; the commit is not answered: the loop goes on
+        assertEquals(1000, writer.stored.size());
+        assertNull(committed(P0));
+        now += 5 * SECOND;
+        loop.pollOnce(); // a batch wait later the offsets go again, alone: not answered either
+        assertNull(committed(P0));
+        addEvents(P0, 1000, 10); // meanwhile more arrive
+        now += 5 * SECOND;
+        loop.pollOnce();
+        now += 5 * SECOND;
+        loop.pollOnce();
+        assertEquals(1010L, committed(P0), "committed once Kafka answers");
+        assertEquals(1010, writer.stored.size(), "nothing stored twice");
+        assertEquals(
+                List.of("write 1000", "commit timed out", "commit timed out", "write 10", "commit [0=1010]"),
+                calls.subList(calls.size() - 5, calls.size()));
+    }
+
+    @Test
+    void aCommitNotAnsweredAtShutdownIsRetriedUntilTheShutdownTimeout() throws Exception {
+        pollUntilResumed();
+        commitTimeouts = 1;
+        addEvents(P0, 0, 10);
+        loop.pollOnce();
+        assertTrue(loop.drain(Duration.ofSeconds(30)), "the second commit is answered");
+        assertEquals(10L, committed(P0));
+        assertEquals(10, writer.stored.size());
+    }
+
+    @Test
+    void theSameUnknownErrorCodeTenTimesInARowStopsTheLoopWithoutCommitting() throws Exception {
+        pollUntilResumed();
+        writer.failNextWithCode(UnknownCodeLimit.ATTEMPTS, 12345);
+        addEvents(P0, 0, 1000);
+        loop.pollOnce();
+        for (int attempt = 2; attempt < UnknownCodeLimit.ATTEMPTS; attempt++) {
+            now += 31 * SECOND;
+            loop.pollOnce(); // retried, as for any code it does not know
+        }
+        now += 31 * SECOND;
+        FatalIngestException stop = assertThrows(FatalIngestException.class, () -> loop.pollOnce());
+        assertTrue(stop.getMessage().contains("code 12345, which the consumer does not classify"), stop.getMessage());
+        assertNull(committed(P0));
+        assertEquals(0, writer.stored.size());
+    }
+
+    @Test
+    void anUnknownErrorCodeThatClearsBeforeTheLimitIsJustRetried() throws Exception {
+        pollUntilResumed();
+        writer.failNextWithCode(UnknownCodeLimit.ATTEMPTS - 1, 12345);
+        addEvents(P0, 0, 1000);
+        for (int attempt = 0; attempt < UnknownCodeLimit.ATTEMPTS; attempt++) {
+            loop.pollOnce();
+            now += 31 * SECOND;
+        }
+        assertEquals(1000, writer.stored.size());
+        assertEquals(1000L, committed(P0));
     }
 
     @Test

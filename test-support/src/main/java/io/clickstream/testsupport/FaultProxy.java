@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
@@ -22,6 +23,8 @@ import java.util.regex.Pattern;
  *       mid-answer); every answer until the count is reached, or every n-th;</li>
  *   <li>{@link #holdInsertAnswers}: the answer is held back for a while, then dropped the same
  *       way (a hung or very slow server, as the client sees it);</li>
+ *   <li>{@link #gateInsertAnswers}: the answer is held until the test releases it, then delivered
+ *       (a slow answer, with something else happening meanwhile);</li>
  *   <li>{@link #acknowledgeInsertsWithoutStoring}: the request never reaches the server; the
  *       proxy answers {@code 200} with a summary of 0 rows written (a server, or a front, that
  *       acknowledges what it did not store).</li>
@@ -42,6 +45,8 @@ public final class FaultProxy implements AutoCloseable {
     private volatile int cutEvery = 1;
     private final AtomicInteger insertsSinceCutArmed = new AtomicInteger();
     private final AtomicInteger held = new AtomicInteger();
+    private final AtomicInteger gatesLeft = new AtomicInteger();
+    private volatile CountDownLatch gate = new CountDownLatch(0);
     private final AtomicInteger holdsLeft = new AtomicInteger();
     private final AtomicInteger fakesLeft = new AtomicInteger();
     private volatile Duration hold = Duration.ZERO;
@@ -84,6 +89,20 @@ public final class FaultProxy implements AutoCloseable {
         cutEvery = every;
         insertsSinceCutArmed.set(0);
         cutsLeft.addAndGet(count);
+    }
+
+    /**
+     * The next {@code count} answers to INSERT requests (the server acted) are held until
+     * {@link #releaseInsertAnswers()}, then delivered as they were.
+     */
+    public void gateInsertAnswers(int count) {
+        gate = new CountDownLatch(1);
+        gatesLeft.addAndGet(count);
+    }
+
+    /** Delivers the answers held by {@link #gateInsertAnswers}. */
+    public void releaseInsertAnswers() {
+        gate.countDown();
     }
 
     /** Answers held back right now (the client is still waiting, or the hold has not ended). */
@@ -220,7 +239,17 @@ public final class FaultProxy implements AutoCloseable {
                 for (int n; (n = in.read(buffer)) > 0; ) {
                     if (awaitingInsertAnswer) {
                         awaitingInsertAnswer = false;
-                        if (take(holdsLeft)) {
+                        if (take(gatesLeft)) {
+                            held.incrementAndGet();
+                            try {
+                                gate.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return;
+                            } finally {
+                                held.decrementAndGet();
+                            }
+                        } else if (take(holdsLeft)) {
                             held.incrementAndGet();
                             faultsInjected.incrementAndGet();
                             try {

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 public final class JavaProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
+    private volatile boolean suspended;
 
     private JavaProcess(Process process, Path log) {
         this.process = process;
@@ -123,6 +124,7 @@ public final class JavaProcess implements AutoCloseable {
 
     /** SIGTERM and wait; a process that does not stop within a minute is killed. */
     public void stop() throws InterruptedException {
+        resumeIfSuspended(); // a stopped process would not act on SIGTERM
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
@@ -131,6 +133,7 @@ public final class JavaProcess implements AutoCloseable {
 
     /** SIGTERM; returns the exit code once it exited. A process that does not stop within a minute fails. */
     public int terminate() throws InterruptedException {
+        resumeIfSuspended();
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
@@ -154,6 +157,35 @@ public final class JavaProcess implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /** SIGSTOP: frozen as by a long GC pause, a suspended VM or a throttled container; nothing it holds is released. */
+    public void suspend() throws IOException, InterruptedException {
+        signal("STOP");
+        suspended = true;
+    }
+
+    /** SIGCONT after {@link #suspend()}. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+        suspended = false;
+    }
+
+    private void resumeIfSuspended() throws InterruptedException {
+        if (suspended) {
+            try {
+                resume();
+            } catch (IOException e) {
+                process.destroyForcibly(); // cannot continue it: SIGKILL works on a stopped process
+            }
+        }
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = TestProcesses.start(new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())));
+        if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
     }
 
     public String tail() {

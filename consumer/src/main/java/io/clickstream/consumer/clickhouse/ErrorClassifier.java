@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * fatal. ClickHouse error codes are named as in ClickHouse's {@code ErrorCodes.cpp}; anything
  * that is not an answer from ClickHouse (connection refused, timeout, reset) is retriable,
  * because it says nothing about the rows. Unknown codes are retried: a wrong "retriable" costs
- * time and is visible in the logs, a wrong "data" would dead-letter good events.
+ * time and is visible in the logs, a wrong "data" would dead-letter good events; the same unknown
+ * code answered {@link UnknownCodeLimit#ATTEMPTS} times in a row stops the consumer.
  */
 public final class ErrorClassifier {
     private static final Pattern CODE_IN_MESSAGE = Pattern.compile("Code: (\\d+)\\.");
@@ -64,6 +65,11 @@ public final class ErrorClassifier {
             Map.entry(999, Kind.RETRIABLE)); // KEEPER_EXCEPTION
 
     private ErrorClassifier() {}
+
+    /** Whether {@code code} is classified here; 0 (no answer from ClickHouse) counts as known: retriable. */
+    public static boolean isKnown(int code) {
+        return code == 0 || BY_CODE.containsKey(code);
+    }
 
     public static WriteException classify(String what, Throwable error) {
         int code = clickHouseCode(error);
