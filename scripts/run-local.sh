@@ -92,6 +92,10 @@ echo "run-local: starting the collector: demo shop on http://localhost:$collecto
 java -jar collector/target/clickstream-collector.jar --bootstrap-servers "$bootstrap" --host 127.0.0.1 \
     --port "$collector_port" > "$logs/collector.log" 2>&1 &
 pids+=($!)
+# "running" means every service answers: the collector's first start parses its user-agent rules.
+for _ in $(seq 600); do curl -sf "http://127.0.0.1:$collector_port/health" > /dev/null 2>&1 && break; sleep 0.2; done
+curl -sf "http://127.0.0.1:$collector_port/health" > /dev/null 2>&1 \
+    || { echo "run-local: the collector did not start:" >&2; tail "$logs/collector.log" >&2; exit 1; }
 
 # One line per interval: stored/s (by time of storage, last 10 s), rows, counts by type and
 # revenue of the last 5 minutes, freshness (now - newest event).

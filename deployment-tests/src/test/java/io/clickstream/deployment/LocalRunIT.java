@@ -55,6 +55,7 @@ class LocalRunIT {
                     ClickHouseService.connect(URI.create("http://127.0.0.1:" + port), "default", "", "compress=false");
             awaitOutput(dir, "starting the producer", run);
             long producerStarted = System.nanoTime();
+            awaitOutput(dir, "run-local: running.", run); // every service answers, the collector included
             Await.until("rows in ClickHouse", Await.HANG, () -> count(ch, ""), rows -> rows > 0, () -> output(dir));
             System.out.printf(
                     "[LocalRunIT] first rows in ClickHouse %.1f s after the producer started%n",
@@ -135,11 +136,25 @@ class LocalRunIT {
                 () -> output(dir));
     }
 
+    /** The script's output, and the end of each service's log (they are deleted with the test's directory). */
     private static String output(Path dir) {
+        StringBuilder out = new StringBuilder(read(dir.resolve("run-local.out")));
+        for (String service : List.of("clickhouse", "kafka", "consumer", "producer", "collector")) {
+            List<String> lines =
+                    read(dir.resolve("data/logs/" + service + ".log")).lines().toList();
+            out.append("\n--- ")
+                    .append(service)
+                    .append(".log (last 15 lines) ---\n")
+                    .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+        }
+        return out.toString();
+    }
+
+    private static String read(Path file) {
         try {
-            return Files.readString(dir.resolve("run-local.out"));
+            return Files.readString(file);
         } catch (IOException e) {
-            return "(no output)";
+            return "(no " + file.getFileName() + ")";
         }
     }
 }
