@@ -6,6 +6,7 @@ import io.clickstream.consumer.clickhouse.WriteException;
 import io.clickstream.consumer.dlq.DeadLetter;
 import io.clickstream.consumer.dlq.DeadLetterPublisher;
 import io.clickstream.consumer.dlq.DeadLetterPublisher.DeadLetterException;
+import io.clickstream.consumer.kafka.OwnershipFence;
 import io.clickstream.consumer.kafka.TopicIds;
 import io.clickstream.consumer.metrics.IngestMetrics;
 import io.clickstream.consumer.processing.Backoff;
@@ -87,6 +88,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
 
     private final OffsetTracker offsets = new OffsetTracker();
     private final UnknownCodeLimit unknownCodes = new UnknownCodeLimit();
+    private final OwnershipFence fence;
     /** Kafka's topic ID of each assigned partition's topic, found on assignment. */
     private final Map<TopicPartition, UUID> topicIdOf = new HashMap<>();
     /** Partitions paused until we know their topic ID and which of their records are already stored. */
@@ -117,6 +119,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             CatchUpPolicy catchUp,
             Executor insertThread) {
         this.consumer = consumer;
+        this.fence = new OwnershipFence(consumer);
         this.catchUp = catchUp;
         this.topic = topic;
         this.topicIds = topicIds;
@@ -250,10 +253,36 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         if (batcher.started() || !offsets.isEmpty()) {
             int rows = batcher.size();
             long oldest = batcher.oldestEventMillis();
-            inserts.submit(
-                    new InsertPipeline.Batch(batcher.take(), offsets.take(), rows, oldest, nanoClock.getAsLong()));
+            List<EventRow> taken = batcher.take();
+            Map<TopicPartition, OffsetAndMetadata> ends = offsets.take();
+            switch (fence.confirm(ends)) {
+                case FENCED -> {
+                    // Not ours any more (a pause past the session, a rebalance): write nothing for them.
+                    LOG.warn(
+                            "{} rows not inserted: the group no longer lets this consumer commit for {};"
+                                    + " their next owner reads them",
+                            rows,
+                            ends.keySet());
+                    forget(ends.keySet());
+                    return true;
+                }
+                case UNANSWERED -> {
+                    batcher.putBack(taken, oldest);
+                    offsets.putBack(ends);
+                    failed("Kafka did not answer the ownership check before the insert");
+                    return false;
+                }
+                case OWNED ->
+                    inserts.submit(new InsertPipeline.Batch(taken, ends, rows, oldest, nanoClock.getAsLong()));
+            }
             // a fast insert (or one run in place) is committed at once
             return collect(false) || inserts.busy();
+        }
+        if (outage) {
+            // Nothing left to retry: the failed batch went with partitions revoked meanwhile. Only an
+            // insert ends an outage, so without one it would never end; resume, and let the next
+            // batch (or a stored-offset lookup) find out whether ClickHouse answers.
+            endOutage(false, "nothing left to retry: partitions resumed");
         }
         return true;
     }
@@ -308,13 +337,19 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         log.flushed(batch.size(), nanoClock.getAsLong() - batch.handedOverNanos(), batch.oldestEventMillis());
         commit(batch.offsets());
         if (outage) {
-            outage = false;
-            backoff.reset();
-            metrics.clickHouseUp.set(1);
-            resumeAll();
-            LOG.info("ClickHouse accepts inserts again: partitions resumed");
+            endOutage(true, "ClickHouse accepts inserts again: partitions resumed");
         }
         return true;
+    }
+
+    private void endOutage(boolean clickHouseAnswered, String why) {
+        outage = false;
+        backoff.reset();
+        if (clickHouseAnswered) {
+            metrics.clickHouseUp.set(1);
+        }
+        resumeAll();
+        LOG.info(why);
     }
 
     private void putBack(InsertPipeline.Batch batch) {
@@ -340,6 +375,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         }
         try {
             consumer.commitSync(committable);
+            fence.committed(committable);
             metrics.commits.increment();
         } catch (TimeoutException e) {
             // Kafka did not answer within default.api.timeout.ms (a broker restart, an outage):
@@ -396,6 +432,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             }
             awaitingLookup.remove(partition);
             topicIdOf.put(partition, topicId);
+            fence.owned(partition, from);
             if (stored > 0) {
                 LOG.info(
                         "{}: {} records after the committed offset {} are already stored (stored before a crash or"
@@ -462,6 +499,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
 
     private void release(Collection<TopicPartition> partitions) {
         partitions.forEach(store::released);
+        fence.released(partitions);
         topicIdOf.keySet().removeAll(partitions);
         awaitingLookup.removeAll(partitions);
     }

@@ -69,6 +69,16 @@ final class ConsumerProcess implements AutoCloseable {
         return process.exited(hangAfter);
     }
 
+    /** SIGSTOP: frozen as by a long GC pause or a suspended VM. */
+    void suspend() throws IOException, InterruptedException {
+        process.suspend();
+    }
+
+    /** SIGCONT after {@link #suspend()}. */
+    void resume() throws IOException, InterruptedException {
+        process.resume();
+    }
+
     int exitValue() {
         return process.exitValue();
     }

@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -56,12 +57,33 @@ class IngestLoopTest {
     private IngestLoop loop;
     /** Commits that time out next, as they do while Kafka is down (default.api.timeout.ms passes). */
     private int commitTimeouts;
+    /** Ownership checks that time out next. */
+    private int intentTimeouts;
+    /** The group has moved on without this member: Kafka refuses its commits. */
+    private boolean fenced;
+    /** Ownership checks before inserts (commits of unchanged offsets with the batch's end as metadata). */
+    private final List<String> intents = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeEach
     void setUp() {
         consumer = new MockConsumer<>("earliest") {
             @Override
             public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+                boolean intent =
+                        offsets.values().stream().anyMatch(o -> !o.metadata().isEmpty());
+                if (intent && fenced) {
+                    throw new CommitFailedException("the group has rebalanced: this member is no longer in it");
+                }
+                if (intent) {
+                    if (intentTimeouts > 0) {
+                        intentTimeouts--;
+                        throw new TimeoutException("Timeout of 60000ms expired before successfully committing offsets");
+                    }
+                    // Recorded, not applied: the intent commits the offsets unchanged, and the tests read
+                    // committed() as the progress commits made after inserts.
+                    intents.add(offsets.toString());
+                    return;
+                }
                 if (commitTimeouts > 0) {
                     commitTimeouts--;
                     calls.add("commit timed out");
@@ -224,6 +246,45 @@ class IngestLoopTest {
         assertTrue(loop.drain(Duration.ofSeconds(30)), "the second commit is answered");
         assertEquals(10L, committed(P0));
         assertEquals(10, writer.stored.size());
+    }
+
+    @Test
+    void everyInsertIsPrecededByAnOwnershipCheckNamingTheBatchEnd() throws Exception {
+        pollUntilResumed();
+        addEvents(P0, 0, 600);
+        addEvents(P1, 0, 400);
+        loop.pollOnce();
+        assertEquals(1, intents.size(), intents.toString());
+        assertTrue(
+                intents.get(0).contains("offset=0, leaderEpoch=null, metadata='intent end=600'"), intents.toString());
+        assertTrue(intents.get(0).contains("metadata='intent end=400'"), intents.toString());
+        assertEquals(600L, committed(P0), "then the end, once stored");
+    }
+
+    @Test
+    void aConsumerTheGroupMovedOnWithoutInsertsNothingForItsPartitions() throws Exception {
+        pollUntilResumed();
+        addEvents(P0, 0, 10);
+        loop.pollOnce();
+        fenced = true; // paused past its session: the group gave the partitions to another member
+        now += 5 * SECOND; // the batch fell due during the pause
+        loop.pollOnce();
+        assertEquals(0, writer.stored.size(), "nothing written for partitions that are not ours");
+        assertNull(committed(P0));
+        assertEquals(0, metrics.buffered.get(), "the buffer is dropped: the next owner reads the records");
+    }
+
+    @Test
+    void anOwnershipCheckKafkaDoesNotAnswerHoldsTheInsertBack() throws Exception {
+        pollUntilResumed();
+        addEvents(P0, 0, 1000);
+        intentTimeouts = 1; // the check before the insert
+        loop.pollOnce();
+        assertEquals(0, writer.stored.size(), "no insert without a confirmed owner");
+        now += 31 * SECOND;
+        loop.pollOnce();
+        assertEquals(1000, writer.stored.size());
+        assertEquals(1000L, committed(P0));
     }
 
     @Test
@@ -441,6 +502,29 @@ class IngestLoopTest {
         now += 31 * SECOND;
         loop.pollOnce();
         assertEquals(0, writer.stored.size(), "the dropped rows are not inserted by the old owner");
+    }
+
+    @Test
+    void partitionsAssignedAgainDuringAnOutageStoreOnceClickHouseAnswers() throws Exception {
+        pollUntilResumed();
+        writer.failNext(100, WriteException.Kind.RETRIABLE, false); // ClickHouse down
+        addEvents(P0, 0, 30);
+        now += 5 * SECOND;
+        loop.pollOnce(); // fails: outage
+        consumer.rebalance(List.of()); // a member leaves: revoked (the flush fails, the rows are dropped) ...
+        consumer.rebalance(List.of(P0, P1)); // ... and assigned again, with the other member's partitions
+        assertNull(committed(P0), "nothing committed: the rows are read again from offset 0");
+        now += 31 * SECOND;
+        loop.pollOnce(); // still down: the stored-offset lookup fails too
+        writer.failNext(0, WriteException.Kind.RETRIABLE, false); // ClickHouse back
+        addEvents(P0, 0, 30); // the records are read again from the last commit
+        for (int i = 0; i < 3 && writer.stored.size() < 30; i++) {
+            now += 31 * SECOND;
+            loop.pollOnce();
+        }
+        assertEquals(30, writer.stored.size(), "stored again without an insert to end the outage");
+        assertEquals(30L, committed(P0));
+        assertTrue(consumer.paused().isEmpty(), "every partition resumed");
     }
 
     @Test
