@@ -36,13 +36,36 @@ public final class TestProcesses {
                     .map(Instant::toEpochMilli)
                     .orElse(0L);
     private static final Set<Long> SHARED = ConcurrentHashMap.newKeySet();
+    /** Guards starts against the shutdown hook: nothing is started once it ran. */
+    private static final Object STARTS = new Object();
+
+    private static boolean shuttingDown;
+
+    static {
+        // A test JVM stopped from outside (Ctrl-C, a killed build) does not reach the leak check:
+        // whatever it started goes with it, shared services included.
+        Runtime.getRuntime().addShutdownHook(new Thread(TestProcesses::killAll, "test-processes-cleanup"));
+    }
 
     private TestProcesses() {}
 
     /** Starts {@code builder}'s command marked as this test JVM's. */
     public static Process start(ProcessBuilder builder) throws IOException {
         builder.environment().put(MARKER, ID);
-        return builder.start();
+        synchronized (STARTS) {
+            if (shuttingDown) {
+                throw new IOException("the test JVM is shutting down: not starting " + builder.command());
+            }
+            return builder.start();
+        }
+    }
+
+    private static void killAll() {
+        synchronized (STARTS) {
+            shuttingDown = true;
+        }
+        SHARED.clear();
+        running().forEach(ProcessHandle::destroyForcibly);
     }
 
     /** {@code process} serves the whole test JVM (closed at its end): not a leak of the test that started it. */
