@@ -253,27 +253,25 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         if (batcher.started() || !offsets.isEmpty()) {
             int rows = batcher.size();
             long oldest = batcher.oldestEventMillis();
-            List<EventRow> taken = batcher.take();
-            Map<TopicPartition, OffsetAndMetadata> ends = offsets.take();
-            switch (fence.confirm(ends)) {
+            InsertPipeline.Batch batch =
+                    new InsertPipeline.Batch(batcher.take(), offsets.take(), rows, oldest, nanoClock.getAsLong());
+            switch (fence.confirm(batch.offsets())) {
                 case FENCED -> {
                     // Not ours any more (a pause past the session, a rebalance): write nothing for them.
                     LOG.warn(
                             "{} rows not inserted: the group no longer lets this consumer commit for {};"
                                     + " their next owner reads them",
                             rows,
-                            ends.keySet());
-                    forget(ends.keySet());
+                            batch.offsets().keySet());
+                    forget(batch.offsets().keySet());
                     return true;
                 }
                 case UNANSWERED -> {
-                    batcher.putBack(taken, oldest);
-                    offsets.putBack(ends);
+                    putBack(batch);
                     failed("Kafka did not answer the ownership check before the insert");
                     return false;
                 }
-                case OWNED ->
-                    inserts.submit(new InsertPipeline.Batch(taken, ends, rows, oldest, nanoClock.getAsLong()));
+                case OWNED -> inserts.submit(batch);
             }
             // a fast insert (or one run in place) is committed at once
             return collect(false) || inserts.busy();

@@ -373,7 +373,10 @@ class ExactlyOnceIT {
                             + " Decimal(18, 2)"),
                     output);
             assertEquals(1_000, count(ch, database, ""), "nothing of the refused batch stored");
-            assertEquals(1_000, committedOffsets(kafka, topic + "-group"), "nothing committed past the stored batch");
+            assertEquals(
+                    1_000,
+                    CommittedOffsets.committed(kafka, topic + "-group"),
+                    "nothing committed past the stored batch");
         }
     }
 
@@ -397,20 +400,8 @@ class ExactlyOnceIT {
             }
             assertEquals(1, proxy.faultsInjected());
             assertEquals(0, count(ch, database, ""));
-            assertEquals(0, committedOffsets(kafka, topic + "-group"), "nothing committed");
+            assertEquals(0, CommittedOffsets.committed(kafka, topic + "-group"), "nothing committed");
         }
-    }
-
-    private static long committedOffsets(KafkaService kafka, String group) throws Exception {
-        return kafka
-                .admin()
-                .listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata()
-                .get(30, TimeUnit.SECONDS)
-                .values()
-                .stream()
-                .mapToLong(o -> o == null ? 0 : o.offset())
-                .sum();
     }
 
     /** Each rollup counts every stored event once: a re-sent insert left no second block in any view. */

@@ -26,17 +26,34 @@ public final class CommittedOffsets {
     /** Records of {@code topic} past {@code group}'s committed offsets, summed over partitions. */
     public static long lag(KafkaService kafka, String group, String topic) throws Exception {
         try (Admin admin = kafka.admin()) {
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = ends(admin, topic);
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata()
-                    .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            long lag = 0;
-            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : ends.entrySet()) {
-                OffsetAndMetadata offset = committed.get(end.getKey());
-                lag += end.getValue().offset() - (offset == null ? 0 : offset.offset());
-            }
-            return lag;
+            return lag(admin, group, topic);
         }
+    }
+
+    private static long lag(Admin admin, String group, String topic) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(admin, group);
+        long lag = 0;
+        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end :
+                ends(admin, topic).entrySet()) {
+            OffsetAndMetadata offset = committed.get(end.getKey());
+            lag += end.getValue().offset() - (offset == null ? 0 : offset.offset());
+        }
+        return lag;
+    }
+
+    /** {@code group}'s committed offsets, summed over every partition it committed for. */
+    public static long committed(KafkaService kafka, String group) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            return committedOffsets(admin, group).values().stream()
+                    .mapToLong(o -> o == null ? 0 : o.offset())
+                    .sum();
+        }
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> committedOffsets(Admin admin, String group) throws Exception {
+        return admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     /** The end offsets of {@code topic}'s partitions, summed: how many records were ever written to it. */
@@ -64,11 +81,13 @@ public final class CommittedOffsets {
     public static void awaitCaughtUp(
             KafkaService kafka, String group, String topic, Duration hangAfter, Supplier<String> context)
             throws InterruptedException {
-        Await.until(
-                "group " + group + " committed to the end of " + topic + " (records behind)",
-                hangAfter,
-                () -> lag(kafka, group, topic),
-                behind -> behind == 0,
-                context);
+        try (Admin admin = kafka.admin()) { // one client for every poll of the wait
+            Await.until(
+                    "group " + group + " committed to the end of " + topic + " (records behind)",
+                    hangAfter,
+                    () -> lag(admin, group, topic),
+                    behind -> behind == 0,
+                    context);
+        }
     }
 }

@@ -124,16 +124,16 @@ public final class JavaProcess implements AutoCloseable {
 
     /** SIGTERM and wait; a process that does not stop within a minute is killed. */
     public void stop() throws InterruptedException {
-        resumeIfSuspended(); // a stopped process would not act on SIGTERM
-        process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
+        try {
+            terminate();
+        } catch (AssertionError killed) {
+            // did not stop within a minute: terminate() killed it
         }
     }
 
     /** SIGTERM; returns the exit code once it exited. A process that does not stop within a minute fails. */
     public int terminate() throws InterruptedException {
-        resumeIfSuspended();
+        resumeIfSuspended(); // a stopped process would not act on SIGTERM
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
@@ -153,10 +153,6 @@ public final class JavaProcess implements AutoCloseable {
 
     public int exitValue() {
         return process.exitValue();
-    }
-
-    public long pid() {
-        return process.pid();
     }
 
     /** SIGSTOP: frozen as by a long GC pause, a suspended VM or a throttled container; nothing it holds is released. */
