@@ -16,8 +16,8 @@ import io.clickstream.consumer.kafka.ConsumerClients;
 import io.clickstream.consumer.metrics.HealthServer;
 import io.clickstream.consumer.metrics.IngestMetrics;
 import io.clickstream.consumer.processing.Backoff;
+import io.clickstream.consumer.processing.BlockBuffers;
 import io.clickstream.consumer.processing.CatchUpPolicy;
-import io.clickstream.consumer.processing.MicroBatcher;
 import io.clickstream.consumer.replay.ReplayCommand;
 import io.clickstream.model.EventCodec;
 import io.clickstream.service.GracefulShutdown;
@@ -193,7 +193,7 @@ public final class ConsumerMain {
                     new ClickHouseEventWriter(pool),
                     deadLetters,
                     new EventCodec(),
-                    new MicroBatcher(config.batchMaxRows(), config.batchMaxWait(), System::nanoTime),
+                    new BlockBuffers(config.batchMaxRows(), config.batchMaxWait(), System::nanoTime),
                     new Backoff(config.maxRetryBackoff()),
                     metrics,
                     System::nanoTime,

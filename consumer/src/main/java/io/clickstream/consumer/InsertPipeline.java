@@ -1,82 +1,98 @@
 package io.clickstream.consumer;
 
 import io.clickstream.consumer.clickhouse.WriteException;
-import io.clickstream.consumer.processing.EventRow;
+import io.clickstream.consumer.processing.Block;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 
 /**
- * At most one insert in flight beside the polling thread: while ClickHouse stores one batch,
- * the ingest loop polls and decodes the next. The loop hands a batch over with the offsets
- * that become committable once its rows are stored, and takes the outcome back before it
- * commits or hands over the next batch, so commits stay in order and {@link BatchStore} is
- * never used by two threads at once.
+ * At most one flush in flight beside the polling thread: while ClickHouse stores one flush's
+ * blocks, the ingest loop polls and decodes the next records. The loop takes the outcome back
+ * before it commits or hands over anything else, so commits stay in order and
+ * {@link BlockStore} is never used by two threads at once.
  */
 final class InsertPipeline {
-    /** A batch handed to the insert thread, with what the loop needs when it comes back. */
-    record Batch(
-            List<EventRow> rows,
-            Map<TopicPartition, OffsetAndMetadata> offsets,
-            int size,
-            long oldestEventMillis,
-            long handedOverNanos) {}
+    /** Blocks handed to the insert thread together (at most one per partition), stored in order. */
+    record Flush(List<Block> blocks, long handedOverNanos) {
+        int rows() {
+            return blocks.stream().mapToInt(b -> b.rows().size()).sum();
+        }
 
-    /** A finished insert: {@code failure} is null when the batch's rows are stored. */
-    record Outcome(Batch batch, WriteException failure) {}
+        long oldestEventMillis() {
+            return blocks.stream().mapToLong(Block::oldestEventMillis).min().orElse(System.currentTimeMillis());
+        }
+    }
 
-    private final BatchStore store;
+    /**
+     * A finished flush: its first {@code stored} blocks are stored; {@code failure} (null when
+     * all are) is why the next one is not, and it may be stored anyway.
+     */
+    record Outcome(Flush flush, int stored, WriteException failure) {
+        List<Block> storedBlocks() {
+            return flush.blocks().subList(0, stored);
+        }
+
+        List<Block> unstoredBlocks() {
+            return flush.blocks().subList(stored, flush.blocks().size());
+        }
+    }
+
+    private final BlockStore store;
     private final Executor executor;
-    private Batch inFlight;
-    private CompletableFuture<WriteException> result;
+    private Flush inFlight;
+    private CompletableFuture<Outcome> result;
 
     /** @param executor runs the inserts, one at a time (a single thread; tests may run them in place) */
-    InsertPipeline(BatchStore store, Executor executor) {
+    InsertPipeline(BlockStore store, Executor executor) {
         this.store = store;
         this.executor = executor;
     }
 
-    /** Starts storing {@code batch} (its rows list is the store's from now on: rows found stored are removed). */
-    void submit(Batch batch) {
+    /** Starts storing the flush's blocks, one insert each, in order. */
+    void submit(Flush flush) {
         if (inFlight != null) {
             throw new IllegalStateException("an insert is already in flight");
         }
-        inFlight = batch;
-        result = CompletableFuture.supplyAsync(() -> attempt(batch.rows()), executor);
+        inFlight = flush;
+        result = CompletableFuture.supplyAsync(() -> attempt(flush), executor);
     }
 
-    private WriteException attempt(List<EventRow> rows) {
+    private Outcome attempt(Flush flush) {
+        int stored = 0;
         try {
-            store.store(rows);
-            return null;
+            for (Block block : flush.blocks()) {
+                if (!block.commitOnly()) {
+                    store.store(block);
+                }
+                stored++;
+            }
+            return new Outcome(flush, stored, null);
         } catch (WriteException e) {
-            return e;
+            return new Outcome(flush, stored, e);
         }
     }
 
-    /** Whether an insert was handed over and its outcome not yet taken back. */
+    /** Whether a flush was handed over and its outcome not yet taken back. */
     boolean busy() {
         return inFlight != null;
     }
 
-    /** Whether the insert in flight has finished (its outcome can be taken without waiting). */
+    /** Whether the flush in flight has finished (its outcome can be taken without waiting). */
     boolean finished() {
         return inFlight != null && result.isDone();
     }
 
     /**
-     * Waits for the insert in flight (bounded by the ClickHouse client's socket timeout) and
-     * takes its outcome; null if none is in flight. A bug in the insert thread is rethrown.
+     * Waits for the flush in flight (each insert bounded by the ClickHouse client's socket
+     * timeout) and takes its outcome; null if none is in flight. A bug in the insert thread is rethrown.
      */
     Outcome await() {
         if (inFlight == null) {
             return null;
         }
         try {
-            return new Outcome(inFlight, result.join());
+            return result.join();
         } finally {
             inFlight = null;
             result = null;

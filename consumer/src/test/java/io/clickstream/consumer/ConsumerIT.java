@@ -321,11 +321,11 @@ class ConsumerIT {
     @Test
     void sigtermMidBatchStoresAndCommitsTheBufferedRows(KafkaService kafka, ClickHouseService ch, @TempDir Path dir)
             throws Exception {
-        String topic = kafka.createTopic("sigterm", 3);
+        String topic = kafka.createTopic("sigterm", 1); // one partition: blocks of 1,000 are its blocks
         String database = databaseFor(topic);
         try (TestEvents events = new TestEvents(kafka, topic, 5)) {
             events.send(2_500);
-            // Batches of 1,000 and a 10-minute wait: 500 rows stay buffered until the SIGTERM.
+            // Blocks of 1,000 and a 10-minute wait: 500 rows stay buffered until the SIGTERM.
             List<String> args = ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "10m");
             try (ConsumerProcess consumer = ConsumerProcess.start(dir.resolve("consumer.log"), args)) {
                 awaitRows(ch, database, 2_000, consumer);

@@ -44,6 +44,41 @@ final class InMemoryEventWriter implements EventWriter {
         failureCode = code;
     }
 
+    /** The {@code nth} write from now (1: the next) fails with {@code kind}, storing nothing. */
+    void failOnWrite(int nth, WriteException.Kind kind) {
+        failOnWrite = nth;
+        failOnWriteKind = kind;
+    }
+
+    private int failOnWrite;
+    private WriteException.Kind failOnWriteKind;
+
+    /**
+     * The next write is held by the server past the client's timeout: the client sees a
+     * RETRIABLE failure, and the rows land only when {@link #landHeld()} is called (a slow first
+     * attempt: a table lock, a frozen consumer's insert in flight).
+     */
+    void holdNext() {
+        holdNext = true;
+    }
+
+    private boolean holdNext;
+    private List<EventRow> heldRows;
+    private String heldToken;
+
+    /** The held write lands now, deduplicated by its token like any other. */
+    void landHeld() {
+        store(heldRows, heldToken);
+        heldRows = null;
+    }
+
+    /** The next write stores the rows, then fails as a materialized view does that refuses them. */
+    void failInView() {
+        failInView = true;
+    }
+
+    private boolean failInView;
+
     /** Rows matching are refused as bad data, like a value ClickHouse cannot store. */
     void rejectRows(Predicate<EventRow> predicate) {
         rejected = predicate;
@@ -61,6 +96,26 @@ final class InMemoryEventWriter implements EventWriter {
     @Override
     public void write(List<EventRow> rows, String deduplicationToken) throws WriteException {
         calls.add("write " + rows.size());
+        if (holdNext) {
+            holdNext = false;
+            heldRows = List.copyOf(rows);
+            heldToken = deduplicationToken;
+            throw new WriteException(
+                    WriteException.Kind.RETRIABLE, 0, "scripted timeout: the server holds the insert", null);
+        }
+        if (failInView) {
+            failInView = false;
+            store(rows, deduplicationToken);
+            throw new WriteException(
+                    WriteException.Kind.DATA,
+                    6,
+                    "Code: 6. DB::Exception: Cannot parse string 'zz' as UInt32: while pushing to view"
+                            + " clickstream.events_per_minute_mv. (CANNOT_PARSE_TEXT)",
+                    null);
+        }
+        if (failOnWrite > 0 && --failOnWrite == 0) {
+            throw new WriteException(failOnWriteKind, 0, "scripted " + failOnWriteKind + " on this write", null);
+        }
         if (failuresLeft > 0) {
             failuresLeft--;
             if (storeBeforeFailing) {

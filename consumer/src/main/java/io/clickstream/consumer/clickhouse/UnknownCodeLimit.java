@@ -38,6 +38,13 @@ public final class UnknownCodeLimit {
         return inARow >= attempts;
     }
 
+    /** Why the consumer stops when the limit is reached. */
+    public static String message(WriteException failure) {
+        return "ClickHouse answered code " + failure.code() + ", which the consumer does not classify, to " + ATTEMPTS
+                + " attempts in a row: stopping without committing the batch (it is re-read after a restart)."
+                + " Last answer: " + failure.getMessage();
+    }
+
     /** An attempt succeeded: the count starts again. */
     public void succeeded() {
         code = 0;

@@ -46,15 +46,18 @@ public final class ConsumerSettings {
                     + " deduplication token");
     public static final Setting POOL_SIZE =
             Setting.of("--pool-size", "CLICKHOUSE_POOL_SIZE", "2", "JDBC connections in the HikariCP pool");
-    public static final Setting BATCH_ROWS =
-            Setting.of("--batch-max-rows", "BATCH_MAX_ROWS", "1000", "flush when this many rows are buffered");
+    public static final Setting BATCH_ROWS = Setting.of(
+            "--batch-max-rows", "BATCH_MAX_ROWS", "1000", "flush a partition's block when it holds this many rows");
     public static final Setting BATCH_WAIT = Setting.of(
-            "--batch-max-wait", "BATCH_MAX_WAIT", "5s", "flush when the oldest buffered row has waited this long");
+            "--batch-max-wait",
+            "BATCH_MAX_WAIT",
+            "5s",
+            "flush a partition's block when its first record has waited this long");
     public static final Setting CATCH_UP_ROWS = Setting.of(
             "--catch-up-max-rows",
             "BATCH_CATCH_UP_MAX_ROWS",
             "50000",
-            "while 10 or more batches behind, batches may grow to this many rows (fewer, larger inserts drain a"
+            "while 10 or more batches behind, blocks may grow to this many rows (fewer, larger inserts drain a"
                     + " backlog faster); back to --batch-max-rows once caught up. --batch-max-rows or less disables it");
     public static final Setting SCHEMA = Setting.of(
             "--schema",

@@ -21,7 +21,8 @@ import org.apache.kafka.common.TopicPartition;
  * batch holds records at or below the horizon (after a crash between insert and commit, a
  * changed group id or offsets reset to earliest), the stored offsets in that batch's range are
  * asked for, at most one batch of them, and those rows are dropped. So memory stays within one
- * batch, whatever the table holds.
+ * batch, whatever the table holds. Used only on a block before its first attempt
+ * ({@code BlockStore}): between attempts a lookup cannot tell whether one is still running.
  */
 public final class StoredRecordFilter {
     private final EventWriter writer;
@@ -41,16 +42,6 @@ public final class StoredRecordFilter {
 
     public void forget(TopicPartition partition) {
         horizon.remove(partition);
-    }
-
-    /**
-     * Marks every record of {@code rows} as possibly stored: after an insert failed in a way
-     * that may still have stored them, and the batch changed before the retry.
-     */
-    public void mayBeStored(List<EventRow> rows) {
-        for (PartitionSpan span : PartitionSpan.of(rows)) {
-            horizon.merge(new TopicPartition(span.topic(), span.partition()), span.to(), Math::max);
-        }
     }
 
     /** Removes from {@code rows} those already stored; returns how many were removed. */

@@ -1,7 +1,8 @@
 package io.clickstream.consumer.kafka;
 
-import java.util.Collection;
+import io.clickstream.consumer.processing.Block;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -11,18 +12,51 @@ import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.TimeoutException;
 
 /**
- * No insert without ownership (docs/consumer.md, "Ownership"). A consumer that was paused past
- * its session (a GC pause, a frozen VM, a throttled container) may wake up with a batch due for
- * partitions the group has already given to another member; nothing tells it so before its next
- * request to the group. So before a batch goes to ClickHouse, its partitions' committed offsets
- * are committed again, unchanged, with the batch's end offsets as metadata (the intent). Kafka
- * accepts a commit only from a member of the group's current generation, so an accepted commit
- * proves the partitions were ours at that moment, and a refused one stops the insert. The
- * metadata tells a later owner which block an earlier owner may have sent.
+ * No insert without ownership, and no insert a later owner cannot repeat (docs/consumer.md,
+ * "Ownership and intents"). Before a block goes to ClickHouse, its partition's offset is
+ * committed at the block's start with the block's end and token as metadata: the intent.
+ *
+ * <ul>
+ *   <li>Kafka accepts a commit only from a member of the group's current generation, so an
+ *       accepted intent proves the partition was ours at that moment, and a refused one stops the
+ *       insert. A consumer paused past its session (a GC pause, a frozen VM) wakes up, is refused,
+ *       and writes nothing.</li>
+ *   <li>The block's start is the offset committed with it: every block before it is stored. So
+ *       the committed offset and its intent name the only block of the partition that may have
+ *       been sent and not committed; the partition's next owner reads them on assignment and
+ *       forms exactly that block again, so its insert carries the same token as the earlier
+ *       attempt, and ClickHouse stores the block once, whichever insert lands first.</li>
+ * </ul>
+ * A plain commit of the block's end (no metadata) once it is stored clears the intent.
  */
 public final class OwnershipFence {
-    /** Metadata of an intent: {@code intent end=<offset>}, well under offset.metadata.max.bytes (4,096). */
-    static final String INTENT = "intent end=";
+    /** An intent: the end offset and token of the block sent from the committed offset. */
+    public record Intent(long end, String token) {
+        private static final String PREFIX = "intent end=";
+        private static final String TOKEN = " token=";
+
+        /** Metadata like {@code intent end=1200 token=cs1-…-1000}: ~70 bytes, well under offset.metadata.max.bytes (4,096). */
+        public String metadata() {
+            return PREFIX + end + TOKEN + token;
+        }
+
+        /** The intent in a committed offset's metadata; null if there is none (a plain commit, another tool's metadata). */
+        public static Intent of(OffsetAndMetadata committed) {
+            if (committed == null || !committed.metadata().startsWith(PREFIX)) {
+                return null;
+            }
+            String rest = committed.metadata().substring(PREFIX.length());
+            int token = rest.indexOf(TOKEN);
+            try {
+                long end = Long.parseLong(token < 0 ? rest : rest.substring(0, token));
+                return end > committed.offset()
+                        ? new Intent(end, token < 0 ? null : rest.substring(token + TOKEN.length()))
+                        : null;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+    }
 
     /** What the group said to the intent. */
     public enum Answer {
@@ -35,47 +69,29 @@ public final class OwnershipFence {
     }
 
     private final Consumer<?, ?> consumer;
-    /** The committed offset of each owned partition, as this consumer last committed or found it. */
-    private final Map<TopicPartition, Long> committed = new HashMap<>();
 
     public OwnershipFence(Consumer<?, ?> consumer) {
         this.consumer = consumer;
     }
 
-    /** A partition is ours from {@code position} (its committed offset, or where the reset put it). */
-    public void owned(TopicPartition partition, long position) {
-        committed.put(partition, position);
-    }
-
-    /** Offsets this consumer committed. */
-    public void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        offsets.forEach((partition, offset) -> committed.put(partition, offset.offset()));
-    }
-
-    public void released(Collection<TopicPartition> partitions) {
-        partitions.forEach(committed::remove);
-    }
-
     /**
-     * Commits the intent for a batch that ends at {@code ends} (the offsets to commit once it is
-     * stored) and says whether the insert may go.
+     * Commits the intents of the blocks that hold rows (again, for a retry: the same intent) and
+     * says whether their inserts may go. Blocks with nothing to insert need no intent.
      */
-    public Answer confirm(Map<TopicPartition, OffsetAndMetadata> ends) {
-        Map<TopicPartition, OffsetAndMetadata> intent = new HashMap<>();
-        for (Map.Entry<TopicPartition, OffsetAndMetadata> end : ends.entrySet()) {
-            Long start = committed.get(end.getKey());
-            if (start == null) {
-                return Answer.FENCED; // not (or no longer) assigned here
+    public Answer confirm(List<Block> blocks) {
+        Map<TopicPartition, OffsetAndMetadata> intents = new HashMap<>();
+        for (Block block : blocks) {
+            if (!block.commitOnly()) {
+                intents.put(
+                        block.partition(),
+                        new OffsetAndMetadata(block.start(), new Intent(block.end(), block.token()).metadata()));
             }
-            intent.put(
-                    end.getKey(),
-                    new OffsetAndMetadata(start, INTENT + end.getValue().offset()));
         }
-        if (intent.isEmpty()) {
+        if (intents.isEmpty()) {
             return Answer.OWNED;
         }
         try {
-            consumer.commitSync(intent);
+            consumer.commitSync(intents);
             return Answer.OWNED;
         } catch (CommitFailedException | RebalanceInProgressException e) {
             return Answer.FENCED;

@@ -21,6 +21,11 @@ public final class Backoff {
         return Duration.ofMillis(wait);
     }
 
+    /** Another backoff with the same cap, for another kind of attempt. */
+    public Backoff fresh() {
+        return new Backoff(Duration.ofMillis(maxMillis));
+    }
+
     public void reset() {
         nextMillis = INITIAL_MILLIS;
     }

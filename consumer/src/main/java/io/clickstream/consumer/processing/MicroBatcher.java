@@ -2,13 +2,11 @@ package io.clickstream.consumer.processing;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.function.LongSupplier;
-import org.apache.kafka.common.TopicPartition;
 
 /**
- * Buffers rows until a flush is due: {@code maxRows} buffered, or {@code maxWait} elapsed since
+ * Buffers one partition's rows ({@link BlockBuffers}) until a flush is due: {@code maxRows} buffered, or {@code maxWait} elapsed since
  * the batch started, whichever comes first. A batch starts with its first row, or with the
  * first record that needs only an offset commit ({@link #touch()}: dead-lettered or skipped).
  * The row limit may change between batches ({@link #maxRows(int)}: catch-up, see {@link CatchUpPolicy}).
@@ -79,7 +77,7 @@ public final class MicroBatcher {
         return Math.max(0, startedAt + maxWaitNanos - nanoClock.getAsLong());
     }
 
-    /** The buffered rows, oldest first (a live view: do not keep it across {@link #clear()}). */
+    /** The buffered rows, oldest first (a live view: do not keep it across {@link #take()}). */
     public List<EventRow> rows() {
         return rows;
     }
@@ -99,26 +97,5 @@ public final class MicroBatcher {
         started = false;
         oldestEventMillis = Long.MAX_VALUE;
         return taken;
-    }
-
-    /**
-     * Puts a batch that was taken and not stored back in front of the rows buffered since,
-     * so they are stored together, in offset order.
-     */
-    public void putBack(List<EventRow> earlier, long earlierOldestEventMillis) {
-        touch();
-        rows.addAll(0, earlier);
-        oldestEventMillis = Math.min(oldestEventMillis, earlierOldestEventMillis);
-    }
-
-    public void clear() {
-        rows.clear();
-        started = false;
-        oldestEventMillis = Long.MAX_VALUE;
-    }
-
-    /** Drops the rows of revoked partitions; they will be re-read by the partitions' next owner. */
-    public void removePartitions(Collection<TopicPartition> partitions) {
-        rows.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
     }
 }

@@ -105,15 +105,4 @@ class StoredRecordFilterTest {
                         rows.get(100).offset(),
                         rows.get(199).offset()));
     }
-
-    @Test
-    void rowsMarkedMayBeStoredAreLookedUpEvenPastTheHorizon() throws Exception {
-        filter.assigned(P0, TOPIC_ID, 0);
-        List<EventRow> attempted = batch(0, 500);
-        store(0, 499); // an insert that failed ambiguously stored them after all
-        filter.mayBeStored(attempted);
-        List<EventRow> retry = batch(0, 600);
-        assertEquals(500, filter.removeStored(retry));
-        assertEquals(100, retry.size());
-    }
 }

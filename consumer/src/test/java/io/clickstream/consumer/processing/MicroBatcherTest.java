@@ -9,9 +9,7 @@ import io.clickstream.model.EventType;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 class MicroBatcherTest {
@@ -56,22 +54,13 @@ class MicroBatcherTest {
     }
 
     @Test
-    void offsetOnlyRecordsStartTheClockTooAndClearResets() {
+    void offsetOnlyRecordsStartTheClockTooAndTakeResets() {
         batcher.touch();
         assertTrue(batcher.started());
         now += 5_000_000_000L;
         assertTrue(batcher.flushDue(), "a dead-lettered record's offset is committed within the max wait");
-        batcher.clear();
+        batcher.take();
         assertFalse(batcher.started());
         assertFalse(batcher.flushDue());
-    }
-
-    @Test
-    void removesRowsOfRevokedPartitions() {
-        batcher.add(row(0, 0));
-        batcher.add(row(1, 0));
-        batcher.removePartitions(List.of(new TopicPartition("t", 0)));
-        assertEquals(1, batcher.size());
-        assertEquals(1, batcher.rows().get(0).partition());
     }
 }

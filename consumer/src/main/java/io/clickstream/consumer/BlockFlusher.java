@@ -1,0 +1,282 @@
+package io.clickstream.consumer;
+
+import io.clickstream.consumer.clickhouse.UnknownCodeLimit;
+import io.clickstream.consumer.clickhouse.WriteException;
+import io.clickstream.consumer.dlq.DeadLetterPublisher;
+import io.clickstream.consumer.dlq.DeadLetterPublisher.DeadLetterException;
+import io.clickstream.consumer.kafka.OwnershipFence;
+import io.clickstream.consumer.metrics.IngestMetrics;
+import io.clickstream.consumer.processing.Block;
+import io.clickstream.consumer.processing.BlockBuffers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write side of the loop: hands blocks over to the insert thread and takes them back, in
+ * order. Per flush: blocks never attempted are prepared ({@link BlockStore#prepare}); their
+ * intents are committed ({@link OwnershipFence}), and only if the group accepts them are they
+ * inserted; once stored (and their dead letters acknowledged) their ends are committed. A flush
+ * that fails waits in the {@link InsertOutage} and is sent again exactly as it was; nothing else
+ * is handed over meanwhile.
+ */
+final class BlockFlusher {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestLoop.class);
+
+    private final Consumer<?, ?> consumer;
+    private final BlockBuffers buffers;
+    private final BlockStore store;
+    private final InsertPipeline inserts;
+    private final OwnershipFence fence;
+    private final AssignmentLookup lookups;
+    private final InsertOutage outage;
+    private final DeadLetterPublisher deadLetters;
+    private final IngestMetrics metrics;
+    private final IngestLog log;
+    private final LongSupplier nanoClock;
+    private final UnknownCodeLimit unknownCodes = new UnknownCodeLimit();
+
+    BlockFlusher(
+            Consumer<?, ?> consumer,
+            BlockBuffers buffers,
+            BlockStore store,
+            InsertPipeline inserts,
+            AssignmentLookup lookups,
+            InsertOutage outage,
+            DeadLetterPublisher deadLetters,
+            IngestMetrics metrics,
+            LongSupplier nanoClock) {
+        this.consumer = consumer;
+        this.buffers = buffers;
+        this.store = store;
+        this.inserts = inserts;
+        this.fence = new OwnershipFence(consumer);
+        this.lookups = lookups;
+        this.outage = outage;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.log = new IngestLog(metrics);
+        this.nanoClock = nanoClock;
+    }
+
+    /**
+     * Hands the due blocks (every block that can be cut, if {@code all}) to the insert thread,
+     * once the flush before them is stored and committed.
+     *
+     * @param atLogEnd whether a partition has nothing more to read (see {@link BlockBuffers#takeDue})
+     * @return false if a flush failed (this one, if it already finished, or the one before): its
+     *     blocks wait to be sent again
+     */
+    boolean flush(boolean all, Predicate<TopicPartition> atLogEnd) throws FatalIngestException {
+        if (!collect(true) || outage.waiting()) {
+            return false;
+        }
+        List<Block> due = buffers.takeDue(all, atLogEnd);
+        return due.isEmpty() || send(due, false);
+    }
+
+    /** Sends the waiting blocks of a failed flush again, exactly as they were, if the backoff has passed. */
+    void retryIfDue() throws FatalIngestException {
+        if (inserts.busy() || (outage.waiting() && !outage.due())) {
+            return;
+        }
+        boolean attempted = outage.attempted();
+        List<Block> blocks = outage.take(buffers::owns);
+        if (!blocks.isEmpty()) {
+            send(blocks, attempted);
+        } else if (outage.active()) {
+            // Nothing left to send: the failed blocks went with partitions revoked meanwhile. Only a
+            // stored block ends an outage otherwise, so it would never end; resume, and let the next
+            // block (or a lookup) find out whether ClickHouse answers.
+            outage.end(
+                    false,
+                    "nothing left to retry (its partitions were revoked): partitions resumed",
+                    lookups.pendingPartitions());
+        }
+    }
+
+    /** Prepares blocks never attempted, commits their intents, and starts the inserts. */
+    private boolean send(List<Block> blocks, boolean attempted) throws FatalIngestException {
+        if (!attempted) {
+            try {
+                List<Block> prepared = new ArrayList<>(blocks.size());
+                for (Block block : blocks) {
+                    prepared.add(store.prepare(block));
+                }
+                blocks = prepared;
+            } catch (WriteException e) {
+                return failed(blocks, false, e);
+            }
+        }
+        switch (fence.confirm(blocks)) {
+            case FENCED -> rewind(blocks);
+            case UNANSWERED -> {
+                outage.failed(blocks, true, "Kafka did not answer the ownership check before the insert");
+                return false;
+            }
+            case OWNED -> inserts.submit(new InsertPipeline.Flush(blocks, nanoClock.getAsLong()));
+        }
+        return collect(false) || inserts.busy(); // a fast insert (or one run in place) is committed at once
+    }
+
+    /**
+     * The group refused the intent: this consumer is no longer in the group's generation (a pause
+     * past the session, a rebalance). Nothing is written; the partitions are read again from
+     * their committed offsets if they are still ours, by their next owner otherwise.
+     */
+    private void rewind(List<Block> blocks) {
+        List<TopicPartition> partitions = blocks.stream().map(Block::partition).toList();
+        LOG.warn(
+                "{} rows not inserted: the group no longer lets this consumer commit for {}; read again by their owner",
+                blocks.stream().mapToInt(b -> b.rows().size()).sum(),
+                partitions);
+        release(partitions);
+        for (Block block : blocks) {
+            if (consumer.assignment().contains(block.partition())) {
+                // Still ours as far as this consumer knows: read again from the block's start (the
+                // lookup moves to the committed offset, if there is one) until the group says otherwise.
+                consumer.seek(block.partition(), block.start());
+                lookups.assigned(List.of(block.partition()));
+            }
+        }
+    }
+
+    /**
+     * Takes back the flush in flight, if it finished or {@code wait}: on success waits for its
+     * dead letters and commits its blocks' ends; on a retriable failure keeps its blocks to send again.
+     *
+     * @return whether no flush is in flight or failed
+     */
+    boolean collect(boolean wait) throws FatalIngestException {
+        if (!inserts.busy() || !(wait || inserts.finished())) {
+            return !inserts.busy();
+        }
+        InsertPipeline.Outcome outcome = inserts.await();
+        InsertPipeline.Flush flush = outcome.flush();
+        try {
+            if (outcome.failure() != null) {
+                throw outcome.failure();
+            }
+            deadLetters.flush();
+        } catch (WriteException e) {
+            if (e.kind() == WriteException.Kind.FATAL) {
+                throw new FatalIngestException(e.getMessage(), e);
+            }
+            if (unknownCodes.reached(e)) {
+                throw new FatalIngestException(UnknownCodeLimit.message(e), e);
+            }
+            return failed(flush.blocks(), true, e);
+        } catch (DeadLetterException e) {
+            if (e.fatal()) {
+                throw new FatalIngestException(e.getMessage(), e);
+            }
+            return failed(flush.blocks(), true, e); // stored: sent again, ClickHouse drops them as duplicates
+        }
+        unknownCodes.succeeded();
+        log.flushed(flush.rows(), nanoClock.getAsLong() - flush.handedOverNanos(), flush.oldestEventMillis());
+        commit(flush.blocks());
+        outage.end(true, "ClickHouse accepts inserts again: partitions resumed", lookups.pendingPartitions());
+        return true;
+    }
+
+    /**
+     * After the session expired: takes back the flush in flight without committing (nothing can
+     * be committed now); its blocks of other partitions are sent again as they were.
+     *
+     * @return a fatal failure of that flush, for the loop to raise
+     */
+    FatalIngestException takeBackUncommitted() {
+        InsertPipeline.Outcome inFlight = inserts.await();
+        if (inFlight == null) {
+            return null;
+        }
+        outage.retryNow(inFlight.flush().blocks());
+        WriteException failure = inFlight.failure();
+        return failure != null && failure.kind() == WriteException.Kind.FATAL
+                ? new FatalIngestException(failure.getMessage(), failure)
+                : null;
+    }
+
+    private boolean failed(List<Block> blocks, boolean sent, Exception e) {
+        outage.failed(blocks, sent, e.getMessage());
+        return false;
+    }
+
+    /** Commits the stored blocks' ends; the plain commit clears their intents. */
+    private void commit(List<Block> blocks) {
+        Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+        blocks.forEach(block -> ends.put(block.partition(), new OffsetAndMetadata(block.end())));
+        try {
+            consumer.commitSync(ends);
+            metrics.commits.increment();
+        } catch (TimeoutException e) {
+            // Kafka did not answer (a broker restart, an outage): the blocks are stored; their ends are
+            // committed with the next block's intent (it starts there), or alone once a wait has passed.
+            ends.keySet().forEach(buffers::recommit);
+            LOG.warn("commit not answered by Kafka ({}): committed again later", e.getMessage());
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            // The partitions moved meanwhile. Their next owner finds these stored blocks' intents,
+            // forms the blocks again, finds them stored, and commits them.
+            LOG.warn("commit refused by the group ({}): the next owner finds these blocks stored", e.getMessage());
+        }
+    }
+
+    /** Drops the partitions' buffers and waiting blocks: uncommitted, their next owner reads them. */
+    void release(Collection<TopicPartition> partitions) {
+        int dropped = buffers.release(partitions);
+        outage.forget(partitions);
+        lookups.released(partitions);
+        partitions.forEach(store::released);
+        if (dropped > 0) {
+            LOG.info("dropped {} uncommitted rows of {}; their next owner reads them", dropped, partitions);
+        }
+    }
+
+    boolean busy() {
+        return inserts.busy();
+    }
+
+    /**
+     * Stores and commits what is buffered, until {@code timeout} passes (a clean stop).
+     *
+     * @return whether everything was stored and committed
+     */
+    boolean drain(Duration timeout, Predicate<TopicPartition> atLogEnd) {
+        long deadline = nanoClock.getAsLong() + timeout.toNanos();
+        try {
+            while (true) {
+                retryIfDue();
+                if (flush(true, atLogEnd) && collect(true) && buffers.isEmpty() && !outage.waiting()) {
+                    return true;
+                }
+                long now = nanoClock.getAsLong();
+                if (now >= deadline) {
+                    LOG.warn(
+                            "shutdown timeout: {} buffered rows not stored and not committed; read again on restart",
+                            buffers.size());
+                    return false;
+                }
+                Thread.sleep(Math.max(1, Math.min(outage.nanosUntilRetry(), deadline - now) / 1_000_000));
+            }
+        } catch (FatalIngestException e) {
+            LOG.error("final flush failed: {}", e.getMessage());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
