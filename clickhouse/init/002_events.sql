@@ -1,17 +1,20 @@
 -- Raw click events, one row per Kafka record.
 --
 -- ORDER BY (event_type, timestamp): dashboard queries filter on a time range and mostly
--- group or filter by event type; partitions are days, so old days drop cheaply.
+-- group or filter by event type. Partitions are months: ClickHouse cuts an insert into one block
+-- per partition it touches, and the deduplication window below counts blocks; with months, an
+-- insert of live traffic is one block (two at a month's turn) and a replay of a year of history
+-- twelve, where days made one block per day (docs/consumer.md, "The deduplication window").
 -- kafka_topic_id/kafka_partition/kafka_offset identify the source record: the consumer reads
 -- them back on partition assignment to skip records already stored (no duplicates after a
 -- crash between insert and offset commit), helped by the minmax index on kafka_offset.
 -- kafka_topic_id is Kafka's topic ID, new each time a topic is created: a topic deleted and
 -- re-created under the same name restarts its offsets at 0, and its records must not be
 -- mistaken for the old topic's (kafka_topic keeps the name for people).
--- non_replicated_deduplication_window: ClickHouse remembers the last 1,000 insert blocks'
--- deduplication tokens, so a batch the consumer re-sends after an insert whose answer was lost
--- is dropped by ClickHouse itself (docs/consumer.md, "Exactly once"). Replicated tables have
--- replicated_deduplication_window for the same purpose.
+-- non_replicated_deduplication_window: ClickHouse remembers the last 10,000 insert blocks'
+-- deduplication tokens, so a block the consumer re-sends after an insert whose answer was lost
+-- is dropped by ClickHouse itself (docs/consumer.md, "Exactly once"): hours of inserts at the
+-- default batch policy. Replicated tables have replicated_deduplication_window for the same purpose.
 -- Raw rows are kept {{RAW_RETENTION_DAYS}} days after ingestion (time of ingestion, not of the
 -- event, so replayed historical data is kept too); the rollups in 003 are kept far longer.
 CREATE TABLE IF NOT EXISTS clickstream.events
@@ -35,7 +38,7 @@ CREATE TABLE IF NOT EXISTS clickstream.events
     INDEX kafka_offset_idx kafka_offset TYPE minmax GRANULARITY 1
 )
 ENGINE = MergeTree
-PARTITION BY toYYYYMMDD(timestamp)
+PARTITION BY toYYYYMM(timestamp)
 ORDER BY (event_type, timestamp)
 TTL toDateTime(ingested_at) + INTERVAL {{RAW_RETENTION_DAYS}} DAY
-SETTINGS non_replicated_deduplication_window = 1000;
+SETTINGS non_replicated_deduplication_window = 10000;

@@ -25,7 +25,7 @@ ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(minute)
 ORDER BY (minute, event_type)
 TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
-SETTINGS non_replicated_deduplication_window = 1000;
+SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.events_per_minute_mv TO clickstream.events_per_minute AS
 SELECT
@@ -52,7 +52,7 @@ ENGINE = SummingMergeTree((events, revenue))
 PARTITION BY toYYYYMM(minute)
 ORDER BY (minute, event_type, product_id, category)
 TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
-SETTINGS non_replicated_deduplication_window = 1000;
+SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.product_minute_mv TO clickstream.product_minute AS
 SELECT
@@ -81,7 +81,7 @@ ENGINE = SummingMergeTree((events, revenue))
 PARTITION BY toYYYYMM(minute)
 ORDER BY (minute, event_type, device, browser, os)
 TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
-SETTINGS non_replicated_deduplication_window = 1000;
+SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.segment_minute_mv TO clickstream.segment_minute AS
 SELECT

@@ -33,7 +33,7 @@ ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
 ORDER BY (day, session_id)
 TTL day + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
-SETTINGS non_replicated_deduplication_window = 1000;
+SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.sessions_mv TO clickstream.sessions AS
 SELECT
@@ -78,7 +78,7 @@ ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
 ORDER BY (day, category, event_type)
 TTL day + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
-SETTINGS non_replicated_deduplication_window = 1000;
+SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.category_day_mv TO clickstream.category_day AS
 SELECT
@@ -91,3 +91,7 @@ SELECT
     uniqState(session_id) AS sessions
 FROM clickstream.events
 GROUP BY day, category, event_type;
+
+-- Tables created by an earlier version with a smaller window: the same window as events.
+ALTER TABLE clickstream.sessions MODIFY SETTING non_replicated_deduplication_window = 10000;
+ALTER TABLE clickstream.category_day MODIFY SETTING non_replicated_deduplication_window = 10000;
