@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  *       way (a hung or very slow server, as the client sees it);</li>
  *   <li>{@link #gateInsertAnswers}: the answer is held until the test releases it, then delivered
  *       (a slow answer, with something else happening meanwhile);</li>
+ *   <li>{@link #delayInsertRequests}: the request is held before the server sees it, until the
+ *       test releases it, then sent on, even if the client gave up on it meanwhile (an insert
+ *       waiting for a table lock past the client's timeout, that completes later);</li>
  *   <li>{@link #acknowledgeInsertsWithoutStoring}: the request never reaches the server; the
  *       proxy answers {@code 200} with a summary of 0 rows written (a server, or a front, that
  *       acknowledges what it did not store).</li>
@@ -49,6 +52,10 @@ public final class FaultProxy implements AutoCloseable {
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private final AtomicInteger holdsLeft = new AtomicInteger();
     private final AtomicInteger fakesLeft = new AtomicInteger();
+    private final AtomicInteger delaysLeft = new AtomicInteger();
+    private volatile CountDownLatch delayGate = new CountDownLatch(0);
+    private final AtomicInteger delayed = new AtomicInteger();
+    private final AtomicInteger delayedLanded = new AtomicInteger();
     private volatile Duration hold = Duration.ZERO;
     private final AtomicInteger faultsInjected = new AtomicInteger();
     private final AtomicInteger insertsSeen = new AtomicInteger();
@@ -116,6 +123,45 @@ public final class FaultProxy implements AutoCloseable {
         holdsLeft.addAndGet(count);
     }
 
+    /**
+     * The next {@code count} INSERT requests are held before they reach the server until
+     * {@link #releaseDelayedInserts()}, then sent on whether or not their client still waits.
+     */
+    public void delayInsertRequests(int count) {
+        if (delayGate.getCount() == 0) {
+            delayGate = new CountDownLatch(1);
+        }
+        delaysLeft.addAndGet(count);
+    }
+
+    /**
+     * The next INSERT answer is cut after the server stored the insert, and from that moment every
+     * INSERT request is delayed ({@link #delayInsertRequests}) until {@link #releaseDelayedInserts()}:
+     * the client's re-sends wait while something else happens on the server, then land.
+     */
+    public void cutInsertAnswerThenDelayRequests() {
+        delayAfterCut = true;
+        cutInsertAnswers(1);
+    }
+
+    private volatile boolean delayAfterCut;
+
+    /** Stops delaying further requests and sends the held ones on to the server. */
+    public void releaseDelayedInserts() {
+        delaysLeft.set(0);
+        delayGate.countDown();
+    }
+
+    /** INSERT requests held by {@link #delayInsertRequests} so far. */
+    public int insertsDelayed() {
+        return delayed.get();
+    }
+
+    /** Delayed INSERT requests the server has answered (it acted on them) since they were sent on. */
+    public int delayedInsertsLanded() {
+        return delayedLanded.get();
+    }
+
     /** The next {@code count} INSERT requests are swallowed and answered 200 by the proxy itself. */
     public void acknowledgeInsertsWithoutStoring(int count) {
         fakesLeft.addAndGet(count);
@@ -172,6 +218,8 @@ public final class FaultProxy implements AutoCloseable {
         private final Socket client;
         private final Socket server;
         private volatile boolean awaitingInsertAnswer;
+        /** A delayed request sent on to the server: its answer counts as landed. */
+        private volatile boolean delayedSent;
 
         Connection(Socket client, Socket server) {
             this.client = client;
@@ -183,6 +231,7 @@ public final class FaultProxy implements AutoCloseable {
             InputStream in = client.getInputStream();
             OutputStream out = server.getOutputStream();
             boolean swallowing = false;
+            java.io.ByteArrayOutputStream delaying = null;
             try {
                 for (int n; (n = in.read(buffer)) > 0; ) {
                     String start = new String(buffer, 0, Math.min(n, 2_048), StandardCharsets.ISO_8859_1);
@@ -193,7 +242,15 @@ public final class FaultProxy implements AutoCloseable {
                         if (awaitingInsertAnswer) {
                             insertsSeen.incrementAndGet();
                             swallowing = take(fakesLeft);
+                            if (!swallowing && take(delaysLeft)) {
+                                delayed.incrementAndGet();
+                                delaying = new java.io.ByteArrayOutputStream();
+                            }
                         }
+                    }
+                    if (delaying != null) {
+                        delaying.write(buffer, 0, n); // the whole request, until the client gives up
+                        continue;
                     }
                     if (swallowing) {
                         // The request body is chunked (streamed): it ends with the zero-length chunk.
@@ -210,7 +267,28 @@ public final class FaultProxy implements AutoCloseable {
                     out.write(buffer, 0, n);
                     out.flush();
                 }
+            } catch (IOException e) {
+                if (delaying == null) {
+                    throw e;
+                }
+                // the client gave up waiting and reset: the held request goes on all the same
             } finally {
+                if (delaying != null) {
+                    sendLate(delaying.toByteArray(), out);
+                } else {
+                    closeBoth(false);
+                }
+            }
+        }
+
+        /** Sends a held request on once released; the answer ends the connection (see forwardAnswers). */
+        private void sendLate(byte[] request, OutputStream toServer) {
+            try {
+                delayGate.await();
+                delayedSent = true;
+                toServer.write(request);
+                toServer.flush();
+            } catch (IOException | InterruptedException e) {
                 closeBoth(false);
             }
         }
@@ -237,6 +315,10 @@ public final class FaultProxy implements AutoCloseable {
             OutputStream out = client.getOutputStream();
             try {
                 for (int n; (n = in.read(buffer)) > 0; ) {
+                    if (delayedSent) {
+                        delayedLanded.incrementAndGet(); // the client is gone: the answer goes nowhere
+                        return;
+                    }
                     if (awaitingInsertAnswer) {
                         awaitingInsertAnswer = false;
                         if (take(gatesLeft)) {
@@ -263,6 +345,10 @@ public final class FaultProxy implements AutoCloseable {
                         if (cutsLeft.get() > 0
                                 && insertsSinceCutArmed.incrementAndGet() % cutEvery == 0
                                 && take(cutsLeft)) {
+                            if (delayAfterCut) { // armed before the client sees the reset, so before any re-send
+                                delayAfterCut = false;
+                                delayInsertRequests(Integer.MAX_VALUE);
+                            }
                             faultsInjected.incrementAndGet();
                             closeBoth(true);
                             return;
