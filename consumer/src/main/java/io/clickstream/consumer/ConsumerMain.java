@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -78,17 +77,18 @@ public final class ConsumerMain {
         }
         ConsumerOptions config = parsed.options();
         CountDownLatch stopRequested = new CountDownLatch(1);
+        StartupWait startup = new StartupWait(config.maxRetryBackoff(), stopRequested);
         try (HikariDataSource pool = pool(config)) {
-            if (!prepareSchema(config, pool, stopRequested)) {
+            boolean ready = startup.until("ClickHouse", () -> prepareSchema(config, pool))
+                    // Whichever of producer and consumer starts first creates the topic, with the same partitions.
+                    && startup.until("Kafka", () -> {
+                        ensureTopic(config, config.topic(), config.partitions());
+                        ensureTopic(config, config.deadLetterTopic(), 1);
+                    });
+            if (!ready) {
                 return stopRequested.getCount() == 0 ? EXIT_OK : EXIT_FATAL;
             }
-            // Whichever of producer and consumer starts first creates the topic, with the same partitions.
-            TopicInitializer.ensureTopic(config.bootstrapServers(), config.topic(), config.partitions(), (short) 1);
-            TopicInitializer.ensureTopic(config.bootstrapServers(), config.deadLetterTopic(), 1, (short) 1);
             return consume(config, pool);
-        } catch (KafkaUnavailableException e) {
-            LOG.error("{}", e.getMessage());
-            return EXIT_FATAL;
         }
     }
 
@@ -97,47 +97,42 @@ public final class ConsumerMain {
                 config.jdbcUrl(), config.user(), config.password(), config.poolSize(), config.clickHouseTimeout());
     }
 
-    /** Applies and/or checks the schema, waiting (with backoff) while ClickHouse is unreachable. */
-    private static boolean prepareSchema(ConsumerOptions config, HikariDataSource pool, CountDownLatch stopRequested) {
-        Backoff backoff = new Backoff(config.maxRetryBackoff());
-        Thread waiting = new Thread(stopRequested::countDown, "consumer-startup-shutdown");
-        Runtime.getRuntime().addShutdownHook(waiting);
+    /** Applies and/or checks the schema. */
+    private static void prepareSchema(ConsumerOptions config, HikariDataSource pool)
+            throws StartupWait.NotReadyException, StartupWait.FailedException {
         try {
-            while (true) {
-                try {
-                    if (config.applySchema()) {
-                        try (Connection bootstrap = DriverManager.getConnection(
-                                config.jdbcUrlOf("default"), config.user(), config.password())) {
-                            SchemaInstaller.install(bootstrap, config.database(), config.schemaVariables());
-                        }
-                    }
-                    SchemaInstaller.check(pool, config.database());
-                    return true;
-                } catch (SchemaInstaller.IncompatibleSchemaException e) {
-                    LOG.error("{}", e.getMessage());
-                    return false;
-                } catch (SQLException | RuntimeException e) {
-                    WriteException classified = ErrorClassifier.classify("schema set-up on " + config.jdbcUrl(), e);
-                    if (classified.kind() == WriteException.Kind.FATAL) {
-                        LOG.error("{}", classified.getMessage());
-                        return false;
-                    }
-                    Duration wait = backoff.next();
-                    LOG.warn("ClickHouse not ready, retrying in {} ms: {}", wait.toMillis(), classified.getMessage());
-                    if (stopRequested.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                        return false;
-                    }
+            if (config.applySchema()) {
+                try (Connection bootstrap =
+                        DriverManager.getConnection(config.jdbcUrlOf("default"), config.user(), config.password())) {
+                    SchemaInstaller.install(bootstrap, config.database(), config.schemaVariables());
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(waiting);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook already ran
+            SchemaInstaller.check(pool, config.database());
+        } catch (SchemaInstaller.IncompatibleSchemaException e) {
+            throw new StartupWait.FailedException(e.getMessage(), e);
+        } catch (SQLException | RuntimeException e) {
+            WriteException classified = ErrorClassifier.classify("schema set-up on " + config.jdbcUrl(), e);
+            if (classified.kind() == WriteException.Kind.FATAL) {
+                throw new StartupWait.FailedException(classified.getMessage(), classified);
             }
+            throw new StartupWait.NotReadyException(classified.getMessage(), classified);
+        }
+    }
+
+    /**
+     * Creates or checks a topic. A broker that does not answer (starting, restarting, frozen) is
+     * waited for; any other refusal (authorization, an invalid setting) is for a person to fix.
+     */
+    private static void ensureTopic(ConsumerOptions config, String topic, int partitions)
+            throws StartupWait.NotReadyException, StartupWait.FailedException {
+        try {
+            TopicInitializer.ensureTopic(config.bootstrapServers(), topic, partitions, (short) 1);
+        } catch (KafkaUnavailableException e) {
+            if (e.getCause() instanceof java.util.concurrent.TimeoutException
+                    || e.getCause() instanceof org.apache.kafka.common.errors.RetriableException) {
+                throw new StartupWait.NotReadyException(e.getMessage(), e);
+            }
+            throw new StartupWait.FailedException(e.getMessage(), e);
         }
     }
 

@@ -71,4 +71,33 @@ class KafkaOutageIT {
             }
         }
     }
+
+    @Test
+    void aConsumerStartedWhileTheBrokerDoesNotAnswerWaitsForItInsteadOfExiting(ClickHouseService ch, @TempDir Path dir)
+            throws Exception {
+        Path bootstrapFile = dir.resolve("bootstrap");
+        try (JavaProcess broker = JavaProcess.mainClass(
+                LocalKafkaMain.class.getName(), dir.resolve("broker.log"), List.of(bootstrapFile.toString()))) {
+            broker.awaitOutput("Kafka broker ready", Await.HANG);
+            KafkaService kafka =
+                    KafkaService.connect(Files.readString(bootstrapFile).trim());
+            String topic = kafka.createTopic("kafka-late", 3);
+            String database = databaseFor(topic);
+            try (TestEvents events = new TestEvents(kafka, topic, 52)) {
+                events.send(300);
+                broker.suspend(); // a broker restarting, or frozen, while the consumer starts
+                try (ConsumerProcess consumer = ConsumerProcess.start(
+                        dir.resolve("consumer.log"),
+                        ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms"))) {
+                    consumer.awaitOutput("Kafka not ready, retrying in", Await.HANG);
+                    assertTrue(consumer.isAlive(), "it waits:\n" + consumer.output());
+                    broker.resume();
+                    awaitRows(ch, database, 300, consumer);
+                    awaitSettled(kafka, topic, consumer);
+                    assertExactlyOnce(ch, database, 300);
+                    assertCleanStop(consumer);
+                }
+            }
+        }
+    }
 }
