@@ -1,0 +1,97 @@
+package io.clickstream.consumer;
+
+import static io.clickstream.consumer.ConsumerIT.databaseFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clickstream.testsupport.Await;
+import io.clickstream.testsupport.ClickHouseService;
+import io.clickstream.testsupport.CommittedOffsets;
+import io.clickstream.testsupport.FaultProxy;
+import io.clickstream.testsupport.JavaProcess;
+import io.clickstream.testsupport.KafkaService;
+import io.clickstream.testsupport.LocalKafkaMain;
+import io.clickstream.testsupport.RealServices;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The randomized fault run (docs/consumer.md, "The randomized fault run"): two to three consumer
+ * jars and a producer against a real broker and the local ClickHouse, while {@link ChaosSchedule}
+ * injects, at random from a seed, every fault the consumer must survive, overlapping as they
+ * come. Then everything is healed, and the invariant is checked on what the run produced:
+ * {@code count() = uniqExact(event_id) = uniqExact(topic ID, partition, offset) = events Kafka
+ * acknowledged}, every partition committed to its end, and no consumer exited on its own.
+ *
+ * <p>Short mode in {@code mvn verify}: {@value #DEFAULT_SECONDS} s of faults with a fixed seed.
+ * Long mode: {@code scripts/chaos.sh --minutes N [--seed S]} (system properties
+ * {@code chaos.seconds}, {@code chaos.seed}). The seed fixes the schedule (which fault, when, for
+ * how long, on which consumer); how the system interleaves with it still varies from run to run.
+ */
+@ExtendWith(RealServices.class)
+class ChaosIT {
+    static final long DEFAULT_SECONDS = 180;
+    static final long DEFAULT_SEED = 20261202L;
+
+    private static void log(String message) {
+        System.out.println("[ChaosIT] " + message);
+    }
+
+    @Test
+    void randomFaultsNeverLoseOrDuplicateAnAcknowledgedEvent(ClickHouseService ch, @TempDir Path dir) throws Exception {
+        long seconds = Long.getLong("chaos.seconds", DEFAULT_SECONDS);
+        long seed = Long.getLong("chaos.seed", DEFAULT_SEED);
+        Path bootstrapFile = dir.resolve("bootstrap");
+        try (JavaProcess broker = JavaProcess.mainClass(
+                        LocalKafkaMain.class.getName(), dir.resolve("broker.log"), List.of(bootstrapFile.toString()));
+                FaultProxy proxy = ExactlyOnceIT.proxyTo(ch)) {
+            broker.awaitOutput("Kafka broker ready", Await.HANG);
+            KafkaService kafka =
+                    KafkaService.connect(Files.readString(bootstrapFile).trim());
+            String topic = kafka.createTopic("chaos", 6);
+            String database = databaseFor(topic);
+            try (TestEvents events = new TestEvents(kafka, topic, seed);
+                    ChaosSchedule chaos = new ChaosSchedule(seed, kafka, ch, proxy, broker, topic, dir)) {
+                chaos.startConsumers(2);
+                AtomicBoolean sending = new AtomicBoolean(true);
+                CompletableFuture<Void> producer = events.sendPacedInBackground(300, sending);
+                log("seed " + seed + ", " + seconds + " s of faults on topic " + topic);
+                chaos.run(Duration.ofSeconds(seconds));
+                chaos.healAll();
+                long healed = System.nanoTime();
+                sending.set(false);
+                producer.join(); // every event acknowledged by Kafka, or the test fails here
+                long acknowledged = events.produced;
+                String ours = " FROM " + database + ".events WHERE kafka_topic = '" + topic + "'";
+                Await.until(
+                        "every acknowledged event stored (" + acknowledged + ")",
+                        Duration.ofMinutes(5),
+                        () -> ch.queryLong("SELECT uniqExact(event_id)" + ours),
+                        stored -> stored >= acknowledged,
+                        chaos::consumerLogs);
+                CommittedOffsets.awaitCaughtUp(
+                        kafka, topic + "-group", topic, Duration.ofMinutes(5), chaos::consumerLogs);
+                chaos.recovered(Duration.ofNanos(System.nanoTime() - healed));
+                long rows = ch.queryLong("SELECT count()" + ours);
+                long events1 = ch.queryLong("SELECT uniqExact(event_id)" + ours);
+                long records = ch.queryLong("SELECT uniqExact(kafka_topic_id, kafka_partition, kafka_offset)" + ours);
+                String report = chaos.report(acknowledged, rows, events1);
+                log(report);
+                Files.writeString(Path.of("target", "chaos-report.txt"), report + System.lineSeparator());
+                assertEquals(List.of(), chaos.unexpectedExits(), "no consumer may exit on its own");
+                assertEquals(acknowledged, events1, "lost: " + (acknowledged - events1) + "\n" + report);
+                assertEquals(events1, rows, "stored twice: " + (rows - events1) + "\n" + report);
+                assertEquals(events1, records, "a Kafka record stored under two event ids\n" + report);
+                assertTrue(chaos.faultsInjected() > 0, report);
+                chaos.stopConsumers();
+            }
+        }
+    }
+}

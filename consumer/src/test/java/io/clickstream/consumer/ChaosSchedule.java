@@ -1,0 +1,447 @@
+package io.clickstream.consumer;
+
+import io.clickstream.testsupport.ClickHouseService;
+import io.clickstream.testsupport.FaultProxy;
+import io.clickstream.testsupport.JavaProcess;
+import io.clickstream.testsupport.KafkaService;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+/**
+ * Injects faults at random (from a seed) into a running pipeline, overlapping as they come, and
+ * heals each after a random time: the driver of {@link ChaosIT}. Single-threaded: faults and
+ * heals happen on the test's thread, in one loop, so the schedule itself has no races.
+ */
+final class ChaosSchedule implements AutoCloseable {
+    /** What can go wrong, with how often it is drawn (weights). */
+    enum Fault {
+        /** Insert answers cut after ClickHouse stored the insert (a reset, a load balancer). */
+        CUT_ANSWERS(3),
+        /** An answer held past the client's timeout, then dropped (a hung server). */
+        HELD_ANSWER(2),
+        /** An insert held before the server sees it and sent on seconds later (a table lock). */
+        SLOW_FIRST_ATTEMPT(2),
+        /** A consumer frozen (SIGSTOP) for up to a minute, past its session sometimes. */
+        FREEZE_CONSUMER(2),
+        /** A consumer killed (SIGKILL) and a new one started. */
+        KILL_CONSUMER(2),
+        /** ClickHouse killed (SIGKILL) and started again with its data. */
+        KILL_CLICKHOUSE(1),
+        /** ClickHouse stopped for up to 20 s. */
+        CLICKHOUSE_DOWN(1),
+        /** The broker frozen (SIGSTOP) for up to 75 s: longer than the clients' API timeout sometimes. */
+        FREEZE_BROKER(1),
+        /** A consumer joins the group. */
+        JOIN(1),
+        /** A consumer leaves the group (SIGTERM). */
+        LEAVE(1),
+        /** Another writer stores 1,000 events spread over 200 days in one insert. */
+        HISTORY_WRITER(2);
+
+        final int weight;
+
+        Fault(int weight) {
+            this.weight = weight;
+        }
+    }
+
+    private static final Duration CLICKHOUSE_TIMEOUT = Duration.ofSeconds(3);
+    private static final int MIN_CONSUMERS = 1;
+    private static final int MAX_CONSUMERS = 3;
+
+    private final Random random;
+    private final KafkaService kafka;
+    private final ClickHouseService ch;
+    private final FaultProxy proxy;
+    private final JavaProcess broker;
+    private final String topic;
+    private final String database;
+    private final Path dir;
+    private final List<Member> members = new ArrayList<>();
+    private final List<Heal> heals = new ArrayList<>();
+    private final Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
+    private final List<String> unexpectedExits = new ArrayList<>();
+    private final StallWatch stalls;
+    private int started;
+    private int historyInserts;
+    private boolean brokerFrozen;
+    private boolean requestsDelayed;
+    private boolean clickHouseDown;
+
+    /** A consumer process and whether the schedule has it frozen. */
+    private static final class Member {
+        final String name;
+        final ConsumerProcess process;
+        boolean frozen;
+
+        Member(String name, ConsumerProcess process) {
+            this.name = name;
+            this.process = process;
+        }
+    }
+
+    /** Undoes a fault at {@code dueNanos}. */
+    private record Heal(long dueNanos, String what, Action action) {}
+
+    @FunctionalInterface
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    ChaosSchedule(
+            long seed,
+            KafkaService kafka,
+            ClickHouseService ch,
+            FaultProxy proxy,
+            JavaProcess broker,
+            String topic,
+            Path dir) {
+        this.random = new Random(seed);
+        this.kafka = kafka;
+        this.ch = ch;
+        this.proxy = proxy;
+        this.broker = broker;
+        this.topic = topic;
+        this.database = ConsumerIT.databaseFor(topic);
+        this.dir = dir;
+        this.stalls = new StallWatch(ch, database, topic); // made with the schedule: the same time origin
+    }
+
+    private final long origin = System.nanoTime();
+
+    /** Log lines carry the seconds since the schedule was made, as the stall report does. */
+    private void log(String message) {
+        System.out.printf("[ChaosIT] %6.1f s  %s%n", (System.nanoTime() - origin) / 1e9, message);
+    }
+
+    void startConsumers(int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            startConsumer();
+        }
+        stalls.start();
+    }
+
+    private void startConsumer() throws IOException {
+        String name = "consumer-" + ++started;
+        Path home = Files.createDirectories(dir.resolve(name));
+        ConsumerProcess process = ExactlyOnceIT.consumerThrough(
+                proxy, kafka, ch, topic, home, "--clickhouse-timeout", CLICKHOUSE_TIMEOUT.toSeconds() + "s");
+        members.add(new Member(name, process));
+        log("started " + name);
+    }
+
+    /** Injects faults for {@code duration}, a random 1 to 6 s apart, healing each when it is due. */
+    void run(Duration duration) throws Exception {
+        long end = System.nanoTime() + duration.toNanos();
+        long nextFault = System.nanoTime();
+        while (System.nanoTime() < end) {
+            healDue(false);
+            checkExits();
+            if (System.nanoTime() >= nextFault) {
+                inject(draw());
+                nextFault = System.nanoTime() + millis(1_000, 6_000) * 1_000_000L;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private Fault draw() {
+        int total = 0;
+        for (Fault fault : Fault.values()) {
+            total += fault.weight;
+        }
+        int pick = random.nextInt(total);
+        for (Fault fault : Fault.values()) {
+            pick -= fault.weight;
+            if (pick < 0) {
+                return fault;
+            }
+        }
+        throw new IllegalStateException("weights");
+    }
+
+    private long millis(long from, long to) {
+        return from + (long) (random.nextDouble() * (to - from));
+    }
+
+    private void inject(Fault fault) throws Exception {
+        boolean done = switch (fault) {
+            case CUT_ANSWERS -> {
+                int cuts = 1 + random.nextInt(3);
+                proxy.cutInsertAnswers(cuts);
+                log("cut the next " + cuts + " insert answers");
+                yield true;
+            }
+            case HELD_ANSWER -> {
+                proxy.holdInsertAnswers(1, CLICKHOUSE_TIMEOUT.multipliedBy(2));
+                log("hold the next insert answer past the client's timeout");
+                yield true;
+            }
+            case SLOW_FIRST_ATTEMPT -> {
+                if (requestsDelayed) {
+                    yield false;
+                }
+                requestsDelayed = true;
+                proxy.delayInsertRequests(1);
+                long after = millis(4_000, 15_000);
+                heal(after, "send the delayed insert on", () -> {
+                    proxy.releaseDelayedInserts();
+                    requestsDelayed = false;
+                });
+                log("delay the next insert request by " + after + " ms");
+                yield true;
+            }
+            case FREEZE_CONSUMER -> {
+                Member member = pick(m -> !m.frozen);
+                if (member == null) {
+                    yield false;
+                }
+                member.process.suspend();
+                member.frozen = true;
+                long after = millis(3_000, 60_000);
+                heal(after, "resume " + member.name, () -> thaw(member));
+                log("froze " + member.name + " for " + after + " ms");
+                yield true;
+            }
+            case KILL_CONSUMER -> {
+                Member member = members.size() > MIN_CONSUMERS ? pick(m -> true) : null;
+                if (member == null) {
+                    yield false;
+                }
+                members.remove(member);
+                member.process.kill();
+                log("killed " + member.name);
+                heal(millis(1_000, 5_000), "restart a consumer", () -> {
+                    if (members.size() < 2) {
+                        startConsumer();
+                    }
+                });
+                yield true;
+            }
+            case KILL_CLICKHOUSE -> {
+                if (clickHouseDown) {
+                    yield false;
+                }
+                ch.crash();
+                log("killed ClickHouse (SIGKILL) and started it again");
+                yield true;
+            }
+            case CLICKHOUSE_DOWN -> {
+                if (clickHouseDown) {
+                    yield false;
+                }
+                clickHouseDown = true;
+                ch.stop();
+                long after = millis(2_000, 20_000);
+                heal(after, "start ClickHouse", this::startClickHouse);
+                log("stopped ClickHouse for " + after + " ms");
+                yield true;
+            }
+            case FREEZE_BROKER -> {
+                if (brokerFrozen) {
+                    yield false;
+                }
+                broker.suspend();
+                brokerFrozen = true;
+                long after = millis(5_000, 75_000);
+                heal(after, "resume the broker", this::thawBroker);
+                log("froze the broker for " + after + " ms");
+                yield true;
+            }
+            case JOIN -> {
+                if (members.size() >= MAX_CONSUMERS) {
+                    yield false;
+                }
+                startConsumer();
+                yield true;
+            }
+            case LEAVE -> {
+                Member member = members.size() > MIN_CONSUMERS ? pick(m -> !m.frozen) : null;
+                if (member == null) {
+                    yield false;
+                }
+                members.remove(member);
+                int exit = member.process.terminate();
+                log(member.name + " left the group (SIGTERM, exit " + exit + ")");
+                if (exit != ConsumerProcess.SIGTERM_EXIT) {
+                    unexpected(member, exit);
+                }
+                yield true;
+            }
+            case HISTORY_WRITER -> {
+                if (clickHouseDown) {
+                    yield false;
+                }
+                writeHistory();
+                yield true;
+            }
+        };
+        if (done) {
+            injected.merge(fault, 1, Integer::sum);
+        }
+    }
+
+    private Member pick(java.util.function.Predicate<Member> eligible) {
+        List<Member> candidates = members.stream().filter(eligible).toList();
+        return candidates.isEmpty() ? null : candidates.get(random.nextInt(candidates.size()));
+    }
+
+    private void heal(long afterMillis, String what, Action action) {
+        heals.add(new Heal(System.nanoTime() + afterMillis * 1_000_000L, what, action));
+    }
+
+    private void healDue(boolean all) throws Exception {
+        for (Iterator<Heal> it = heals.iterator(); it.hasNext(); ) {
+            Heal heal = it.next();
+            if (all || System.nanoTime() >= heal.dueNanos()) {
+                it.remove();
+                heal.action().run();
+                log(heal.what());
+            }
+        }
+    }
+
+    private void thaw(Member member) throws Exception {
+        if (members.contains(member) && member.frozen) {
+            member.process.resume();
+            member.frozen = false;
+        }
+    }
+
+    private void thawBroker() throws Exception {
+        broker.resume();
+        brokerFrozen = false;
+    }
+
+    private void startClickHouse() {
+        ch.start();
+        clickHouseDown = false;
+    }
+
+    /** 1,000 events over 200 days, as one insert of another writer (not through the consumers' proxy). */
+    private void writeHistory() {
+        long first = (long) historyInserts++ * 1_000;
+        ch.execute("INSERT INTO " + database + ".events (event_id, event_type, user_id, product_id, price,"
+                + " timestamp, kafka_topic, kafka_topic_id, kafka_partition, kafka_offset)"
+                + " SELECT generateUUIDv4(number), 'page_view', 'user_1', 'prod_1', 1,"
+                + " toDateTime64('2026-01-01 00:00:00', 3, 'UTC') - toIntervalDay(number % 200),"
+                + " 'history', generateUUIDv4(), 0, number + " + first + " FROM numbers(1000)");
+        log("another writer stored 1,000 events over 200 days");
+    }
+
+    /** A consumer that exited without being told to is a failure of the run; a new one takes its place. */
+    private void checkExits() throws IOException {
+        for (Iterator<Member> it = members.iterator(); it.hasNext(); ) {
+            Member member = it.next();
+            if (!member.process.isAlive()) {
+                it.remove();
+                unexpected(member, member.process.exitValue());
+            }
+        }
+        if (members.isEmpty()) {
+            startConsumer();
+        }
+    }
+
+    private void unexpected(Member member, int exit) {
+        String tail = member.process
+                .output()
+                .lines()
+                .skip(Math.max(0, member.process.output().lines().count() - 40))
+                .collect(Collectors.joining("\n"));
+        unexpectedExits.add(member.name + " exited " + exit + ":\n" + tail);
+        log(member.name + " EXITED " + exit);
+    }
+
+    /** Ends every fault at once (and any that comes due), and brings the group back to two consumers. */
+    void healAll() throws Exception {
+        healDue(true);
+        proxy.releaseDelayedInserts();
+        if (clickHouseDown) {
+            startClickHouse();
+        }
+        checkExits();
+        while (members.size() < 2) {
+            startConsumer();
+        }
+        stalls.stop();
+        log("healed; faults injected: " + injected);
+    }
+
+    List<String> unexpectedExits() {
+        return unexpectedExits;
+    }
+
+    int faultsInjected() {
+        return injected.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    private String recovery = "";
+
+    /** Records how long the pipeline took, after every fault was healed, to store everything acknowledged. */
+    void recovered(Duration sinceHeal) {
+        recovery =
+                String.format("stored everything %.1f s after the last fault was healed", sinceHeal.toMillis() / 1e3);
+    }
+
+    String report(long acknowledged, long rows, long events) {
+        return String.format(
+                "faults injected %s (%d in all); consumers started %d; events acknowledged %,d, stored rows %,d,"
+                        + " distinct events %,d: lost %,d, duplicates %,d; longest stall %s; %s",
+                injected,
+                faultsInjected(),
+                started,
+                acknowledged,
+                rows,
+                events,
+                acknowledged - events,
+                rows - events,
+                stalls.longest(),
+                recovery);
+    }
+
+    /** The end of every consumer's log, for a failure's message. */
+    String consumerLogs() {
+        StringBuilder logs = new StringBuilder();
+        for (Member member : members) {
+            List<String> lines = member.process.output().lines().toList();
+            logs.append("--- ").append(member.name).append('\n');
+            lines.subList(Math.max(0, lines.size() - 30), lines.size())
+                    .forEach(l -> logs.append(l).append('\n'));
+        }
+        return logs.toString();
+    }
+
+    void stopConsumers() throws InterruptedException {
+        for (Member member : new ArrayList<>(members)) {
+            members.remove(member);
+            int exit = member.process.terminate();
+            if (exit != ConsumerProcess.SIGTERM_EXIT) {
+                unexpected(member, exit);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stalls.stop();
+        if (brokerFrozen) {
+            thawBroker();
+        }
+        if (clickHouseDown) {
+            startClickHouse();
+        }
+        for (Member member : members) {
+            member.process.close();
+        }
+    }
+}
