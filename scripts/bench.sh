@@ -3,6 +3,7 @@
 # and the local ClickHouse (as scripts/run-local.sh does) and writes BENCHMARKS.md.
 #   scripts/bench.sh            full run (about 15 minutes on 2 cores)
 #   scripts/bench.sh --quick    short scenarios, to try the harness
+#   scripts/bench.sh --only c,e     only those scenarios (a to e), printed, no report
 #   scripts/bench.sh --drain-only   only the outage scenario (e), printed, no report
 #   scripts/bench.sh --collector    only the collector's HTTP benchmark; updates its BENCHMARKS.md section
 set -euo pipefail

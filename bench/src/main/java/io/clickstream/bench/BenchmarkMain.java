@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
  * (a) defaults, (b) 1 s flush, (c) flat out with large batches, (d) flat out with default batches,
  * and the plain reference consumer against ours on the same backlog. Writes BENCHMARKS.md.
  *
- * <p>Arguments: {@code [--quick] [--drain-only] [--report PATH]}. {@code --quick} shortens every
- * scenario (for trying the harness, not for numbers); {@code --drain-only} runs only the outage
- * scenario (e) and prints its results without writing the report.
+ * <p>Arguments: {@code [--quick] [--only a,b,c,d,e] [--drain-only] [--report PATH]}. {@code --quick}
+ * shortens every scenario (for trying the harness, not for numbers); {@code --only} runs only the
+ * named scenarios and prints their results without writing the report (to compare two commits
+ * like for like); {@code --drain-only} is {@code --only e}.
  */
 public final class BenchmarkMain {
     static final Pattern ACKNOWLEDGED =
@@ -65,7 +66,15 @@ public final class BenchmarkMain {
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
-        boolean drainOnly = List.of(args).contains("--drain-only");
+        // --only c,e: just those scenarios, printed, no report (a like-for-like comparison of two commits)
+        List<String> only = List.of(args).contains("--drain-only") ? List.of("e") : List.of();
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals("--only")) {
+                only = List.of(args[i + 1].split(","));
+            }
+        }
+        boolean partial = !only.isEmpty();
+        List<String> selected = only;
         Path report = RepositoryLayout.resolve("BENCHMARKS.md");
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals("--report")) {
@@ -114,12 +123,18 @@ public final class BenchmarkMain {
                     URI.create("http://127.0.0.1:" + server.port()), "default", "", "compress=false");
             BenchmarkMain bench = new BenchmarkMain(kafka, ch, work, server);
             List<Result> results = new ArrayList<>();
-            for (Scenario scenario : drainOnly ? List.<Scenario>of() : scenarios) {
+            for (Scenario scenario : scenarios) {
+                if (partial && !selected.contains(scenario.key())) {
+                    continue;
+                }
                 server.restart(); // the local engine slows as its process ages: each scenario gets a fresh one
                 System.out.println("== " + scenario.title());
                 Result result = bench.run(scenario);
                 System.out.println(result.row());
                 results.add(result);
+            }
+            if (partial && !selected.contains("e")) {
+                return; // no report: the other scenarios did not run
             }
             long outage = quick ? 200_000 : 1_000_000;
             OutageDrain outageDrain = new OutageDrain(kafka, ch, server, RepositoryLayout.root(), work);
@@ -128,7 +143,7 @@ public final class BenchmarkMain {
             drains.add(outageDrain.run("(e) default settings (catch-up to 50,000 rows)", outage, List.of()));
             drains.add(outageDrain.run(
                     "(e) catch-up disabled (1,000-row batches)", outage, List.of("--catch-up-max-rows", "0")));
-            if (drainOnly) {
+            if (partial) {
                 drains.forEach(System.out::println); // no report: the other scenarios did not run
                 return;
             }
