@@ -123,10 +123,18 @@ final class ChaosSchedule implements AutoCloseable {
         System.out.printf("[ChaosIT] %6.1f s  %s%n", (System.nanoTime() - origin) / 1e9, message);
     }
 
-    void startConsumers(int count) throws IOException {
+    /** Starts the first consumers and waits until one has created the schema (faults need the tables). */
+    void startConsumers(int count) throws IOException, InterruptedException {
         for (int i = 0; i < count; i++) {
             startConsumer();
         }
+        io.clickstream.testsupport.Await.untilTrue(
+                "the schema created",
+                io.clickstream.testsupport.Await.HANG,
+                () -> ch.queryLong("SELECT count() FROM system.tables WHERE database = '" + database
+                                + "' AND name = 'events'")
+                        == 1,
+                this::consumerLogs);
         stalls.start();
     }
 
@@ -277,13 +285,7 @@ final class ChaosSchedule implements AutoCloseable {
                 }
                 yield true;
             }
-            case HISTORY_WRITER -> {
-                if (clickHouseDown) {
-                    yield false;
-                }
-                writeHistory();
-                yield true;
-            }
+            case HISTORY_WRITER -> !clickHouseDown && writeHistory();
         };
         if (done) {
             injected.merge(fault, 1, Integer::sum);
@@ -328,14 +330,23 @@ final class ChaosSchedule implements AutoCloseable {
     }
 
     /** 1,000 events over 200 days, as one insert of another writer (not through the consumers' proxy). */
-    private void writeHistory() {
-        long first = (long) historyInserts++ * 1_000;
-        ch.execute("INSERT INTO " + database + ".events (event_id, event_type, user_id, product_id, price,"
-                + " timestamp, kafka_topic, kafka_topic_id, kafka_partition, kafka_offset)"
-                + " SELECT generateUUIDv4(number), 'page_view', 'user_1', 'prod_1', 1,"
-                + " toDateTime64('2026-01-01 00:00:00', 3, 'UTC') - toIntervalDay(number % 200),"
-                + " 'history', generateUUIDv4(), 0, number + " + first + " FROM numbers(1000)");
+    private boolean writeHistory() {
+        long first = (long) historyInserts * 1_000;
+        try {
+            ch.execute("INSERT INTO " + database + ".events (event_id, event_type, user_id, product_id, price,"
+                    + " timestamp, kafka_topic, kafka_topic_id, kafka_partition, kafka_offset)"
+                    + " SETTINGS throw_on_max_partitions_per_insert_block = 0"
+                    + " SELECT generateUUIDv4(number), 'page_view', 'user_1', 'prod_1', 1,"
+                    + " toDateTime64('2026-01-01 00:00:00', 3, 'UTC') - toIntervalDay(number % 200),"
+                    + " 'history', generateUUIDv4(), 0, number + " + first + " FROM numbers(1000)");
+        } catch (RuntimeException e) {
+            log("the other writer's insert failed ("
+                    + e.getMessage().lines().findFirst().orElse("") + ")");
+            return false; // ClickHouse restarting: not a fault injected
+        }
+        historyInserts++;
         log("another writer stored 1,000 events over 200 days");
+        return true;
     }
 
     /** A consumer that exited without being told to is a failure of the run; a new one takes its place. */
