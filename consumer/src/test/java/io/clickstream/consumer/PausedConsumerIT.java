@@ -6,9 +6,11 @@ import static io.clickstream.consumer.ConsumerIT.awaitRows;
 import static io.clickstream.consumer.ConsumerIT.awaitSettled;
 import static io.clickstream.consumer.ConsumerIT.databaseFor;
 import static io.clickstream.consumer.ConsumerIT.occurrences;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clickstream.testsupport.Await;
 import io.clickstream.testsupport.ClickHouseService;
+import io.clickstream.testsupport.FaultProxy;
 import io.clickstream.testsupport.KafkaService;
 import io.clickstream.testsupport.RealServices;
 import java.net.URI;
@@ -76,6 +78,49 @@ class PausedConsumerIT {
                                 || line.contains("assigned [")
                                 || line.contains("revoked ["))
                         .forEach(line -> System.out.println("[PausedConsumerIT] a: " + line));
+            }
+        }
+    }
+
+    /**
+     * The insert was already sent when the consumer froze: the intent commit before it could not
+     * stop it. The partition's next owner reads the intent, forms the same block and stores it with
+     * the same token, although more records are waiting behind it; the frozen consumer's insert
+     * lands afterwards and ClickHouse drops it.
+     */
+    @Test
+    void anInsertInFlightWhenItsConsumerFrozeIsDroppedWhenItLandsAfterTheNextOwnerStoredTheBlock(
+            KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
+        String topic = kafka.createTopic("frozen-insert", 1);
+        String database = databaseFor(topic);
+        try (FaultProxy proxy = ExactlyOnceIT.proxyTo(ch);
+                TestEvents events = new TestEvents(kafka, topic, 72);
+                ConsumerProcess a = ExactlyOnceIT.consumerThrough(
+                        proxy, kafka, ch, topic, java.nio.file.Files.createDirectories(dir.resolve("a")))) {
+            events.send(1_000);
+            awaitRows(ch, database, 1_000, a);
+            awaitSettled(kafka, topic, a);
+            proxy.delayInsertRequests(1); // a's next insert stays on the wire ...
+            events.send(300);
+            Await.untilTrue("a's insert held", Await.HANG, () -> proxy.insertsDelayed() == 1, a::output);
+            a.suspend(); // ... and a freezes with it in flight
+            events.send(300); // more records behind the block: a new owner's own batch would differ
+            try (ConsumerProcess b = ConsumerProcess.start(
+                    dir.resolve("b.log"),
+                    ConsumerProcess.arguments(kafka, ch, topic, database, "--batch-max-wait", "500ms"))) {
+                awaitRows(ch, database, 1_600, b); // b owns the partition once a's session expired
+                awaitSettled(kafka, topic, b);
+                proxy.releaseDelayedInserts(); // a's insert lands, late
+                Await.untilTrue("a's late insert landed", Await.HANG, () -> proxy.delayedInsertsLanded() == 1);
+                a.resume();
+                events.send(300);
+                awaitRows(ch, database, 1_900, b);
+                awaitSettled(kafka, topic, b);
+                assertExactlyOnce(ch, database, 1_900);
+                assertTrue(
+                        b.output().contains("an earlier owner may have sent offsets 1000 to 1299"),
+                        "b formed a's block from its intent:\n" + b.output());
+                assertCleanStop(b);
             }
         }
     }

@@ -232,6 +232,7 @@ public final class FaultProxy implements AutoCloseable {
             OutputStream out = server.getOutputStream();
             boolean swallowing = false;
             java.io.ByteArrayOutputStream delaying = null;
+            boolean sentLate = false; // a held request was handed to its own thread: it closes the connection
             try {
                 for (int n; (n = in.read(buffer)) > 0; ) {
                     String start = new String(buffer, 0, Math.min(n, 2_048), StandardCharsets.ISO_8859_1);
@@ -248,15 +249,25 @@ public final class FaultProxy implements AutoCloseable {
                             }
                         }
                     }
+                    if (sentLate) {
+                        continue; // the client may still write (nothing, normally) or close: ignored
+                    }
                     if (delaying != null) {
-                        delaying.write(buffer, 0, n); // the whole request, until the client gives up
+                        delaying.write(buffer, 0, n);
+                        if (endsChunkedBody(delaying.toByteArray())) {
+                            // Complete: it goes on when released, whether the client gave up, waits, or is frozen.
+                            byte[] request = delaying.toByteArray();
+                            Thread late = new Thread(() -> sendLate(request, out), "fault-proxy-late-request");
+                            late.setDaemon(true);
+                            late.start();
+                            sentLate = true;
+                            delaying = null;
+                        }
                         continue;
                     }
                     if (swallowing) {
                         // The request body is chunked (streamed): it ends with the zero-length chunk.
-                        String tail =
-                                new String(buffer, Math.max(0, n - 7), Math.min(n, 7), StandardCharsets.ISO_8859_1);
-                        if (tail.endsWith("\r\n0\r\n\r\n") || tail.equals("0\r\n\r\n")) {
+                        if (endsChunkedBody(java.util.Arrays.copyOf(buffer, n))) {
                             swallowing = false;
                             awaitingInsertAnswer = false;
                             faultsInjected.incrementAndGet();
@@ -268,17 +279,22 @@ public final class FaultProxy implements AutoCloseable {
                     out.flush();
                 }
             } catch (IOException e) {
-                if (delaying == null) {
+                if (!sentLate) {
                     throw e;
                 }
                 // the client gave up waiting and reset: the held request goes on all the same
             } finally {
-                if (delaying != null) {
-                    sendLate(delaying.toByteArray(), out);
-                } else {
+                if (!sentLate) {
                     closeBoth(false);
                 }
             }
+        }
+
+        /** Whether the bytes end a chunked request body (clickhouse-java streams insert data chunked). */
+        private static boolean endsChunkedBody(byte[] request) {
+            String tail = new String(
+                    request, Math.max(0, request.length - 7), Math.min(request.length, 7), StandardCharsets.ISO_8859_1);
+            return tail.endsWith("\r\n0\r\n\r\n") || tail.equals("0\r\n\r\n");
         }
 
         /** Sends a held request on once released; the answer ends the connection (see forwardAnswers). */
