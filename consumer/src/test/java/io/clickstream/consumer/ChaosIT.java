@@ -8,9 +8,7 @@ import io.clickstream.testsupport.Await;
 import io.clickstream.testsupport.ClickHouseService;
 import io.clickstream.testsupport.CommittedOffsets;
 import io.clickstream.testsupport.FaultProxy;
-import io.clickstream.testsupport.JavaProcess;
 import io.clickstream.testsupport.KafkaService;
-import io.clickstream.testsupport.LocalKafkaMain;
 import io.clickstream.testsupport.RealServices;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,17 +46,13 @@ class ChaosIT {
     void randomFaultsNeverLoseOrDuplicateAnAcknowledgedEvent(ClickHouseService ch, @TempDir Path dir) throws Exception {
         long seconds = Long.getLong("chaos.seconds", DEFAULT_SECONDS);
         long seed = Long.getLong("chaos.seed", DEFAULT_SEED);
-        Path bootstrapFile = dir.resolve("bootstrap");
-        try (JavaProcess broker = JavaProcess.mainClass(
-                        LocalKafkaMain.class.getName(), dir.resolve("broker.log"), List.of(bootstrapFile.toString()));
+        try (BrokerProcess broker = BrokerProcess.start(dir);
                 FaultProxy proxy = ExactlyOnceIT.proxyTo(ch)) {
-            broker.awaitOutput("Kafka broker ready", Await.HANG);
-            KafkaService kafka =
-                    KafkaService.connect(Files.readString(bootstrapFile).trim());
+            KafkaService kafka = broker.kafka;
             String topic = kafka.createTopic("chaos", 6);
             String database = databaseFor(topic);
             try (TestEvents events = new TestEvents(kafka, topic, seed);
-                    ChaosSchedule chaos = new ChaosSchedule(seed, kafka, ch, proxy, broker, topic, dir)) {
+                    ChaosSchedule chaos = new ChaosSchedule(seed, kafka, ch, proxy, broker.process, topic, dir)) {
                 chaos.startConsumers(2);
                 AtomicBoolean sending = new AtomicBoolean(true);
                 CompletableFuture<Void> producer = events.sendPacedInBackground(300, sending);

@@ -333,12 +333,7 @@ final class ChaosSchedule implements AutoCloseable {
     private boolean writeHistory() {
         long first = (long) historyInserts * 1_000;
         try {
-            ch.execute("INSERT INTO " + database + ".events (event_id, event_type, user_id, product_id, price,"
-                    + " timestamp, kafka_topic, kafka_topic_id, kafka_partition, kafka_offset)"
-                    + " SETTINGS throw_on_max_partitions_per_insert_block = 0"
-                    + " SELECT generateUUIDv4(number), 'page_view', 'user_1', 'prod_1', 1,"
-                    + " toDateTime64('2026-01-01 00:00:00', 3, 'UTC') - toIntervalDay(number % 200),"
-                    + " 'history', generateUUIDv4(), 0, number + " + first + " FROM numbers(1000)");
+            HistoryWriter.insert(ch, database, first);
         } catch (RuntimeException e) {
             log("the other writer's insert failed ("
                     + e.getMessage().lines().findFirst().orElse("") + ")");

@@ -12,34 +12,27 @@ import io.clickstream.testsupport.ClickHouseService;
 import io.clickstream.testsupport.FaultProxy;
 import io.clickstream.testsupport.JavaProcess;
 import io.clickstream.testsupport.KafkaService;
-import io.clickstream.testsupport.LocalKafkaMain;
 import io.clickstream.testsupport.RealServices;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A broker that stops answering for longer than the consumer's Kafka API timeout (60 s): the
- * consumer rides it out, keeps what it stored, commits once Kafka is back, and never exits. The
- * broker runs as its own process (the project's in-JVM broker, {@link LocalKafkaMain}) so that it
- * can be frozen with SIGSTOP: to its clients exactly a broker that hangs, or a network that drops
- * everything, for as long as the test wants.
+ * consumer rides it out, keeps what it stored, commits once Kafka is back, and never exits; and one
+ * started while the broker does not answer waits for it. The broker runs as its own process
+ * ({@link BrokerProcess}) so that it can be frozen with SIGSTOP.
  */
 @ExtendWith(RealServices.class)
 class KafkaOutageIT {
     @Test
     void aCommitKafkaDoesNotAnswerIsKeptAndMadeWhenTheBrokerIsBack(ClickHouseService ch, @TempDir Path dir)
             throws Exception {
-        Path bootstrapFile = dir.resolve("bootstrap");
-        try (JavaProcess broker = JavaProcess.mainClass(
-                        LocalKafkaMain.class.getName(), dir.resolve("broker.log"), List.of(bootstrapFile.toString()));
+        try (BrokerProcess brokerProcess = BrokerProcess.start(dir);
                 FaultProxy proxy = ExactlyOnceIT.proxyTo(ch)) {
-            broker.awaitOutput("Kafka broker ready", Await.HANG);
-            KafkaService kafka =
-                    KafkaService.connect(Files.readString(bootstrapFile).trim());
+            JavaProcess broker = brokerProcess.process;
+            KafkaService kafka = brokerProcess.kafka;
             String topic = kafka.createTopic("kafka-outage", 3);
             String database = databaseFor(topic);
             try (TestEvents events = new TestEvents(kafka, topic, 51);
@@ -75,12 +68,9 @@ class KafkaOutageIT {
     @Test
     void aConsumerStartedWhileTheBrokerDoesNotAnswerWaitsForItInsteadOfExiting(ClickHouseService ch, @TempDir Path dir)
             throws Exception {
-        Path bootstrapFile = dir.resolve("bootstrap");
-        try (JavaProcess broker = JavaProcess.mainClass(
-                LocalKafkaMain.class.getName(), dir.resolve("broker.log"), List.of(bootstrapFile.toString()))) {
-            broker.awaitOutput("Kafka broker ready", Await.HANG);
-            KafkaService kafka =
-                    KafkaService.connect(Files.readString(bootstrapFile).trim());
+        try (BrokerProcess brokerProcess = BrokerProcess.start(dir)) {
+            JavaProcess broker = brokerProcess.process;
+            KafkaService kafka = brokerProcess.kafka;
             String topic = kafka.createTopic("kafka-late", 3);
             String database = databaseFor(topic);
             try (TestEvents events = new TestEvents(kafka, topic, 52)) {

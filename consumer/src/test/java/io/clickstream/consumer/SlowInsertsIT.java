@@ -85,13 +85,7 @@ class SlowInsertsIT {
             // Meanwhile another writer stores 6,000 events spread over 200 days, in six inserts: with a
             // partition per day that is 1,200 blocks, more than a 1,000-block window remembers.
             for (int insert = 0; insert < 6; insert++) {
-                ch.execute("INSERT INTO " + database + ".events (event_id, event_type, user_id, product_id, price,"
-                        + " timestamp, kafka_topic, kafka_topic_id, kafka_partition, kafka_offset)"
-                        + " SETTINGS throw_on_max_partitions_per_insert_block = 0"
-                        + " SELECT generateUUIDv4(number), 'page_view', 'user_1', 'prod_1', 1,"
-                        + " toDateTime64('2026-01-01 00:00:00', 3, 'UTC') - toIntervalDay(number % 200),"
-                        + " 'history', generateUUIDv4(), 0, number + " + insert * 1_000
-                        + " FROM numbers(1000)");
+                HistoryWriter.insert(ch, database, insert * 1_000L);
             }
             long blocks = ch.queryLong("SELECT count() FROM system.parts WHERE database = '" + database
                     + "' AND table = 'events' AND active AND partition_id != ''");
