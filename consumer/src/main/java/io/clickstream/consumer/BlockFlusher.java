@@ -118,7 +118,10 @@ final class BlockFlusher {
                 }
                 blocks = prepared;
             } catch (WriteException e) {
-                return failed(blocks, false, e);
+                if (e.kind() == WriteException.Kind.FATAL) {
+                    throw new FatalIngestException(e.getMessage(), e);
+                }
+                return failed(blocks, false, e); // not sent: prepared again on the retry
             }
         }
         switch (fence.confirm(blocks)) {
