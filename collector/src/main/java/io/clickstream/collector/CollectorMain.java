@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar clickstream-collector.jar [options]}: click events from web pages over HTTP
- * into Kafka. Exit codes: 0 stopped cleanly (SIGTERM); 1 Kafka unusable at start or the port
- * taken; 2 bad configuration.
+ * into Kafka. Exit codes: 143 (128 + SIGTERM) after a clean stop on SIGTERM, the requests in
+ * flight answered; 1 Kafka unusable at start or the port taken; 2 bad configuration.
  */
 public final class CollectorMain {
     static final int EXIT_OK = ServiceCommand.EXIT_OK;
@@ -33,7 +33,8 @@ public final class CollectorMain {
             "java -jar clickstream-collector.jar [options]",
             "Receives click events from web pages (POST /v1/events, the /tracker.js script, a demo shop at /demo)\n"
                     + "and publishes them to Kafka; answers 202 only once Kafka acknowledged them.\n"
-                    + "Exit codes: 0 stopped cleanly, 1 Kafka unusable at start or the port taken, 2 bad configuration.",
+                    + "Exit codes: 143 after a clean stop on SIGTERM (128 + 15), 1 Kafka unusable at start or the port taken,\n"
+                    + "2 bad configuration.",
             CollectorSettings.ALL,
             CollectorOptions::from);
 

@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar clickstream-consumer.jar [options]}: Kafka → micro-batches → ClickHouse.
- * Exit codes: 0 stopped cleanly; 1 ClickHouse or Kafka refused in a way retrying cannot fix
- * (credentials, incompatible schema); 2 bad configuration.
+ * Exit codes: 143 (128 + SIGTERM) after a clean stop; 1 ClickHouse or Kafka refused in a way
+ * retrying cannot fix (credentials, incompatible schema); 2 bad configuration.
  */
 public final class ConsumerMain {
     static final int EXIT_OK = ServiceCommand.EXIT_OK;
@@ -61,7 +61,8 @@ public final class ConsumerMain {
             "java -jar clickstream-consumer.jar [options]",
             "Ingests click events from Kafka into ClickHouse in micro-batches; offsets are committed only\n"
                     + "after ClickHouse stored the records, and records already stored are never stored twice.\n"
-                    + "Exit codes: 0 stopped cleanly, 1 unrecoverable ClickHouse/Kafka error, 2 bad configuration.\n"
+                    + "Exit codes: 143 after a clean stop on SIGTERM (128 + 15), 1 unrecoverable ClickHouse/Kafka error,\n"
+                    + "2 bad configuration.\n"
                     + "Dead letters are stored in ClickHouse too; to re-publish them after a fix:\n"
                     + "  java -jar clickstream-consumer.jar " + ReplayCommand.NAME + " --help",
             ConsumerSettings.ALL,
