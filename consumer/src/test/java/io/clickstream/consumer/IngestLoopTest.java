@@ -480,6 +480,23 @@ class IngestLoopTest {
     }
 
     @Test
+    void aBlockWhoseRecordsBelowTheIntentsEndAreGoneIsCutWhereThePartitionEnds() throws Exception {
+        pollUntilResumed();
+        writer.holdNext(); // the owner dies with block [0, 1000) in flight; it never lands
+        addEvents(P0, 0, 1000);
+        loop.pollOnce();
+        crashAndRestart(1000);
+        addEvents(P0, 0, 600); // offsets 600..999 are gone (an unclean leader election)
+        consumer.updateEndOffsets(Map.of(P0, 600L));
+        loop.pollOnce();
+        loop.pollOnce();
+        assertEquals(0, writer.stored.size(), "waits for the intent's end while the block is not due");
+        now += 5 * SECOND;
+        pollUntil(() -> Long.valueOf(600).equals(committed(P0)));
+        assertEquals(600, writer.stored.size(), "stored where reading ended, not waiting for ever");
+    }
+
+    @Test
     void aViewThatRefusesAStoredBlockStopsTheConsumerAndTheRestartSendsTheSameBlock() throws Exception {
         pollUntilResumed();
         writer.failInView();

@@ -158,9 +158,10 @@ public final class BlockBuffers {
             if (buffer.sealed != null) {
                 return 0;
             }
-            if (buffer.cut < 0) { // a block being re-formed is due when its cut is reached
-                until = Math.min(until, buffer.rows.isFull() ? 0 : buffer.rows.nanosUntilDue());
-            }
+            // A block being re-formed is taken when its cut is reached, whatever its size; its time
+            // trigger still counts, so that takeDue can find the partition at its end (records gone).
+            boolean full = buffer.cut < 0 && buffer.rows.isFull();
+            until = Math.min(until, full ? 0 : buffer.rows.nanosUntilDue());
         }
         return until;
     }
