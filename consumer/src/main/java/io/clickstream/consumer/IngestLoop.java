@@ -147,10 +147,12 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         metrics.lag.set(lag);
         buffers.maxRows(catchUp.update(lag, metrics.consumed.sum())); // larger blocks while far behind
         for (TopicPartition partition : records.partitions()) {
-            if (!buffers.owns(partition)) {
-                continue; // fetched before it was paused for a lookup: read again from its committed offset
-            }
             for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                if (!buffers.owns(partition)) {
+                    // Fetched before it was paused for a lookup, or released by a flush just made (its
+                    // intent was refused): read again from its committed offset.
+                    break;
+                }
                 handler.handle(partition, record);
                 if (buffers.anyFull() && !outage.waiting()) {
                     flusher.flush(false, this::atLogEnd); // blocks never exceed their limit, whatever a poll returns

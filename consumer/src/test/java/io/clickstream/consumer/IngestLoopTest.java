@@ -340,6 +340,22 @@ class IngestLoopTest {
     }
 
     @Test
+    void aRefusedIntentInTheMiddleOfAPollLeavesTheRestOfThePollUnread() throws Exception {
+        pollUntilResumed();
+        fenced = true;
+        addEvents(P0, 0, 1500); // the block of the first 1,000 is refused; 500 more records follow in the poll
+        loop.pollOnce();
+        assertEquals(0, writer.stored.size());
+        fenced = false; // the partition is this consumer's again
+        addEvents(P0, 0, 1500); // read again from the committed offset
+        pollUntil(() -> Long.valueOf(1000).equals(committed(P0)));
+        now += 5 * SECOND;
+        pollUntil(() -> Long.valueOf(1500).equals(committed(P0)));
+        assertEquals(1500, writer.stored.size());
+        assertEquals(List.of(), writer.duplicates);
+    }
+
+    @Test
     void anOwnershipCheckKafkaDoesNotAnswerHoldsTheInsertBack() throws Exception {
         pollUntilResumed();
         addEvents(P0, 0, 1000);
