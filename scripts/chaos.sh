@@ -9,7 +9,8 @@
 #   scripts/chaos.sh [--minutes N] [--seed S]      (defaults: 30 minutes, a seed from the clock)
 #
 # Prints the seed first (rerun a failure with the same --seed: the same schedule of faults) and
-# the result last; the report is also written to consumer/target/chaos-report.txt. Needs what
+# the result last; the report is also written to consumer/target/chaos-report.txt, and each
+# consumer's log to consumer/target/chaos-logs/seed-S/. Needs what
 # mvn verify needs (see README, "Tests"); CLICKSTREAM_IT_DOCKER and the other test variables apply.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,7 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --minutes) minutes="${2:-}"; shift 2 ;;
         --seed) seed="${2:-}"; shift 2 ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "chaos: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
 done

@@ -42,6 +42,18 @@ class ChaosIT {
         System.out.println("[ChaosIT] " + message);
     }
 
+    /** The consumers' logs stay after the run (target/chaos-logs/seed-N/consumer-M/), to read what happened. */
+    private static Path logsOf(long seed) throws java.io.IOException {
+        Path logs = Path.of("target", "chaos-logs", "seed-" + seed);
+        if (Files.exists(logs)) {
+            try (java.util.stream.Stream<Path> old = Files.walk(logs)) {
+                old.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
+            }
+        }
+        return Files.createDirectories(logs);
+    }
+
     @Test
     void randomFaultsNeverLoseOrDuplicateAnAcknowledgedEvent(ClickHouseService ch, @TempDir Path dir) throws Exception {
         long seconds = Long.getLong("chaos.seconds", DEFAULT_SECONDS);
@@ -52,7 +64,8 @@ class ChaosIT {
             String topic = kafka.createTopic("chaos", 6);
             String database = databaseFor(topic);
             try (TestEvents events = new TestEvents(kafka, topic, seed);
-                    ChaosSchedule chaos = new ChaosSchedule(seed, kafka, ch, proxy, broker.process, topic, dir)) {
+                    ChaosSchedule chaos =
+                            new ChaosSchedule(seed, kafka, ch, proxy, broker.process, topic, logsOf(seed))) {
                 chaos.startConsumers(2);
                 AtomicBoolean sending = new AtomicBoolean(true);
                 CompletableFuture<Void> producer = events.sendPacedInBackground(300, sending);
