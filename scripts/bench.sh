@@ -8,7 +8,9 @@
 #   scripts/bench.sh --collector    only the collector's HTTP benchmark; updates its BENCHMARKS.md section
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v wrk > /dev/null || { echo "bench.sh: wrk is required for the collector benchmark (apt-get install wrk)" >&2; exit 2; }
+if [[ " $* " != *" --only "* && " $* " != *" --drain-only "* ]]; then  # the full run ends with the collector's
+    command -v wrk > /dev/null || { echo "bench.sh: wrk is required for the collector benchmark (apt-get install wrk)" >&2; exit 2; }
+fi
 CLICKSTREAM_PYTHON="$(local/python.sh)"  # a Python with the pinned chDB (sets up .venv-local/ on first use)
 export CLICKSTREAM_PYTHON
 mvn -B -q -ntp install -DskipTests -pl bench,collector -am
