@@ -24,7 +24,11 @@ import java.util.stream.Collectors;
 final class ChaosSchedule implements AutoCloseable {
     /** What can go wrong, with how often it is drawn (weights). */
     enum Fault {
-        /** Insert answers cut after ClickHouse stored the insert (a reset, a load balancer). */
+        /**
+         * Insert answers cut after ClickHouse stored the insert (a reset, a load balancer). Like the
+         * other proxy faults, armed only once the ones armed before have happened: armed faster
+         * than the consumers insert, they would cut every answer, which no network does for long.
+         */
         CUT_ANSWERS(3),
         /** An answer held past the client's timeout, then dropped (a hung server). */
         HELD_ANSWER(2),
@@ -54,7 +58,13 @@ final class ChaosSchedule implements AutoCloseable {
         }
     }
 
-    private static final Duration CLICKHOUSE_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * The consumers' ClickHouse timeout. Not shorter: the local engine runs one query at a time, and
+     * on two busy cores a large block can take seconds; a timeout under the service time turns
+     * every insert into a retry that queues behind the last one (a retry storm, not a fault).
+     */
+    private static final Duration CLICKHOUSE_TIMEOUT = Duration.ofSeconds(6);
+
     private static final int MIN_CONSUMERS = 1;
     private static final int MAX_CONSUMERS = 3;
 
@@ -142,12 +152,20 @@ final class ChaosSchedule implements AutoCloseable {
         String name = "consumer-" + ++started;
         Path home = Files.createDirectories(dir.resolve(name));
         ConsumerProcess process = ExactlyOnceIT.consumerThrough(
-                proxy, kafka, ch, topic, home, "--clickhouse-timeout", CLICKHOUSE_TIMEOUT.toSeconds() + "s");
+                proxy,
+                kafka,
+                ch,
+                topic,
+                home,
+                "--clickhouse-timeout",
+                CLICKHOUSE_TIMEOUT.toSeconds() + "s",
+                "--max-retry-backoff",
+                "5s");
         members.add(new Member(name, process));
         log("started " + name);
     }
 
-    /** Injects faults for {@code duration}, a random 1 to 6 s apart, healing each when it is due. */
+    /** Injects faults for {@code duration}, a random 2 to 8 s apart, healing each when it is due. */
     void run(Duration duration) throws Exception {
         long end = System.nanoTime() + duration.toNanos();
         long nextFault = System.nanoTime();
@@ -156,7 +174,7 @@ final class ChaosSchedule implements AutoCloseable {
             checkExits();
             if (System.nanoTime() >= nextFault) {
                 inject(draw());
-                nextFault = System.nanoTime() + millis(1_000, 6_000) * 1_000_000L;
+                nextFault = System.nanoTime() + millis(2_000, 8_000) * 1_000_000L;
             }
             Thread.sleep(100);
         }
@@ -184,23 +202,29 @@ final class ChaosSchedule implements AutoCloseable {
     private void inject(Fault fault) throws Exception {
         boolean done = switch (fault) {
             case CUT_ANSWERS -> {
+                if (proxy.faultsArmed() > 0) {
+                    yield false; // the faults armed before have not happened yet
+                }
                 int cuts = 1 + random.nextInt(3);
                 proxy.cutInsertAnswers(cuts);
                 log("cut the next " + cuts + " insert answers");
                 yield true;
             }
             case HELD_ANSWER -> {
+                if (proxy.faultsArmed() > 0) {
+                    yield false;
+                }
                 proxy.holdInsertAnswers(1, CLICKHOUSE_TIMEOUT.multipliedBy(2));
                 log("hold the next insert answer past the client's timeout");
                 yield true;
             }
             case SLOW_FIRST_ATTEMPT -> {
-                if (requestsDelayed) {
+                if (requestsDelayed || proxy.faultsArmed() > 0) {
                     yield false;
                 }
                 requestsDelayed = true;
                 proxy.delayInsertRequests(1);
-                long after = millis(4_000, 15_000);
+                long after = millis(4_000, 20_000);
                 heal(after, "send the delayed insert on", () -> {
                     proxy.releaseDelayedInserts();
                     requestsDelayed = false;

@@ -167,6 +167,11 @@ public final class FaultProxy implements AutoCloseable {
         fakesLeft.addAndGet(count);
     }
 
+    /** Faults armed and not yet applied (cuts, holds, gates, delays, fake answers): 0 once every one has happened. */
+    public int faultsArmed() {
+        return cutsLeft.get() + holdsLeft.get() + gatesLeft.get() + delaysLeft.get() + fakesLeft.get();
+    }
+
     /** Answers cut, or held back (counted from the moment the hold starts), so far. */
     public int faultsInjected() {
         return faultsInjected.get();
