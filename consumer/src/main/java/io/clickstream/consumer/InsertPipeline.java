@@ -25,18 +25,10 @@ final class InsertPipeline {
     }
 
     /**
-     * A finished flush: its first {@code stored} blocks are stored; {@code failure} (null when
-     * all are) is why the next one is not, and it may be stored anyway.
+     * A finished flush: {@code failure} is null when every block is stored; otherwise it says why
+     * one was not, and the blocks before it are stored (sending them again is harmless: same tokens).
      */
-    record Outcome(Flush flush, int stored, WriteException failure) {
-        List<Block> storedBlocks() {
-            return flush.blocks().subList(0, stored);
-        }
-
-        List<Block> unstoredBlocks() {
-            return flush.blocks().subList(stored, flush.blocks().size());
-        }
-    }
+    record Outcome(Flush flush, WriteException failure) {}
 
     private final BlockStore store;
     private final Executor executor;
@@ -59,17 +51,15 @@ final class InsertPipeline {
     }
 
     private Outcome attempt(Flush flush) {
-        int stored = 0;
         try {
             for (Block block : flush.blocks()) {
                 if (!block.commitOnly()) {
                     store.store(block);
                 }
-                stored++;
             }
-            return new Outcome(flush, stored, null);
+            return new Outcome(flush, null);
         } catch (WriteException e) {
-            return new Outcome(flush, stored, e);
+            return new Outcome(flush, e);
         }
     }
 

@@ -66,10 +66,6 @@ public final class BlockBuffers {
         buffers.values().forEach(b -> b.rows.maxRows(rows));
     }
 
-    public int maxRows() {
-        return maxRows;
-    }
-
     /**
      * The partition is ours from {@code position}. {@code cutAt} is the end an earlier owner's
      * intent named ({@code -1}: none), with the token of the block it may have sent.
