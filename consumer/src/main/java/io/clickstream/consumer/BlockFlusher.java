@@ -48,6 +48,12 @@ final class BlockFlusher {
     private final IngestLog log;
     private final LongSupplier nanoClock;
     private final UnknownCodeLimit unknownCodes = new UnknownCodeLimit();
+    /**
+     * Ends of stored blocks not committed yet: they go with the next intents (one commit where two
+     * would be: the next block of a partition starts where its stored block ends) or alone, by
+     * {@link #commitStored()}, before the loop polls again.
+     */
+    private final Map<TopicPartition, OffsetAndMetadata> storedEnds = new HashMap<>();
 
     BlockFlusher(
             Consumer<?, ?> consumer,
@@ -88,6 +94,16 @@ final class BlockFlusher {
         return due.isEmpty() || send(due, false);
     }
 
+    /**
+     * Hands the due blocks over if the insert thread is free; if it is busy, waits for it only if
+     * {@code wait} (nothing else can be done meanwhile), and otherwise leaves them for a later call.
+     */
+    void flushDue(boolean wait, Predicate<TopicPartition> atLogEnd) throws FatalIngestException {
+        if (!outage.waiting() && buffers.nanosUntilDue() == 0 && collect(wait)) {
+            flush(false, atLogEnd);
+        }
+    }
+
     /** Sends the waiting blocks of a failed flush again, exactly as they were, if the backoff has passed. */
     void retryIfDue() throws FatalIngestException {
         if (inserts.busy() || (outage.waiting() && !outage.due())) {
@@ -124,13 +140,21 @@ final class BlockFlusher {
                 return failed(blocks, false, e); // not sent: prepared again on the retry
             }
         }
-        switch (fence.confirm(blocks)) {
-            case FENCED -> rewind(blocks);
+        switch (fence.confirm(blocks, storedEnds)) {
+            case FENCED -> {
+                refusedEnds();
+                rewind(blocks);
+            }
             case UNANSWERED -> {
                 outage.failed(blocks, true, "Kafka did not answer the ownership check before the insert");
                 return false;
             }
-            case OWNED -> inserts.submit(new InsertPipeline.Flush(blocks, nanoClock.getAsLong()));
+            case OWNED -> {
+                if (blocks.stream().anyMatch(block -> !block.commitOnly())) {
+                    committedEnds(); // they went with the intents
+                }
+                inserts.submit(new InsertPipeline.Flush(blocks, nanoClock.getAsLong()));
+            }
         }
         return collect(false) || inserts.busy(); // a fast insert (or one run in place) is committed at once
     }
@@ -190,7 +214,7 @@ final class BlockFlusher {
         }
         unknownCodes.succeeded();
         log.flushed(flush.rows(), nanoClock.getAsLong() - flush.handedOverNanos(), flush.oldestEventMillis());
-        commit(flush.blocks());
+        flush.blocks().forEach(block -> storedEnds.put(block.partition(), new OffsetAndMetadata(block.end())));
         outage.end(true, "ClickHouse accepts inserts again: partitions resumed", lookups.pendingPartitions());
         return true;
     }
@@ -218,27 +242,51 @@ final class BlockFlusher {
         return false;
     }
 
-    /** Commits the stored blocks' ends; the plain commit clears their intents. */
-    private void commit(List<Block> blocks) {
-        Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-        blocks.forEach(block -> ends.put(block.partition(), new OffsetAndMetadata(block.end())));
+    /**
+     * Commits the ends of stored blocks that no intent has carried yet; the plain commit clears
+     * their intents. Called before the loop polls again, so a stored block is committed within
+     * one iteration.
+     */
+    void commitStored() {
+        if (storedEnds.isEmpty()) {
+            return;
+        }
         try {
-            consumer.commitSync(ends);
-            metrics.commits.increment();
+            consumer.commitSync(storedEnds);
+            committedEnds();
         } catch (TimeoutException e) {
             // Kafka did not answer (a broker restart, an outage): the blocks are stored; their ends are
             // committed with the next block's intent (it starts there), or alone once a wait has passed.
-            ends.keySet().forEach(buffers::recommit);
+            storedEnds.keySet().forEach(buffers::recommit);
+            storedEnds.clear();
             LOG.warn("commit not answered by Kafka ({}): committed again later", e.getMessage());
         } catch (CommitFailedException | RebalanceInProgressException e) {
-            // The partitions moved meanwhile. Their next owner finds these stored blocks' intents,
-            // forms the blocks again, finds them stored, and commits them.
-            LOG.warn("commit refused by the group ({}): the next owner finds these blocks stored", e.getMessage());
+            refusedEnds();
+        }
+    }
+
+    private void committedEnds() {
+        if (!storedEnds.isEmpty()) {
+            metrics.commits.increment();
+            storedEnds.clear();
+        }
+    }
+
+    /**
+     * The partitions moved meanwhile. Their next owner finds these stored blocks' intents, forms the
+     * blocks again, finds them stored, and commits them.
+     */
+    private void refusedEnds() {
+        if (!storedEnds.isEmpty()) {
+            LOG.warn(
+                    "commit of {} refused by the group: the next owner finds these blocks stored", storedEnds.keySet());
+            storedEnds.clear();
         }
     }
 
     /** Drops the partitions' buffers and waiting blocks: uncommitted, their next owner reads them. */
     void release(Collection<TopicPartition> partitions) {
+        storedEnds.keySet().removeAll(partitions);
         int dropped = buffers.release(partitions);
         outage.forget(partitions);
         lookups.released(partitions);
@@ -262,7 +310,9 @@ final class BlockFlusher {
         try {
             while (true) {
                 retryIfDue();
-                if (flush(true, atLogEnd) && collect(true) && buffers.isEmpty() && !outage.waiting()) {
+                boolean stored = flush(true, atLogEnd) && collect(true);
+                commitStored();
+                if (stored && buffers.isEmpty() && !outage.waiting()) {
                     return true;
                 }
                 long now = nanoClock.getAsLong();

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *   <li>While ClickHouse fails, the partitions are paused and polling goes on (the group
  *       membership is kept); while Kafka does not answer, commits are kept and made later.</li>
  * </ol>
- * One flush runs beside the loop ({@link InsertPipeline}) while the next records are polled.
+ * One flush runs beside the loop ({@link InsertPipeline}) while the next records are polled; a
+ * partition whose next block fills meanwhile is held back ({@link HeldBackPartitions}).
  * Runs on one thread besides the inserts; {@link #shutdown()} may be called from any thread.
  */
 public final class IngestLoop implements ConsumerRebalanceListener {
@@ -60,6 +61,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
     private final AssignmentLookup lookups;
     private final InsertOutage outage;
     private final BlockFlusher flusher;
+    private final HeldBackPartitions heldBack;
 
     private volatile boolean running = true;
     /** A fatal insert outcome taken back in a rebalance callback, raised by the next poll. */
@@ -95,6 +97,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         this.log = new IngestLog(metrics);
         this.lookups = new AssignmentLookup(consumer, topicIds, store, buffers, backoff.fresh(), nanoClock);
         this.outage = new InsertOutage(consumer, backoff, metrics, nanoClock);
+        this.heldBack = new HeldBackPartitions(consumer);
         this.flusher = new BlockFlusher(
                 consumer,
                 buffers,
@@ -143,26 +146,33 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         metrics.lastPollAt.set(System.currentTimeMillis());
         metrics.consumed.add(records.count());
         flusher.collect(false); // a flush that finished meanwhile: commit it before anything else
-        long lag = lag();
+        long lag = consumer.assignment().stream() // records behind the head, from the last fetch (no request)
+                .mapToLong(partition -> consumer.currentLag(partition).orElse(0))
+                .sum();
         metrics.lag.set(lag);
         buffers.maxRows(catchUp.update(lag, metrics.consumed.sum())); // larger blocks while far behind
+        int handled = 0;
         for (TopicPartition partition : records.partitions()) {
             for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                if (buffers.isFull(partition)) { // blocks never exceed their limit, whatever a poll returns
+                    flusher.flushDue(buffers.allFull(), this::atLogEnd);
+                    if (buffers.isFull(partition)) { // the insert thread is busy: read the others meanwhile
+                        heldBack.holdBack(partition, record.offset());
+                        break;
+                    }
+                }
                 if (!buffers.owns(partition)) {
                     // Fetched before it was paused for a lookup, or released by a flush just made (its
                     // intent was refused): read again from its committed offset.
                     break;
                 }
                 handler.handle(partition, record);
-                if (buffers.anyFull() && !outage.waiting()) {
-                    flusher.flush(false, this::atLogEnd); // blocks never exceed their limit, whatever a poll returns
-                }
+                handled++;
             }
         }
         flusher.retryIfDue();
-        if (!outage.waiting() && buffers.nanosUntilDue() == 0) {
-            flusher.flush(false, this::atLogEnd);
-        }
+        flusher.flushDue(handled == 0 || buffers.allFull(), this::atLogEnd); // wait only with nothing else to do
+        heldBack.resume(buffers::owns, partition -> !buffers.isFull(partition) && !outage.active());
         if (lookups.due() && flusher.collect(true)) { // not while an insert is in flight: both use the store
             lookups.lookUp(partition -> {
                 if (!outage.active()) {
@@ -170,20 +180,12 @@ public final class IngestLoop implements ConsumerRebalanceListener {
                 }
             });
         }
+        flusher.commitStored(); // the ends no intent carried this iteration
         if (nanoClock.getAsLong() >= nextLagLog) {
             log.lag(lag, consumer.assignment().size(), outage.active());
             nextLagLog = nanoClock.getAsLong() + lagIntervalNanos;
         }
         metrics.buffered.set(buffers.size());
-    }
-
-    /** Records behind the head over the assigned partitions, from the last fetch (no request). */
-    private long lag() {
-        long lag = 0;
-        for (TopicPartition partition : consumer.assignment()) {
-            lag += consumer.currentLag(partition).orElse(0);
-        }
-        return lag;
     }
 
     private boolean atLogEnd(TopicPartition partition) {
@@ -215,6 +217,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             if (!closing) { // one attempt: store and commit what is theirs while they are ours
                 flusher.flush(true, this::atLogEnd);
                 flusher.collect(true);
+                flusher.commitStored();
             }
         } catch (FatalIngestException e) {
             LOG.error("flush on revocation failed: {}", e.getMessage());

@@ -712,6 +712,35 @@ class IngestLoopTest {
     }
 
     @Test
+    void aPartitionWhoseNextBlockFillsDuringAnInsertIsHeldBackWhileTheOthersAreRead() throws Exception {
+        try (GatedInsertThread inserts = new GatedInsertThread()) {
+            startLoop(inserts);
+            pollUntilResumed();
+            addEvents(P0, 0, 1000);
+            loop.pollOnce(); // P0's first block handed over; its insert waits at the gate
+            addEvents(P0, 1000, 1500);
+            addEvents(P1, 0, 500);
+            loop.pollOnce();
+            assertEquals(1500, metrics.buffered.get(), "P0's next block filled to its limit, P1 read meanwhile");
+            assertEquals(Set.of(P0), consumer.paused(), "P0 held back, not over its limit");
+            assertEquals(2000, consumer.position(P0), "and read again from its first record not buffered");
+            inserts.gate.release();
+            pollUntil(() -> Long.valueOf(1000).equals(committed(P0)));
+            pollUntil(() -> consumer.paused().isEmpty()); // its full block handed over: P0 resumed
+            addEvents(P0, 2000, 500); // read again (MockConsumer keeps no records once polled)
+            inserts.gate.release();
+            pollUntil(() -> Long.valueOf(2000).equals(committed(P0)));
+            now += 6 * SECOND; // the partial blocks fall due
+            inserts.gate.release();
+            pollUntil(() -> Long.valueOf(2500).equals(committed(P0))
+                    && Long.valueOf(500).equals(committed(P1)));
+            assertEquals(3000, writer.stored.size());
+            assertEquals(List.of(), writer.duplicates);
+            assertEquals(List.of("write 1000", "write 1000", "write 500", "write 500"), writes());
+        }
+    }
+
+    @Test
     void aFailedBlockIsRetriedAloneWhileTheRowsPolledMeanwhileWaitBehindIt() throws Exception {
         try (GatedInsertThread inserts = new GatedInsertThread()) {
             startLoop(inserts);

@@ -77,17 +77,23 @@ public final class OwnershipFence {
     /**
      * Commits the intents of the blocks that hold rows (again, for a retry: the same intent) and
      * says whether their inserts may go. Blocks with nothing to insert need no intent.
+     *
+     * @param storedEnds ends of stored blocks to commit in the same request (a partition's intent
+     *     replaces its end: the next block starts where the stored one ends); committed only
+     *     along with an intent
      */
-    public Answer confirm(List<Block> blocks) {
-        Map<TopicPartition, OffsetAndMetadata> intents = new HashMap<>();
+    public Answer confirm(List<Block> blocks, Map<TopicPartition, OffsetAndMetadata> storedEnds) {
+        Map<TopicPartition, OffsetAndMetadata> intents = new HashMap<>(storedEnds);
+        boolean anyIntent = false;
         for (Block block : blocks) {
             if (!block.commitOnly()) {
                 intents.put(
                         block.partition(),
                         new OffsetAndMetadata(block.start(), new Intent(block.end(), block.token()).metadata()));
+                anyIntent = true;
             }
         }
-        if (intents.isEmpty()) {
+        if (!anyIntent) {
             return Answer.OWNED;
         }
         try {

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * so that a partition's next owner can form the same block again: its range is named by offsets
  * alone. A partition assigned with an earlier owner's intent has its first block cut exactly at
  * the intent's end, whatever the row limit, so it holds the same records as the earlier attempt.
- * Memory: at most {@code maxRows} rows per assigned partition, plus one block being cut.
+ * Memory: at most {@code maxRows} rows per assigned partition: a full partition takes no more
+ * records until its block is taken.
  */
 public final class BlockBuffers {
     private static final Logger LOG = LoggerFactory.getLogger(BlockBuffers.class);
@@ -137,14 +138,27 @@ public final class BlockBuffers {
         return block;
     }
 
-    /** Whether a block reached its row limit (flush now, not at the end of the poll). */
-    public boolean anyFull() {
+    /**
+     * Whether the partition's block cannot take another record: at its row limit, or cut at an
+     * earlier owner's intent and waiting to be taken.
+     */
+    public boolean isFull(TopicPartition partition) {
+        Buffer buffer = buffers.get(partition);
+        return buffer != null && full(buffer);
+    }
+
+    /** Whether every partition's block is full: nothing more can be read until one is taken. */
+    public boolean allFull() {
         for (Buffer buffer : buffers.values()) {
-            if (buffer.sealed != null || (buffer.cut < 0 && buffer.rows.isFull())) {
-                return true;
+            if (!full(buffer)) {
+                return false;
             }
         }
-        return false;
+        return !buffers.isEmpty();
+    }
+
+    private static boolean full(Buffer buffer) {
+        return buffer.sealed != null || (buffer.cut < 0 && buffer.rows.isFull());
     }
 
     /** Nanoseconds until the first block falls due; {@code Long.MAX_VALUE} while nothing is buffered. */
@@ -156,8 +170,7 @@ public final class BlockBuffers {
             }
             // A block being re-formed is taken when its cut is reached, whatever its size; its time
             // trigger still counts, so that takeDue can find the partition at its end (records gone).
-            boolean full = buffer.cut < 0 && buffer.rows.isFull();
-            until = Math.min(until, full ? 0 : buffer.rows.nanosUntilDue());
+            until = Math.min(until, full(buffer) ? 0 : buffer.rows.nanosUntilDue());
         }
         return until;
     }
