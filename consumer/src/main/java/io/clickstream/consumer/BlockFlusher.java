@@ -38,6 +38,7 @@ final class BlockFlusher {
 
     private final Consumer<?, ?> consumer;
     private final BlockBuffers buffers;
+    private final HeldBackPartitions heldBack;
     private final BlockStore store;
     private final InsertPipeline inserts;
     private final OwnershipFence fence;
@@ -58,6 +59,7 @@ final class BlockFlusher {
     BlockFlusher(
             Consumer<?, ?> consumer,
             BlockBuffers buffers,
+            HeldBackPartitions heldBack,
             BlockStore store,
             InsertPipeline inserts,
             AssignmentLookup lookups,
@@ -67,6 +69,7 @@ final class BlockFlusher {
             LongSupplier nanoClock) {
         this.consumer = consumer;
         this.buffers = buffers;
+        this.heldBack = heldBack;
         this.store = store;
         this.inserts = inserts;
         this.fence = new OwnershipFence(consumer);
@@ -288,6 +291,7 @@ final class BlockFlusher {
     void release(Collection<TopicPartition> partitions) {
         storedEnds.keySet().removeAll(partitions);
         int dropped = buffers.release(partitions);
+        heldBack.forget(partitions);
         outage.forget(partitions);
         lookups.released(partitions);
         partitions.forEach(store::released);

@@ -38,9 +38,8 @@ import org.slf4j.LoggerFactory;
  *   <li>While ClickHouse fails, the partitions are paused and polling goes on (the group
  *       membership is kept); while Kafka does not answer, commits are kept and made later.</li>
  * </ol>
- * One flush runs beside the loop ({@link InsertPipeline}) while the next records are polled; a
- * partition whose next block fills meanwhile is held back ({@link HeldBackPartitions}).
- * Runs on one thread besides the inserts; {@link #shutdown()} may be called from any thread.
+ * One flush runs beside the loop ({@link InsertPipeline}); a partition whose next block fills
+ * meanwhile is held back ({@link HeldBackPartitions}). {@link #shutdown()}: from any thread.
  */
 public final class IngestLoop implements ConsumerRebalanceListener {
     private static final Logger LOG = LoggerFactory.getLogger(IngestLoop.class);
@@ -101,6 +100,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         this.flusher = new BlockFlusher(
                 consumer,
                 buffers,
+                heldBack,
                 store,
                 new InsertPipeline(store, insertThread),
                 lookups,
@@ -151,41 +151,36 @@ public final class IngestLoop implements ConsumerRebalanceListener {
                 .sum();
         metrics.lag.set(lag);
         buffers.maxRows(catchUp.update(lag, metrics.consumed.sum())); // larger blocks while far behind
-        int handled = 0;
+        int handled = heldBack.handleHeld(buffers, handler, !outage.active()); // they come before anything polled since
         for (TopicPartition partition : records.partitions()) {
-            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+            List<ConsumerRecord<byte[], byte[]>> polled = records.records(partition);
+            for (int i = 0; i < polled.size(); i++) {
                 if (buffers.isFull(partition)) { // blocks never exceed their limit, whatever a poll returns
                     flusher.flushDue(buffers.allFull(), this::atLogEnd);
-                    if (buffers.isFull(partition)) { // the insert thread is busy: read the others meanwhile
-                        heldBack.holdBack(partition, record.offset());
-                        break;
-                    }
                 }
-                if (!buffers.owns(partition)) {
-                    // Fetched before it was paused for a lookup, or released by a flush just made (its
-                    // intent was refused): read again from its committed offset.
+                if (!buffers.owns(partition)) { // paused for a lookup, or its intent refused: read again
                     break;
                 }
-                handler.handle(partition, record);
+                if (buffers.isFull(partition) || heldBack.holds(partition)) { // the insert thread is busy
+                    heldBack.hold(partition, polled.subList(i, polled.size())); // read the others meanwhile
+                    break;
+                }
+                handler.handle(partition, polled.get(i));
                 handled++;
             }
         }
         flusher.retryIfDue();
         flusher.flushDue(handled == 0 || buffers.allFull(), this::atLogEnd); // wait only with nothing else to do
-        heldBack.resume(buffers::owns, partition -> !buffers.isFull(partition) && !outage.active());
+        heldBack.handleHeld(buffers, handler, !outage.active()); // blocks just handed over make room
         if (lookups.due() && flusher.collect(true)) { // not while an insert is in flight: both use the store
-            lookups.lookUp(partition -> {
-                if (!outage.active()) {
-                    consumer.resume(List.of(partition));
-                }
-            });
+            lookups.lookUp(partition -> outage.resumeUnlessActive(partition));
         }
         flusher.commitStored(); // the ends no intent carried this iteration
         if (nanoClock.getAsLong() >= nextLagLog) {
             log.lag(lag, consumer.assignment().size(), outage.active());
             nextLagLog = nanoClock.getAsLong() + lagIntervalNanos;
         }
-        metrics.buffered.set(buffers.size());
+        metrics.buffered.set(buffers.size() + heldBack.size());
     }
 
     private boolean atLogEnd(TopicPartition partition) {
@@ -193,6 +188,9 @@ public final class IngestLoop implements ConsumerRebalanceListener {
     }
 
     private long pollTimeoutNanos() {
+        if (flusher.busy() && !outage.waiting() && buffers.nanosUntilDue() == 0) {
+            return 0; // what is fetched already, or else wait for the insert in flight (pollOnce)
+        }
         long until = outage.waiting() ? outage.nanosUntilRetry() : buffers.nanosUntilDue();
         until = Math.min(until, lookups.nanosUntilDue());
         long max = flusher.busy() ? IN_FLIGHT_POLL_NANOS : MAX_POLL_NANOS;

@@ -70,6 +70,13 @@ final class InsertOutage {
         retryAt = nanoClock.getAsLong();
     }
 
+    /** Resumes a partition (its lookup done), unless the outage keeps everything paused: then its end does. */
+    void resumeUnlessActive(TopicPartition partition) {
+        if (!active) {
+            consumer.resume(List.of(partition));
+        }
+    }
+
     boolean active() {
         return active;
     }

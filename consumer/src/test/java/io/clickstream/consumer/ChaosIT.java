@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ChaosIT {
     static final long DEFAULT_SECONDS = 180;
     static final long DEFAULT_SEED = 20261202L;
+    private static final int PARTITIONS = 6;
 
     private static void log(String message) {
         System.out.println("[ChaosIT] " + message);
@@ -61,11 +62,11 @@ class ChaosIT {
         try (BrokerProcess broker = BrokerProcess.start(dir);
                 FaultProxy proxy = ExactlyOnceIT.proxyTo(ch)) {
             KafkaService kafka = broker.kafka;
-            String topic = kafka.createTopic("chaos", 6);
+            String topic = kafka.createTopic("chaos", PARTITIONS);
             String database = databaseFor(topic);
             try (TestEvents events = new TestEvents(kafka, topic, seed);
-                    ChaosSchedule chaos =
-                            new ChaosSchedule(seed, kafka, ch, proxy, broker.process, topic, logsOf(seed))) {
+                    ChaosSchedule chaos = new ChaosSchedule(
+                            seed, kafka, ch, proxy, broker.process, topic, PARTITIONS, logsOf(seed))) {
                 chaos.startConsumers(2);
                 AtomicBoolean sending = new AtomicBoolean(true);
                 CompletableFuture<Void> producer = events.sendPacedInBackground(300, sending);

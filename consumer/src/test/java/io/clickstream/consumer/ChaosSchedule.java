@@ -114,6 +114,7 @@ final class ChaosSchedule implements AutoCloseable {
             FaultProxy proxy,
             JavaProcess broker,
             String topic,
+            int partitions,
             Path dir) {
         this.random = new Random(seed);
         this.kafka = kafka;
@@ -123,7 +124,7 @@ final class ChaosSchedule implements AutoCloseable {
         this.topic = topic;
         this.database = ConsumerIT.databaseFor(topic);
         this.dir = dir;
-        this.stalls = new StallWatch(ch, database, topic); // made with the schedule: the same time origin
+        this.stalls = new StallWatch(ch, database, topic, partitions); // made with the schedule: the same time origin
     }
 
     private final long origin = System.nanoTime();
@@ -263,7 +264,9 @@ final class ChaosSchedule implements AutoCloseable {
                 if (clickHouseDown) {
                     yield false;
                 }
+                stalls.clickHouseGone();
                 ch.crash();
+                stalls.clickHouseBack();
                 log("killed ClickHouse (SIGKILL) and started it again");
                 yield true;
             }
@@ -272,6 +275,7 @@ final class ChaosSchedule implements AutoCloseable {
                     yield false;
                 }
                 clickHouseDown = true;
+                stalls.clickHouseGone();
                 ch.stop();
                 long after = millis(2_000, 20_000);
                 heal(after, "start ClickHouse", this::startClickHouse);
@@ -350,6 +354,7 @@ final class ChaosSchedule implements AutoCloseable {
 
     private void startClickHouse() {
         ch.start();
+        stalls.clickHouseBack();
         clickHouseDown = false;
     }
 
@@ -426,7 +431,7 @@ final class ChaosSchedule implements AutoCloseable {
     String report(long acknowledged, long rows, long events) {
         return String.format(
                 "faults injected %s (%d in all); consumers started %d; events acknowledged %,d, stored rows %,d,"
-                        + " distinct events %,d: lost %,d, duplicates %,d; longest stall %s; %s",
+                        + " distinct events %,d: lost %,d, duplicates %,d; longest stall %s; %s; %s",
                 injected,
                 faultsInjected(),
                 started,
@@ -436,6 +441,7 @@ final class ChaosSchedule implements AutoCloseable {
                 acknowledged - events,
                 rows - events,
                 stalls.longest(),
+                stalls.recoveries(),
                 recovery);
     }
 

@@ -6,12 +6,14 @@ import static io.clickstream.consumer.ConsumerIT.awaitRows;
 import static io.clickstream.consumer.ConsumerIT.awaitSettled;
 import static io.clickstream.consumer.ConsumerIT.databaseFor;
 import static io.clickstream.consumer.ConsumerIT.occurrences;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clickstream.testsupport.Await;
 import io.clickstream.testsupport.ClickHouseService;
 import io.clickstream.testsupport.KafkaService;
 import io.clickstream.testsupport.RealServices;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(RealServices.class)
 class RebalanceDuringOutageIT {
+    private static final Duration LIVENESS_BOUND = Duration.ofSeconds(60);
+
     @Test
     void aConsumerThatTakesPartitionsOverDuringAnOutageStoresThemWhenClickHouseIsBack(
             KafkaService kafka, ClickHouseService ch, @TempDir Path dir) throws Exception {
@@ -65,8 +69,16 @@ class RebalanceDuringOutageIT {
                             .anyMatch(l ->
                                     l.contains(topic + "-0") && l.contains(topic + "-1") && l.contains(topic + "-2")),
                     a::output);
-            ch.start();
-            awaitRows(ch, database, 6_000, a);
+            ch.start(); // returns once ClickHouse answers
+            long back = System.nanoTime();
+            awaitRows(ch, database, 6_000, a); // every partition's rows
+            Duration recovery = Duration.ofNanos(System.nanoTime() - back);
+            System.out.printf(
+                    "[RebalanceDuringOutageIT] every partition stored %.1f s after ClickHouse answered%n",
+                    recovery.toMillis() / 1e3);
+            // By construction within the retry backoff's cap (--max-retry-backoff: 2 s here, 30 s by default)
+            // plus the insert; the bound is loose, for busy cores.
+            assertTrue(recovery.compareTo(LIVENESS_BOUND) <= 0, "every partition storing again took " + recovery);
             awaitSettled(kafka, topic, a);
             assertExactlyOnce(ch, database, 6_000);
             assertCleanStop(a);
