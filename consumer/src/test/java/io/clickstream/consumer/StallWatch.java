@@ -79,8 +79,12 @@ final class StallWatch {
         }
         Map<Long, Long> now = storedPerPartition();
         if (baseline.stored().entrySet().stream().allMatch(e -> now.get(e.getKey()) > e.getValue())) {
-            recoveries.add((System.nanoTime() - baseline.atNanos()) / 1e9);
+            double seconds = (System.nanoTime() - baseline.atNanos()) / 1e9;
+            recoveries.add(seconds);
             back = null;
+            System.out.printf(
+                    "[ChaosIT] %6.1f s  every partition stored again, %.1f s after ClickHouse answered%n",
+                    (System.nanoTime() - origin) / 1e9, seconds);
         }
     }
 
