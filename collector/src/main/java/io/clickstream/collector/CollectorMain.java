@@ -71,7 +71,13 @@ public final class CollectorMain {
                     config.host(),
                     config.port(),
                     config.cors(),
-                    new CollectorServer.Limits(config.maxBodyBytes(), config.maxEventsPerRequest(), config.threads()),
+                    new CollectorServer.Limits(
+                            config.maxBodyBytes(),
+                            config.maxEventsPerRequest(),
+                            config.maxConnections(),
+                            config.requestTimeout(),
+                            config.idleTimeout(),
+                            config.maxPendingBytes()),
                     intake,
                     publisher,
                     metrics);

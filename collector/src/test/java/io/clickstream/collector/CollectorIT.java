@@ -53,12 +53,15 @@ class CollectorIT {
         }
     }
 
+    static final CollectorServer.Limits LIMITS = new CollectorServer.Limits(
+            64 * 1024, 100, 1_000, Duration.ofSeconds(10), Duration.ofSeconds(60), 64L * 1024 * 1024);
+
     private static CollectorServer start(String bootstrap, String topic, Duration kafkaTimeout) throws IOException {
         CollectorServer server = new CollectorServer(
                 "127.0.0.1",
                 0,
                 Cors.parse(ORIGIN),
-                new CollectorServer.Limits(64 * 1024, 100, 8),
+                LIMITS,
                 intake,
                 new EventPublisher(bootstrap, topic, kafkaTimeout),
                 new CollectorMetrics());
@@ -100,6 +103,13 @@ class CollectorIT {
             }
         });
         return new Answer(status, text, headers);
+    }
+
+    private static int get(CollectorServer server, String path) throws IOException {
+        HttpURLConnection http = (HttpURLConnection)
+                URI.create("http://127.0.0.1:" + server.port() + path).toURL().openConnection();
+        http.setReadTimeout((int) Await.HANG.toMillis());
+        return http.getResponseCode();
     }
 
     private static Answer post(CollectorServer server, String body) throws IOException {
@@ -250,10 +260,11 @@ class CollectorIT {
             assertEquals(503, down.status(), down.body());
             assertEquals(List.of("5"), down.headers().get("Retry-After"));
             assertTrue(down.json().get("error").asText().contains("nothing of this request is acknowledged"));
-            HttpURLConnection health = (HttpURLConnection) URI.create("http://127.0.0.1:" + server.port() + "/health")
-                    .toURL()
-                    .openConnection();
-            assertEquals(200, health.getResponseCode(), "the collector itself stays up");
+            assertEquals(200, get(server, "/health/live"), "the collector itself stays up");
+            Await.untilTrue("/health reports Kafka down", Await.HANG, () -> get(server, "/health") == 503);
+            Answer fast = post(server, event("during", 3));
+            assertEquals(503, fast.status(), "answered at once while Kafka is known to be down");
+            assertEquals(List.of("5"), fast.headers().get("Retry-After"));
         } finally {
             if (!brokerClosed) {
                 broker.close();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clickstream.testsupport.Await;
+import io.clickstream.testsupport.BrokerProcess;
 import io.clickstream.testsupport.ClickHouseService;
 import io.clickstream.testsupport.CommittedOffsets;
 import io.clickstream.testsupport.FaultProxy;

@@ -8,6 +8,7 @@ import static io.clickstream.consumer.ConsumerIT.databaseFor;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clickstream.testsupport.Await;
+import io.clickstream.testsupport.BrokerProcess;
 import io.clickstream.testsupport.ClickHouseService;
 import io.clickstream.testsupport.FaultProxy;
 import io.clickstream.testsupport.JavaProcess;

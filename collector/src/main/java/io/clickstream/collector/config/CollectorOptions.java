@@ -19,9 +19,20 @@ public record CollectorOptions(
         int maxBodyBytes,
         int maxEventsPerRequest,
         Duration kafkaTimeout,
-        int threads,
+        int maxConnections,
+        Duration requestTimeout,
+        Duration idleTimeout,
+        long maxPendingBytes,
         Duration shutdownTimeout,
         Duration progressInterval) {
+
+    private static Duration positive(Settings s, io.clickstream.service.Setting setting) throws ConfigException {
+        Duration value = s.duration(setting);
+        if (value.toMillis() < 100) {
+            throw Settings.invalid(setting, s.string(setting), "must be at least 100ms");
+        }
+        return value;
+    }
 
     public static CollectorOptions from(Settings s) throws ConfigException {
         Cors cors;
@@ -45,7 +56,10 @@ public record CollectorOptions(
                 s.integer(MAX_BODY, 1_024, 64 * 1024 * 1024),
                 s.integer(MAX_EVENTS, 1, 100_000),
                 kafkaTimeout,
-                s.integer(THREADS, 1, 10_000),
+                s.integer(MAX_CONNECTIONS, 1, 1_000_000),
+                positive(s, REQUEST_TIMEOUT),
+                positive(s, IDLE_TIMEOUT),
+                s.integer(MAX_PENDING_BYTES, 1_048_576, Integer.MAX_VALUE),
                 s.duration(SHUTDOWN_TIMEOUT),
                 s.duration(PROGRESS));
     }

@@ -30,8 +30,26 @@ public final class CollectorSettings {
             "COLLECTOR_KAFKA_TIMEOUT",
             "10s",
             "how long a request waits for Kafka's acknowledgement before it is answered 503");
-    public static final Setting THREADS =
-            Setting.of("--threads", "COLLECTOR_THREADS", "32", "requests handled at once (each waits for Kafka)");
+    public static final Setting MAX_CONNECTIONS = Setting.of(
+            "--max-connections",
+            "COLLECTOR_MAX_CONNECTIONS",
+            "20000",
+            "connections open at once (one more is answered 503); each costs memory, not a thread");
+    public static final Setting REQUEST_TIMEOUT = Setting.of(
+            "--request-timeout",
+            "COLLECTOR_REQUEST_TIMEOUT",
+            "10s",
+            "a request must arrive whole (headers and body) within this of its first byte (408 after)");
+    public static final Setting IDLE_TIMEOUT = Setting.of(
+            "--idle-timeout",
+            "COLLECTOR_IDLE_TIMEOUT",
+            "60s",
+            "a kept-alive connection with no request for this long is closed");
+    public static final Setting MAX_PENDING_BYTES = Setting.of(
+            "--max-pending-bytes",
+            "COLLECTOR_MAX_PENDING_BYTES",
+            "134217728",
+            "bytes of requests still arriving, over all connections (503 above): the memory slow clients may hold");
     public static final Setting SHUTDOWN_TIMEOUT = Setting.of(
             "--shutdown-timeout",
             "COLLECTOR_SHUTDOWN_TIMEOUT",
@@ -51,7 +69,10 @@ public final class CollectorSettings {
             MAX_BODY,
             MAX_EVENTS,
             KAFKA_TIMEOUT,
-            THREADS,
+            MAX_CONNECTIONS,
+            REQUEST_TIMEOUT,
+            IDLE_TIMEOUT,
+            MAX_PENDING_BYTES,
             SHUTDOWN_TIMEOUT,
             PROGRESS);
 

@@ -1,35 +1,73 @@
 package io.clickstream.collector.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.clickstream.collector.ingest.EventIntake;
 import io.clickstream.collector.kafka.EventPublisher;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
- * The collector's HTTP server (the JDK's own {@code com.sun.net.httpserver}: no dependency, and
- * measured well above the load a collector instance takes, see BENCHMARKS.md):
- * {@code POST /v1/events} ({@link EventsEndpoint}), {@code GET /tracker.js}, {@code GET /demo},
- * {@code GET /health}, {@code GET /metrics}. Requests run on a fixed pool of threads, each
- * waiting for Kafka's acknowledgement of its events.
+ * The collector's HTTP server, on Netty: a few event-loop threads serve every connection, and a
+ * request waiting for Kafka holds no thread, so slow clients and slow acknowledgements cost
+ * memory (bounded below), never availability. {@code POST /v1/events} ({@link EventsEndpoint}),
+ * {@code GET /tracker.js}, {@code GET /demo}, {@code GET /health} (ready: Kafka answers and the
+ * collector is not stopping), {@code GET /health/live}, {@code GET /metrics}.
+ *
+ * <p>Per connection, in order: {@link ConnectionLimit}, {@link RequestDeadlines} (408 for a
+ * request not whole within the request timeout, idle connections closed), the HTTP codec (414
+ * above {@value #MAX_REQUEST_LINE_BYTES} bytes of request line, 431 above
+ * {@value #MAX_HEADER_BYTES} bytes of headers), {@link BodyLimit} (413), {@link HttpRouter}.
  */
 public final class CollectorServer implements AutoCloseable {
-    private final HttpServer server;
-    private final ExecutorService threads;
-    private final AtomicBoolean stopping = new AtomicBoolean();
+    static final int MAX_REQUEST_LINE_BYTES = 8 * 1024;
+    static final int MAX_HEADER_BYTES = 16 * 1024;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
-    public record Limits(int maxBodyBytes, int maxEventsPerRequest, int threads) {}
+    /**
+     * @param maxPendingBytes bytes of requests still arriving, over all connections (503 above)
+     */
+    public record Limits(
+            int maxBodyBytes,
+            int maxEventsPerRequest,
+            int maxConnections,
+            Duration requestTimeout,
+            Duration idleTimeout,
+            long maxPendingBytes) {}
+
+    private final EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final HttpRouter.InFlight inFlight = new HttpRouter.InFlight();
+    private final ServerBootstrap bootstrap;
+    private final InetSocketAddress address;
+    private final EventPublisher publisher;
+    private Channel listening;
 
     public CollectorServer(
             String host,
@@ -38,61 +76,91 @@ public final class CollectorServer implements AutoCloseable {
             Limits limits,
             EventIntake intake,
             EventPublisher publisher,
-            CollectorMetrics metrics)
-            throws IOException {
-        // Responses go out as headers then body: without TCP_NODELAY, Nagle's algorithm and the
-        // client's delayed ACK hold each answer on a kept-alive connection ~40 ms (measured: 700
-        // requests/s with 32 connections instead of 37,000). Read when the first server is created.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        this.server = HttpServer.create(new InetSocketAddress(host, port), 1024);
-        this.threads = Executors.newFixedThreadPool(limits.threads(), task -> {
-            Thread thread = new Thread(task, "collector-http");
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(threads);
-        server.createContext(
-                "/v1/events",
-                new EventsEndpoint(
-                        cors,
-                        limits.maxBodyBytes(),
-                        limits.maxEventsPerRequest(),
-                        intake,
-                        publisher,
-                        metrics,
-                        stopping::get,
-                        Instant::now));
+            CollectorMetrics metrics) {
+        this.address = new InetSocketAddress(host, port);
+        this.publisher = publisher;
+        EventsEndpoint events = new EventsEndpoint(
+                cors, limits.maxEventsPerRequest(), intake, publisher, metrics, stopping::get, Instant::now);
         byte[] tracker = resource("tracker.js");
         byte[] demo = resource("demo.html");
-        server.createContext(
-                "/tracker.js", exchange -> get(exchange, "application/javascript; charset=utf-8", tracker));
-        server.createContext("/demo", exchange -> get(exchange, "text/html; charset=utf-8", demo));
-        server.createContext("/health", exchange -> {
-            boolean up = !stopping.get();
-            get(
-                    exchange,
-                    up ? 200 : 503,
-                    "application/json",
-                    utf8("{\"status\":\"" + (up ? "UP" : "STOPPING") + "\"}\n"));
-        });
-        server.createContext(
-                "/metrics", exchange -> get(exchange, "text/plain; version=0.0.4", utf8(metrics.prometheus())));
-        server.createContext("/", exchange -> {
-            if (exchange.getRequestURI().getPath().equals("/")) {
-                exchange.getResponseHeaders().set("Location", "/demo");
-                get(exchange, 302, "text/plain", utf8("see /demo\n"));
-            } else {
-                get(exchange, 404, "text/plain", utf8("not found: POST events to /v1/events\n"));
-            }
-        });
+        Map<String, Function<FullHttpRequest, CompletableFuture<Response>>> routes = Map.of(
+                "/v1/events", events::handle,
+                "/tracker.js", get(Response.of(200, "application/javascript; charset=utf-8", tracker)),
+                "/demo", get(Response.of(200, "text/html; charset=utf-8", demo)),
+                "/health", request -> done(ready()),
+                "/health/live",
+                        request ->
+                                done(Response.json(200, JSON.createObjectNode().put("status", "UP"))),
+                "/metrics",
+                        request -> done(Response.of(
+                                200,
+                                "text/plain; version=0.0.4",
+                                metrics.prometheus().getBytes(StandardCharsets.UTF_8))),
+                "/", request -> done(Response.text(302, "see /demo\n").with("Location", "/demo")));
+        Function<FullHttpRequest, CompletableFuture<Response>> notFound =
+                request -> done(Response.text(404, "not found: POST events to /v1/events\n"));
+        ConnectionLimit connectionLimit = new ConnectionLimit(limits.maxConnections());
+        RequestDeadlines.PendingBytes pending = new RequestDeadlines.PendingBytes(limits.maxPendingBytes());
+        this.bootstrap = new ServerBootstrap()
+                .group(acceptor, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                // Answers go out in one write, but a delayed ACK would still hold a kept-alive
+                // client's next request ~40 ms behind Nagle's algorithm without this.
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        connections.add(channel);
+                        RequestDeadlines deadlines =
+                                new RequestDeadlines(limits.requestTimeout(), limits.idleTimeout(), pending);
+                        channel.pipeline()
+                                .addLast(connectionLimit)
+                                .addLast(deadlines)
+                                .addLast(new HttpServerCodec(new HttpDecoderConfig()
+                                        .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
+                                        .setMaxHeaderSize(MAX_HEADER_BYTES)))
+                                .addLast(new BodyLimit(limits.maxBodyBytes(), cors, metrics))
+                                .addLast(new HttpRouter(routes, notFound, deadlines, metrics, inFlight));
+                    }
+                });
     }
 
-    public void start() {
-        server.start();
+    /** Readiness: Kafka answers and the collector is not stopping. */
+    private Response ready() {
+        boolean kafka = publisher.available();
+        String status = stopping.get() ? "STOPPING" : kafka ? "UP" : "DOWN";
+        return Response.json(
+                status.equals("UP") ? 200 : 503,
+                JSON.createObjectNode().put("status", status).put("kafka", kafka ? "UP" : "DOWN"));
+    }
+
+    private static CompletableFuture<Response> done(Response response) {
+        return CompletableFuture.completedFuture(response);
+    }
+
+    /** A static resource: GET and HEAD (the codec leaves a HEAD answer's body out), 405 otherwise. */
+    private static Function<FullHttpRequest, CompletableFuture<Response>> get(Response resource) {
+        Response cached = resource.with("Cache-Control", "no-cache");
+        return request -> switch (request.method().name()) {
+            case "GET", "HEAD" -> done(cached);
+            default -> done(Response.text(405, "method not allowed\n").with("Allow", "GET, HEAD"));
+        };
+    }
+
+    /** Binds the port; throws if it cannot (taken, not allowed). */
+    public void start() throws IOException {
+        try {
+            listening = bootstrap.bind(address).sync().channel();
+        } catch (Exception e) {
+            close();
+            throw new IOException(e.getMessage(), e);
+        }
+        publisher.start();
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return ((InetSocketAddress) listening.localAddress()).getPort();
     }
 
     /**
@@ -100,14 +168,24 @@ public final class CollectorServer implements AutoCloseable {
      * requests in flight get up to {@code grace} to finish (their Kafka acknowledgement included).
      */
     public void stop(Duration grace) {
-        stopping.set(true);
-        server.stop((int) Math.max(1, grace.toSeconds()));
-        threads.shutdown();
-        try {
-            threads.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!stopping.compareAndSet(false, true)) {
+            return;
         }
+        if (listening != null) {
+            listening.close().awaitUninterruptibly();
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        connections.close().awaitUninterruptibly();
+        acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 
     @Override
@@ -123,34 +201,6 @@ public final class CollectorServer implements AutoCloseable {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void get(HttpExchange exchange, String type, byte[] body) throws IOException {
-        if (!exchange.getRequestMethod().equals("GET")
-                && !exchange.getRequestMethod().equals("HEAD")) {
-            exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-            get(exchange, 405, "text/plain", utf8("method not allowed\n"));
-            return;
-        }
-        get(exchange, 200, type, body);
-    }
-
-    private static void get(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
-        try (exchange) {
-            exchange.getResponseHeaders().set("Content-Type", type);
-            exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-            boolean head = exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(status, head ? -1 : body.length);
-            if (!head) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
         }
     }
 }

@@ -1,9 +1,5 @@
-package io.clickstream.consumer;
+package io.clickstream.testsupport;
 
-import io.clickstream.testsupport.Await;
-import io.clickstream.testsupport.JavaProcess;
-import io.clickstream.testsupport.KafkaService;
-import io.clickstream.testsupport.LocalKafkaMain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,16 +10,16 @@ import java.util.List;
  * freeze it (SIGSTOP): to its clients exactly a broker that hangs, or a network that drops
  * everything, for as long as the test wants.
  */
-final class BrokerProcess implements AutoCloseable {
-    final JavaProcess process;
-    final KafkaService kafka;
+public final class BrokerProcess implements AutoCloseable {
+    public final JavaProcess process;
+    public final KafkaService kafka;
 
     private BrokerProcess(JavaProcess process, KafkaService kafka) {
         this.process = process;
         this.kafka = kafka;
     }
 
-    static BrokerProcess start(Path dir) throws IOException, InterruptedException {
+    public static BrokerProcess start(Path dir) throws IOException, InterruptedException {
         Path bootstrapFile = dir.resolve("bootstrap");
         JavaProcess process = JavaProcess.mainClass(
                 LocalKafkaMain.class.getName(), dir.resolve("broker.log"), List.of(bootstrapFile.toString()));

@@ -1,0 +1,130 @@
+package io.clickstream.collector.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers whole requests, one at a time per connection, in order: reading from the connection
+ * stops while its answer is pending (a request waits for Kafka), so a client that pipelines
+ * gets its answers in order and cannot queue unbounded work. A request the codec could not read
+ * is answered with what was wrong: 414 for a request line too long, 431 for headers too big,
+ * 400 otherwise, and the connection is closed.
+ */
+final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpRouter.class);
+
+    private final Map<String, Function<FullHttpRequest, CompletableFuture<Response>>> routes;
+    private final Function<FullHttpRequest, CompletableFuture<Response>> fallback;
+    private final RequestDeadlines deadlines;
+    private final CollectorMetrics metrics;
+    private final InFlight inFlight;
+
+    /** Requests being answered, over all connections: a stop waits for them. */
+    static final class InFlight {
+        private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+
+        int get() {
+            return count.get();
+        }
+    }
+
+    HttpRouter(
+            Map<String, Function<FullHttpRequest, CompletableFuture<Response>>> routes,
+            Function<FullHttpRequest, CompletableFuture<Response>> fallback,
+            RequestDeadlines deadlines,
+            CollectorMetrics metrics,
+            InFlight inFlight) {
+        this.routes = routes;
+        this.fallback = fallback;
+        this.deadlines = deadlines;
+        this.metrics = metrics;
+        this.inFlight = inFlight;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        deadlines.arrived(ctx);
+        inFlight.count.incrementAndGet();
+        if (!request.decoderResult().isSuccess()) {
+            write(ctx, request, unreadable(request.decoderResult().cause()).closing(), false);
+            return;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        CompletableFuture<Response> answer;
+        try {
+            String path = new QueryStringDecoder(request.uri()).path();
+            answer = routes.getOrDefault(path, fallback).apply(request);
+        } catch (RuntimeException e) {
+            LOG.error("request {} {} failed", request.method(), request.uri(), e);
+            answer = CompletableFuture.completedFuture(Response.error(500, "internal error"));
+        }
+        if (answer.isDone()) {
+            write(ctx, request, answer.join(), keepAlive);
+            return;
+        }
+        ctx.channel().config().setAutoRead(false); // one request at a time: the next waits in the socket
+        answer.whenComplete((response, failure) -> ctx.executor().execute(() -> {
+            ctx.channel().config().setAutoRead(true);
+            write(ctx, request, failure == null ? response : Response.error(500, "internal error"), keepAlive);
+        }));
+    }
+
+    private static Response unreadable(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return Response.error(414, "request line too long");
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return Response.error(431, "request headers too large");
+        }
+        if (cause instanceof TooLongFrameException) {
+            return Response.error(431, cause.getMessage());
+        }
+        return Response.error(400, "not a valid HTTP request: " + cause.getMessage());
+    }
+
+    private void write(ChannelHandlerContext ctx, FullHttpRequest request, Response response, boolean keepAlive) {
+        metrics.answered(response.status());
+        FullHttpResponse http = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(response.status()),
+                Unpooled.wrappedBuffer(response.body()));
+        response.headers().forEach((name, value) -> http.headers().set(name, value));
+        http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+        boolean close = response.close() || !keepAlive;
+        if (close) {
+            http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        ctx.writeAndFlush(http).addListener(written -> {
+            inFlight.count.decrementAndGet();
+            if (close || !written.isSuccess()) {
+                ctx.close();
+            } else {
+                deadlines.answered(ctx);
+            }
+        });
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("connection closed: {}", cause.toString()); // resets and the like: nothing to answer
+        ctx.close();
+    }
+}

@@ -1,0 +1,47 @@
+package io.clickstream.collector.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An answer to write: status, headers and body; {@code close} ends the connection after it (the
+ * rest of the request was not read, or the collector is stopping).
+ */
+record Response(int status, Map<String, String> headers, byte[] body, boolean close) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static Response of(int status, String type, byte[] body) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", type);
+        return new Response(status, headers, body, false);
+    }
+
+    static Response json(int status, ObjectNode body) {
+        try {
+            return of(status, "application/json", JSON.writeValueAsBytes(body));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e); // a tree of our own: cannot fail
+        }
+    }
+
+    static Response error(int status, String message) {
+        return json(status, JSON.createObjectNode().put("error", message));
+    }
+
+    static Response text(int status, String text) {
+        return of(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Response with(String header, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(headers);
+        copy.put(header, value);
+        return new Response(status, copy, body, close);
+    }
+
+    Response closing() {
+        return new Response(status, headers, body, true);
+    }
+}
