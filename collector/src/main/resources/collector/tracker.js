@@ -12,8 +12,13 @@
  * "page:" + the path). Ids: an anonymous user id kept in localStorage, and a session id that
  * survives page loads and is replaced after 30 minutes without events. Events are batched (up to
  * 1 s or 50 events) and sent as NDJSON text, with navigator.sendBeacon when the page is hidden
- * or closed. A batch the collector did not acknowledge (network error, 503) is kept and sent
- * again later with the same event ids. No dependencies; no cookies.
+ * or closed. A batch the collector did not acknowledge (a network error, which is also how a
+ * browser reports a refused origin, or 408, 429, 5xx) is sent again later with the same event
+ * ids: after Retry-After if the answer has one, else after a backoff (1 s doubling to 60 s, with
+ * jitter), at most 8 attempts per event (data-max-attempts), then dropped with one console
+ * warning. A batch refused for what it is (another 4xx) is dropped at once, also with one
+ * warning. Events not acknowledged when the page is left are kept in localStorage (at most
+ * 1,000) and sent by the next page of the site. No dependencies; no cookies.
  */
 (function (window, document) {
   "use strict";
@@ -24,12 +29,20 @@
   var FLUSH_DELAY_MS = 1000;
   var MAX_BATCH = 50;
   var MAX_QUEUE = 1000;
+  var RETRY_MAX_MS = 60000;
   var USER_KEY = "clickstream.user";
   var SESSION_KEY = "clickstream.session";
+  var QUEUE_KEY = "clickstream.queue";
 
   var script = document.currentScript;
+  function setting(name, fallback) {
+    var value = script && Number(script.getAttribute(name));
+    return value > 0 ? value : fallback;
+  }
   var collector = (script && script.getAttribute("data-collector")) ||
       (script && script.src ? new URL(script.src, window.location.href).origin : window.location.origin);
+  var RETRY_BASE_MS = setting("data-retry-base-ms", 1000);
+  var MAX_ATTEMPTS = setting("data-max-attempts", 8);
 
   var memory = {};
   function load(key) {
@@ -72,9 +85,27 @@
     return session.id;
   }
 
-  var queue = [];
+  /** Queued events, oldest first, each with how often it was sent: {e: event, n: attempts}. */
+  var queue = claimStored();
   var timer = null;
-  var retryDelay = FLUSH_DELAY_MS;
+  var failures = 0;
+  var sending = 0; // events of the request in flight
+  var warned = {};
+
+  /** Events an earlier page of this site left unsent: taken over (and removed) by this page. */
+  function claimStored() {
+    var stored = null;
+    try { stored = JSON.parse(load(QUEUE_KEY)); } catch (e) { stored = null; }
+    save(QUEUE_KEY, "[]");
+    return Array.isArray(stored) ? stored.slice(-MAX_QUEUE) : [];
+  }
+
+  function warnOnce(kind, message) {
+    if (!warned[kind] && window.console) {
+      warned[kind] = true;
+      window.console.warn("clickstream: " + message);
+    }
+  }
 
   function schedule(delay) {
     if (timer === null) {
@@ -86,7 +117,7 @@
     props = props || {};
     var now = Date.now();
     var price = Number(props.price || 0);
-    queue.push({
+    queue.push({ n: 0, e: {
       event_id: uuid(),
       event_type: type,
       user_id: userId(),
@@ -95,7 +126,7 @@
       category: props.category ? String(props.category) : undefined,
       price: Math.round(price * 100) / 100,
       timestamp: new Date(now).toISOString()
-    });
+    }});
     if (queue.length > MAX_QUEUE) {
       queue.splice(0, queue.length - MAX_QUEUE); // the collector has been unreachable for long
     }
@@ -106,48 +137,71 @@
     }
   }
 
-  function requeue(batch) {
-    queue = batch.concat(queue);
-    retryDelay = Math.min(retryDelay * 2, 60000);
-    schedule(retryDelay);
+  /**
+   * Not acknowledged: events sent MAX_ATTEMPTS times are dropped, the others go back in front of
+   * the queue and the next attempt waits `retryAfter` seconds (from the answer) or the backoff.
+   */
+  function requeue(batch, retryAfter) {
+    var kept = batch.filter(function (item) { return item.n < MAX_ATTEMPTS; });
+    if (kept.length < batch.length) {
+      warnOnce("gave-up", "dropped " + (batch.length - kept.length) + " events not acknowledged after " +
+          MAX_ATTEMPTS + " attempts (is this page's origin in the collector's --allowed-origins?)");
+    }
+    queue = kept.concat(queue);
+    failures++;
+    var backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * Math.pow(2, failures - 1));
+    var delay = retryAfter > 0 ? retryAfter * 1000 : backoff / 2 + Math.random() * backoff / 2;
+    if (queue.length > 0) {
+      schedule(delay);
+    }
   }
 
   /** Sends queued events; `leaving`: the page is being hidden or closed, use sendBeacon. */
   function flush(leaving) {
     while (queue.length > 0) {
       var batch = queue.splice(0, MAX_BATCH);
-      var body = batch.map(function (e) { return JSON.stringify(e); }).join("\n");
+      batch.forEach(function (item) { item.n++; });
+      var body = batch.map(function (item) { return JSON.stringify(item.e); }).join("\n");
       var url = collector + "/v1/events?sent_at=" + Date.now();
       if (leaving && navigator.sendBeacon && navigator.sendBeacon(url, body)) {
         continue; // a string is sent as text/plain: no CORS preflight
       }
-      send(url, body, batch);
-      if (!leaving) {
-        return; // one request at a time while the page lives
+      if (leaving) {
+        queue = batch.concat(queue); // the browser would not take it: the next page sends it
+        break;
       }
+      send(url, body, batch);
+      return; // one request at a time while the page lives
+    }
+    if (leaving) {
+      save(QUEUE_KEY, JSON.stringify(queue.slice(-MAX_QUEUE)));
     }
   }
 
   function send(url, body, batch) {
+    sending = batch.length;
     window.fetch(url, {
       method: "POST",
       headers: { "Content-Type": "text/plain;charset=UTF-8" },
       body: body,
       keepalive: true
     }).then(function (response) {
-      if (response.status >= 500 || response.status === 429) {
-        requeue(batch); // not acknowledged: the same events, with their ids, again later
+      sending = 0;
+      var status = response.status;
+      if (status >= 500 || status === 429 || status === 408) {
+        requeue(batch, Number(response.headers.get("Retry-After"))); // the same events, with their ids
         return;
       }
-      retryDelay = FLUSH_DELAY_MS;
-      if (response.status >= 400 && window.console) {
-        response.text().then(function (t) { window.console.warn("clickstream: events refused: " + t); });
+      failures = 0;
+      if (status >= 400) {
+        response.text().then(function (t) { warnOnce("refused-" + status, "events refused (" + status + "): " + t); });
       }
       if (queue.length > 0) {
         schedule(0);
       }
     }, function () {
-      requeue(batch);
+      sending = 0;
+      requeue(batch, 0); // a network error, or a CORS refusal: the browser does not say which
     });
   }
 
@@ -170,6 +224,8 @@
     removeFromCart: function (props) { track("remove_from_cart", props); },
     purchase: function (props) { track("purchase", props); },
     flush: function () { flush(false); },
+    /** Events waiting to be sent or acknowledged (0: everything sent, or given up on). */
+    queued: function () { return queue.length + sending; },
     userId: userId,
     sessionId: function () { return sessionId(Date.now()); }
   };

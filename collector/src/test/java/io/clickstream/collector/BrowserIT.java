@@ -3,6 +3,7 @@ package io.clickstream.collector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import io.clickstream.collector.ingest.UserAgents;
 import io.clickstream.testsupport.Await;
 import io.clickstream.testsupport.ClickHouseService;
@@ -12,7 +13,10 @@ import io.clickstream.testsupport.KafkaService;
 import io.clickstream.testsupport.RealServices;
 import io.clickstream.testsupport.RepositoryLayout;
 import java.io.File;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,6 +125,71 @@ class BrowserIT {
             assertTrue(expected.browser().contains("Chrom"), "parsed from the real UA: " + expected);
             assertEquals("129.5", rows.get(6).get("price"));
         }
+    }
+
+    /**
+     * A page on an origin the collector refuses: the browser reports each refusal as a network
+     * error, which the tracker cannot tell from an outage, so it retries, with backoff, and gives
+     * up after its attempts (8 by default) instead of sending forever. The retry base is lowered
+     * on the page ({@code data-retry-base-ms}) so the whole backoff passes in seconds.
+     */
+    @Test
+    void aPageOnARefusedOriginGivesUpAfterItsAttempts(KafkaService kafka) throws Exception {
+        assertTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(), "needs Chromium");
+        String topic = kafka.createTopic("browser-refused", 1);
+        Path logs = Files.createTempDirectory("browser-it-");
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String collectorUrl = "http://127.0.0.1:" + port;
+        HttpServer page = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] html = ("<!doctype html><title>elsewhere</title><script src=\"" + collectorUrl
+                        + "/tracker.js\" data-retry-base-ms=\"50\"></script>")
+                .getBytes(StandardCharsets.UTF_8);
+        page.createContext("/", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, html.length);
+            try (exchange) {
+                exchange.getResponseBody().write(html);
+            }
+        });
+        page.start();
+        try (JavaProcess collector = JavaProcess.collector(
+                RepositoryLayout.root(),
+                logs.resolve("collector.log"),
+                kafka.bootstrapServers(),
+                topic,
+                port,
+                List.of("--allowed-origins", "https://shop.example.com"))) {
+            collector.awaitOutput("collecting on", Duration.ofSeconds(120));
+            WebDriver browser = chromium();
+            try {
+                browser.get("http://localhost:" + page.getAddress().getPort() + "/"); // another origin
+                JavascriptExecutor js = (JavascriptExecutor) browser;
+                Await.untilTrue(
+                        "the tracker gave up",
+                        Await.HANG,
+                        () -> ((Number) js.executeScript("return window.clickstream ? clickstream.queued() : -1"))
+                                        .intValue()
+                                == 0);
+            } finally {
+                browser.quit();
+            }
+            assertEquals(8, refusals(collectorUrl), "one page view, sent 8 times, then dropped");
+        } finally {
+            page.stop(0);
+        }
+    }
+
+    /** How many requests the collector answered 403, from its metrics. */
+    private static long refusals(String collectorUrl) throws Exception {
+        String metrics = new String(
+                URI.create(collectorUrl + "/metrics").toURL().openStream().readAllBytes(), StandardCharsets.UTF_8);
+        return metrics.lines()
+                .filter(line -> line.startsWith("clickstream_collector_responses_total{status=\"403\"}"))
+                .mapToLong(line -> Long.parseLong(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private static WebDriver chromium() {

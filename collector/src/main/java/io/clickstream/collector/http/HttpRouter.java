@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(HttpRouter.class);
+    private static final String COUNTED_PATH = "/v1/events";
 
     private final Map<String, Function<FullHttpRequest, CompletableFuture<Response>>> routes;
     private final Function<FullHttpRequest, CompletableFuture<Response>> fallback;
@@ -64,26 +65,27 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         deadlines.arrived(ctx);
         inFlight.count.incrementAndGet();
         if (!request.decoderResult().isSuccess()) {
-            write(ctx, request, unreadable(request.decoderResult().cause()).closing(), false);
+            write(ctx, unreadable(request.decoderResult().cause()).closing(), false, true);
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        String path = new QueryStringDecoder(request.uri()).path();
+        boolean counted = path.equals(COUNTED_PATH);
         CompletableFuture<Response> answer;
         try {
-            String path = new QueryStringDecoder(request.uri()).path();
             answer = routes.getOrDefault(path, fallback).apply(request);
         } catch (RuntimeException e) {
             LOG.error("request {} {} failed", request.method(), request.uri(), e);
             answer = CompletableFuture.completedFuture(Response.error(500, "internal error"));
         }
         if (answer.isDone()) {
-            write(ctx, request, answer.join(), keepAlive);
+            write(ctx, answer.join(), keepAlive, counted);
             return;
         }
         ctx.channel().config().setAutoRead(false); // one request at a time: the next waits in the socket
         answer.whenComplete((response, failure) -> ctx.executor().execute(() -> {
             ctx.channel().config().setAutoRead(true);
-            write(ctx, request, failure == null ? response : Response.error(500, "internal error"), keepAlive);
+            write(ctx, failure == null ? response : Response.error(500, "internal error"), keepAlive, counted);
         }));
     }
 
@@ -100,8 +102,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         return Response.error(400, "not a valid HTTP request: " + cause.getMessage());
     }
 
-    private void write(ChannelHandlerContext ctx, FullHttpRequest request, Response response, boolean keepAlive) {
-        metrics.answered(response.status());
+    /** @param counted whether the answer counts in the metrics' answers to {@code POST /v1/events} */
+    private void write(ChannelHandlerContext ctx, Response response, boolean keepAlive, boolean counted) {
+        if (counted) {
+            metrics.answered(response.status());
+        }
         FullHttpResponse http = new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(response.status()),
