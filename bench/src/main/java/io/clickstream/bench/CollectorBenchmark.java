@@ -211,7 +211,7 @@ final class CollectorBenchmark {
                 .append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
                 .append(" (UTC), ")
                 .append(Report.machine())
-                .append(". The collector jar with its defaults (32 request threads, `acks=all`) in front of the")
+                .append(". The collector jar with its defaults (Netty, one event loop per core, `acks=all`) in front of the")
                 .append(" in-JVM Kafka broker (3 partitions); load on loopback from wrk 4.1 (saturation, one")
                 .append(" thread) and the JDK HttpClient in the broker's JVM (paced), all on the same cores.")
                 .append(" Requests carry ")
