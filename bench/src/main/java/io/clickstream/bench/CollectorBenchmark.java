@@ -38,6 +38,7 @@ final class CollectorBenchmark {
     static final int EVENTS_PER_REQUEST = 10;
     static final int IN_FLIGHT = 32;
     static final int PACED_EVENTS_PER_SECOND = 5_000;
+    static final int SLOW_CONNECTIONS = 10_000;
     private static final Pattern WRK_RESULT = Pattern.compile(
             "RESULT requests=(\\d+) duration_us=(\\d+) not2xx=(\\d+) socket_errors=(\\d+) p50_us=(\\d+) p99_us=(\\d+)");
 
@@ -85,7 +86,25 @@ final class CollectorBenchmark {
             bench.paced(warmUp);
             Result paced = bench.paced(measure);
             System.out.println(paced);
-            return section(List.of(saturated, paced), measure);
+            int slow = quick ? 1_000 : SLOW_CONNECTIONS;
+            System.out.println("== collector: paced at " + PACED_EVENTS_PER_SECOND + " events/s beside " + slow
+                    + " slow connections");
+            Result besideSlow;
+            try (SlowClients clients = new SlowClients(port, slow)) {
+                bench.paced(warmUp);
+                Result measured = bench.paced(measure);
+                besideSlow = new Result(
+                        String.format(
+                                "paced %,d events/s beside %,d slow connections (%,d answered 408 and reopened)",
+                                PACED_EVENTS_PER_SECOND, slow, clients.reopened()),
+                        measured.requestsPerSecond(),
+                        measured.eventsPerSecond(),
+                        measured.p50(),
+                        measured.p99(),
+                        measured.other());
+            }
+            System.out.println(besideSlow);
+            return section(List.of(saturated, paced, besideSlow), measure);
         }
     }
 
@@ -211,7 +230,8 @@ final class CollectorBenchmark {
                 .append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
                 .append(" (UTC), ")
                 .append(Report.machine())
-                .append(". The collector jar with its defaults (Netty, one event loop per core, `acks=all`) in front of the")
+                .append(
+                        ". The collector jar with its defaults (Netty, one event loop per core, `acks=all`) in front of the")
                 .append(" in-JVM Kafka broker (3 partitions); load on loopback from wrk 4.1 (saturation, one")
                 .append(" thread) and the JDK HttpClient in the broker's JVM (paced), all on the same cores.")
                 .append(" Requests carry ")
@@ -236,6 +256,10 @@ final class CollectorBenchmark {
         md.append(String.format(
                 "| p99 ≤ 50 ms at 5,000 events/s | %.1f ms | %s |%n",
                 paced.p99(), paced.p99() <= 50 && paced.other() == 0 ? "yes" : "**no**"));
+        Result slow = results.get(2);
+        md.append(String.format(
+                "| beside %,d slow connections: p99 ≤ 100 ms and nothing but 202 | %.1f ms, %d not 202 | %s |%n",
+                SLOW_CONNECTIONS, slow.p99(), slow.other(), slow.p99() <= 100 && slow.other() == 0 ? "yes" : "**no**"));
         return md.toString();
     }
 
