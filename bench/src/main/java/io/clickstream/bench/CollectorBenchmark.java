@@ -47,7 +47,13 @@ final class CollectorBenchmark {
 
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .executor(Executors.newFixedThreadPool(4))
+            .executor(Executors.newFixedThreadPool(
+                    4,
+                    task -> { // daemons: the benchmark's JVM exits when done
+                        Thread thread = new Thread(task, "bench-http");
+                        thread.setDaemon(true);
+                        return thread;
+                    }))
             .build();
     private final URI endpoint;
     private final AtomicLong sequence = new AtomicLong();
