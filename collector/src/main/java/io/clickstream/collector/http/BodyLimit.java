@@ -1,16 +1,11 @@
 package io.clickstream.collector.http;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 
 /**
  * Gathers a request's body up to {@code maxBodyBytes}; a larger one is answered 413 (from its
@@ -34,18 +29,11 @@ final class BodyLimit extends HttpObjectAggregator {
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
         metrics.answered(413);
         Response answer = Response.error(413, "body larger than " + maxBodyBytes + " bytes");
-        FullHttpResponse http = new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1,
-                HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                Unpooled.wrappedBuffer(answer.body()));
-        answer.headers().forEach((name, value) -> http.headers().set(name, value));
         String origin = oversized.headers().get(HttpHeaderNames.ORIGIN);
         if (origin != null && cors.allows(origin)) {
-            http.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-            http.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+            answer = answer.with("Access-Control-Allow-Origin", origin).with("Vary", "Origin");
         }
-        http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
-        http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        FullHttpResponse http = answer.toHttp(true);
         ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -1,17 +1,10 @@
 package io.clickstream.collector.http;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -107,17 +100,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (counted) {
             metrics.answered(response.status());
         }
-        FullHttpResponse http = new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(response.status()),
-                Unpooled.wrappedBuffer(response.body()));
-        response.headers().forEach((name, value) -> http.headers().set(name, value));
-        http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
         boolean close = response.close() || !keepAlive;
-        if (close) {
-            http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
-        ctx.writeAndFlush(http).addListener(written -> {
+        ctx.writeAndFlush(response.toHttp(close)).addListener(written -> {
             inFlight.count.decrementAndGet();
             if (close || !written.isSuccess()) {
                 ctx.close();

@@ -2,6 +2,13 @@ package io.clickstream.collector.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,5 +50,17 @@ record Response(int status, Map<String, String> headers, byte[] body, boolean cl
 
     Response closing() {
         return new Response(status, headers, body, true);
+    }
+
+    /** As Netty writes it: the headers, Content-Length, and {@code Connection: close} if {@code close}. */
+    FullHttpResponse toHttp(boolean close) {
+        FullHttpResponse http = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
+        headers.forEach((name, value) -> http.headers().set(name, value));
+        http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        if (close) {
+            http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        return http;
     }
 }
