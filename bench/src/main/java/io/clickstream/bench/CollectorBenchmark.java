@@ -4,6 +4,7 @@ import io.clickstream.testsupport.JavaProcess;
 import io.clickstream.testsupport.KafkaService;
 import io.clickstream.testsupport.LocalKafkaBroker;
 import io.clickstream.testsupport.RepositoryLayout;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,8 +43,34 @@ final class CollectorBenchmark {
     private static final Pattern WRK_RESULT = Pattern.compile(
             "RESULT requests=(\\d+) duration_us=(\\d+) not2xx=(\\d+) socket_errors=(\\d+) p50_us=(\\d+) p99_us=(\\d+)");
 
-    /** One load's measurements. */
-    record Result(String load, double requestsPerSecond, double eventsPerSecond, double p50, double p99, long other) {}
+    /** One load's measurements, and how the machine's CPU was shared while it ran. */
+    record Result(
+            String load,
+            double requestsPerSecond,
+            double eventsPerSecond,
+            double p50,
+            double p99,
+            long other,
+            CpuShare.Shares cpu) {
+        Result withCpu(CpuShare.Shares shares) {
+            return new Result(load, requestsPerSecond, eventsPerSecond, p50, p99, other, shares);
+        }
+    }
+
+    /** What the benchmark measured: the three loads and the broker outage. */
+    record Measured(List<Result> loads, BrokerOutage.Result outage, List<String> wrkCommand) {
+        /** The first reason a measurement cannot be trusted, or null. */
+        String distrust() {
+            for (Result r : loads) {
+                String why = r.cpu().distrust();
+                if (why != null) {
+                    return r.load() + ": " + why;
+                }
+            }
+            String why = outage.cpu().distrust();
+            return why == null ? null : "broker outage: " + why;
+        }
+    }
 
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -62,19 +89,48 @@ final class CollectorBenchmark {
         this.endpoint = URI.create("http://127.0.0.1:" + port + "/v1/events");
     }
 
+    /**
+     * Exits 1 without touching BENCHMARKS.md when the machine was not the benchmark's alone
+     * ({@link CpuShare}); writes the section and exits 1 when a target was missed.
+     */
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
-        try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
-            String section = run(kafka, RepositoryLayout.root(), Files.createTempDirectory("collector-bench-"), quick);
-            System.out.println(section);
-            Path report = RepositoryLayout.resolve("BENCHMARKS.md");
-            Files.writeString(report, replaceSection(Files.readString(report), section));
-            System.out.println("collector section written to " + report);
+        String section;
+        try {
+            CpuShare.requireIdle(5);
+            try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
+                section = run(kafka, RepositoryLayout.root(), Files.createTempDirectory("collector-bench-"), quick);
+            }
+        } catch (CpuShare.Untrusted e) {
+            System.err.println("collector benchmark NOT TRUSTED, BENCHMARKS.md left as it was: " + e.getMessage());
+            System.exit(1);
+            return;
         }
+        System.out.println(section);
+        Path report = RepositoryLayout.resolve("BENCHMARKS.md");
+        Files.writeString(report, replaceSection(Files.readString(report), section));
+        System.out.println("collector section written to " + report);
+        if (section.contains("| **no** |")) {
+            System.err.println("collector benchmark: a target was missed (see the section above)");
+            System.exit(1);
+        }
+        System.exit(0);
     }
 
-    /** Runs both loads; returns the BENCHMARKS.md section (with its targets). */
+    /**
+     * Runs the loads and the broker outage; returns the BENCHMARKS.md section (with its targets).
+     * Throws {@link CpuShare.Untrusted} if another process took a share of the machine meanwhile.
+     */
     static String run(LocalKafkaBroker kafka, Path repo, Path work, boolean quick) throws Exception {
+        Measured measured = measure(kafka, repo, work, quick);
+        String distrust = measured.distrust();
+        if (distrust != null) {
+            throw new CpuShare.Untrusted(distrust);
+        }
+        return section(measured, quick ? Duration.ofSeconds(5) : Duration.ofSeconds(30));
+    }
+
+    private static Measured measure(LocalKafkaBroker kafka, Path repo, Path work, boolean quick) throws Exception {
         String topic = KafkaService.uniqueName("bench-collector");
         KafkaService.connect(kafka.bootstrapServers()).createTopicNamed(topic, 3);
         int port = BenchmarkMain.freePort();
@@ -85,12 +141,16 @@ final class CollectorBenchmark {
             collector.awaitOutput("collecting on", Duration.ofSeconds(120));
             CollectorBenchmark bench = new CollectorBenchmark(port);
             System.out.println("== collector: saturation, " + IN_FLIGHT + " requests in flight");
+            System.out.println("load: " + bench.wrkCommand(measure, work.resolve("collector-load.lua")));
             bench.saturate(warmUp, work);
+            CpuShare.Sample from = CpuShare.sample();
             Result saturated = bench.saturate(measure, work);
+            saturated = saturated.withCpu(CpuShare.between(from, CpuShare.sample()));
             System.out.println(saturated);
             System.out.println("== collector: paced at " + PACED_EVENTS_PER_SECOND + " events/s");
             bench.paced(warmUp);
-            Result paced = bench.paced(measure);
+            from = CpuShare.sample();
+            Result paced = bench.paced(measure).withCpu(CpuShare.between(from, CpuShare.sample()));
             System.out.println(paced);
             int slow = quick ? 1_000 : SLOW_CONNECTIONS;
             System.out.println("== collector: paced at " + PACED_EVENTS_PER_SECOND + " events/s beside " + slow
@@ -98,7 +158,8 @@ final class CollectorBenchmark {
             Result besideSlow;
             try (SlowClients clients = new SlowClients(port, slow)) {
                 bench.paced(warmUp);
-                Result measured = bench.paced(measure);
+                from = CpuShare.sample();
+                Result measured = bench.paced(measure).withCpu(CpuShare.between(from, CpuShare.sample()));
                 besideSlow = new Result(
                         String.format(
                                 "paced %,d events/s beside %,d slow connections (%,d answered 408 and reopened)",
@@ -107,11 +168,33 @@ final class CollectorBenchmark {
                         measured.eventsPerSecond(),
                         measured.p50(),
                         measured.p99(),
-                        measured.other());
+                        measured.other(),
+                        measured.cpu());
             }
             System.out.println(besideSlow);
-            return section(List.of(saturated, paced, besideSlow), measure);
+            System.out.println("== collector: a broker frozen for " + BrokerOutage.OUTAGE.toSeconds() + " s under "
+                    + BrokerOutage.REQUESTS_PER_SECOND + " requests/s");
+            BrokerOutage.Result outage = BrokerOutage.run(repo, work);
+            System.out.println(outage);
+            return new Measured(
+                    List.of(saturated, paced, besideSlow),
+                    outage,
+                    bench.wrkCommand(measure, Path.of("bench/src/main/resources/collector-load.lua")));
         }
+    }
+
+    /** wrk's command line for a saturation load of {@code length} with the request script at {@code script}. */
+    private List<String> wrkCommand(Duration length, Path script) {
+        return List.of(
+                "wrk",
+                "-t1",
+                "-c" + IN_FLIGHT,
+                "-d" + length.toSeconds() + "s",
+                "--timeout",
+                "30s",
+                "-s",
+                script.toString(),
+                endpoint.toString());
     }
 
     private HttpRequest request() {
@@ -142,16 +225,7 @@ final class CollectorBenchmark {
         try (InputStream in = CollectorBenchmark.class.getResourceAsStream("/collector-load.lua")) {
             Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
         }
-        Process wrk = new ProcessBuilder(
-                        "wrk",
-                        "-t1",
-                        "-c" + IN_FLIGHT,
-                        "-d" + length.toSeconds() + "s",
-                        "--timeout",
-                        "30s",
-                        "-s",
-                        script.toString(),
-                        endpoint.toString())
+        Process wrk = new ProcessBuilder(wrkCommand(length, script))
                 .redirectErrorStream(true)
                 .start();
         String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -171,7 +245,8 @@ final class CollectorBenchmark {
                 (requests - other) * EVENTS_PER_REQUEST / seconds,
                 Long.parseLong(m.group(5)) / 1000.0,
                 Long.parseLong(m.group(6)) / 1000.0,
-                other);
+                other,
+                null);
     }
 
     /** Requests on a fixed schedule at {@link #PACED_EVENTS_PER_SECOND} events/s for {@code length}. */
@@ -220,7 +295,8 @@ final class CollectorBenchmark {
                 accepted * EVENTS_PER_REQUEST / seconds,
                 percentile(sorted, 0.50),
                 percentile(sorted, 0.99),
-                other);
+                other,
+                null);
     }
 
     private static double percentile(List<Long> sorted, double q) {
@@ -230,7 +306,8 @@ final class CollectorBenchmark {
         return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1)) / 1e6;
     }
 
-    static String section(List<Result> results, Duration measured) {
+    static String section(Measured measured, Duration length) throws IOException, InterruptedException {
+        List<Result> results = measured.loads();
         StringBuilder md = new StringBuilder("## Collector: HTTP ingestion\n\n");
         md.append("Produced by `scripts/bench.sh --collector` on ")
                 .append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
@@ -238,21 +315,59 @@ final class CollectorBenchmark {
                 .append(Report.machine())
                 .append(
                         ". The collector jar with its defaults (Netty, one event loop per core, `acks=all`) in front of the")
-                .append(" in-JVM Kafka broker (3 partitions); load on loopback from wrk 4.1 (saturation, one")
-                .append(" thread) and the JDK HttpClient in the broker's JVM (paced), all on the same cores.")
+                .append(" in-JVM Kafka broker (3 partitions); load on loopback from ")
+                .append(wrkVersion())
+                .append(" (saturation, one thread: `")
+                .append(String.join(" ", measured.wrkCommand()))
+                .append("`) and the JDK HttpClient in the broker's JVM (paced), all on the same cores.")
                 .append(" Requests carry ")
                 .append(EVENTS_PER_REQUEST)
                 .append(" events as NDJSON; accepted = answered 202 (Kafka acknowledged). Each load: ")
-                .append(measured.toSeconds())
+                .append(length.toSeconds())
                 .append(" s measured after a warm-up; latency per request, in ms, from sending (paced: from")
-                .append(" the scheduled time).\n\n");
-        md.append(
-                "| load | requests/s | events/s accepted | p50 ms | p99 ms | not 202 |\n|---|---:|---:|---:|---:|---:|\n");
+                .append(" the scheduled time). CPU: shares of the machine (cores × time) used by the benchmark's")
+                .append(" processes and by any other; a run where others took more than ")
+                .append(String.format("%.0f%%", CpuShare.MAX_OTHERS * 100))
+                .append(" (or the hypervisor stole more than ")
+                .append(String.format("%.0f%%", CpuShare.MAX_STEAL * 100))
+                .append(") is refused and writes nothing.\n\n");
+        md.append("| load | requests/s | events/s accepted | p50 ms | p99 ms | not 202 | CPU ours / others |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
             md.append(String.format(
-                    "| %s | %,.0f | %,.0f | %.1f | %.1f | %d |%n",
-                    r.load(), r.requestsPerSecond(), r.eventsPerSecond(), r.p50(), r.p99(), r.other()));
+                    "| %s | %,.0f | %,.0f | %.1f | %.1f | %d | %.0f%% / %.0f%% |%n",
+                    r.load(),
+                    r.requestsPerSecond(),
+                    r.eventsPerSecond(),
+                    r.p50(),
+                    r.p99(),
+                    r.other(),
+                    r.cpu().ours() * 100,
+                    r.cpu().others() * 100));
         }
+        BrokerOutage.Result outage = measured.outage();
+        md.append(String.format(
+                "%nA broker outage: a broker of its own process, frozen with SIGSTOP for %d s (to the collector a hung"
+                        + " broker or a network that drops everything), then continued, under %d requests/s of one"
+                        + " event each (`BrokerOutage`). The collector calls Kafka down once it has not answered for"
+                        + " 2 s (asked every half second): requests sent before that were handed to Kafka's producer"
+                        + " and wait for its acknowledgement until `--kafka-timeout` (10 s), so that a `503` is not"
+                        + " answered for events Kafka may still store.%n%n",
+                BrokerOutage.OUTAGE.toSeconds(), BrokerOutage.REQUESTS_PER_SECOND));
+        md.append("| broker outage | measured |\n|---|---:|\n");
+        md.append(String.format("| freeze → requests answered `503` at once | %.2f s |%n", outage.detectedSeconds()));
+        md.append(String.format(
+                "| requests sent while the outage was known: slowest answer (not `503`) | %.0f ms of %,d (%d) |%n",
+                outage.knownDownWorstMs(), outage.knownDownRequests(), outage.knownDownNot503()));
+        md.append(String.format(
+                "| requests sent between the freeze and then: slowest answer | %.2f s of %,d |%n",
+                outage.beforeKnownWorstSeconds(), outage.beforeKnownRequests()));
+        md.append(String.format("| continue → first `202` | %.2f s |%n", outage.firstAcceptedSeconds()));
+        md.append(String.format(
+                "| answered `202` / of those not on the topic | %,d / %d |%n", outage.accepted(), outage.lost()));
+        md.append(String.format(
+                "| CPU ours / others | %.0f%% / %.0f%% |%n",
+                outage.cpu().ours() * 100, outage.cpu().others() * 100));
         Result saturated = results.get(0);
         Result paced = results.get(1);
         md.append("\n| target | this run | met |\n|---|---|---|\n");
@@ -266,7 +381,31 @@ final class CollectorBenchmark {
         md.append(String.format(
                 "| beside %,d slow connections: p99 ≤ 100 ms and nothing but 202 | %.1f ms, %d not 202 | %s |%n",
                 SLOW_CONNECTIONS, slow.p99(), slow.other(), slow.p99() <= 100 && slow.other() == 0 ? "yes" : "**no**"));
+        md.append(String.format(
+                "| broker down: every request answered `503` within 1 s once known | %.0f ms, %d not 503 | %s |%n",
+                outage.knownDownWorstMs(),
+                outage.knownDownNot503(),
+                outage.knownDownWorstMs() <= 1_000 && outage.knownDownNot503() == 0 ? "yes" : "**no**"));
+        md.append(String.format(
+                "| broker back: first `202` within 5 s | %.2f s | %s |%n",
+                outage.firstAcceptedSeconds(), outage.firstAcceptedSeconds() <= 5 ? "yes" : "**no**"));
+        md.append(String.format(
+                "| nothing answered `202` lost | %d lost | %s |%n",
+                outage.lost(), outage.lost() == 0 ? "yes" : "**no**"));
         return md.toString();
+    }
+
+    /** wrk's version line, e.g. "wrk 4.1.0 [epoll]" (its -v exits 1). */
+    private static String wrkVersion() throws IOException, InterruptedException {
+        Process version =
+                new ProcessBuilder("wrk", "-v").redirectErrorStream(true).start();
+        String first = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .lines()
+                .findFirst()
+                .orElse("wrk");
+        version.waitFor();
+        int copyright = first.indexOf(" Copyright");
+        return copyright < 0 ? first.trim() : first.substring(0, copyright).trim();
     }
 
     /** The report with its collector section replaced (or appended). */

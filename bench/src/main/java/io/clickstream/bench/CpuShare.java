@@ -1,0 +1,116 @@
+package io.clickstream.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Whether a measurement had the machine to itself: CPU time spent by processes that are not the
+ * benchmark's (its JVM and everything it started: the collector, wrk, a broker), and CPU time
+ * stolen by the hypervisor, as shares of the machine's capacity over an interval. Read from
+ * {@code /proc} (Linux): {@code /proc/stat} for the machine, {@code /proc/<pid>/stat} for our
+ * processes (children already waited for are in our JVM's {@code cutime}/{@code cstime}). A
+ * result measured while others used the cores measures them too: the benchmark refuses it.
+ */
+final class CpuShare {
+    /** More than this share of the machine used by others, or stolen, and the result is not trusted. */
+    static final double MAX_OTHERS = 0.15;
+
+    static final double MAX_STEAL = 0.10;
+
+    /** Ticks at one instant: the machine's busy and stolen ticks, and ours. */
+    record Sample(long nanos, long busy, long steal, long ours) {}
+
+    /** An interval's shares of the machine's capacity (cores × time). */
+    record Shares(double ours, double others, double steal) {
+        /** Why this interval cannot be trusted, or null if it can. */
+        String distrust() {
+            if (others > MAX_OTHERS) {
+                return String.format(
+                        "other processes used %.0f%% of the machine (more than %.0f%%): close them and run again",
+                        others * 100, MAX_OTHERS * 100);
+            }
+            if (steal > MAX_STEAL) {
+                return String.format(
+                        "the hypervisor took %.0f%% of the CPU time (steal, more than %.0f%%): use a machine with"
+                                + " dedicated cores",
+                        steal * 100, MAX_STEAL * 100);
+            }
+            return null;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(
+                    "CPU: benchmark %.0f%%, other processes %.0f%%, stolen %.0f%%",
+                    ours * 100, others * 100, steal * 100);
+        }
+    }
+
+    private static final double TICKS_PER_SECOND = 100; // USER_HZ, 100 on Linux everywhere
+
+    private CpuShare() {}
+
+    static Sample sample() {
+        try {
+            String[] cpu =
+                    Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            // cpu user nice system idle iowait irq softirq steal guest guest_nice: guest time is in user
+            long busy = Long.parseLong(cpu[1]) + Long.parseLong(cpu[2]) + Long.parseLong(cpu[3]);
+            long steal = cpu.length > 8 ? Long.parseLong(cpu[8]) : 0;
+            List<ProcessHandle> ours = new ArrayList<>();
+            ours.add(ProcessHandle.current());
+            ProcessHandle.current().descendants().forEach(ours::add);
+            long ticks = 0;
+            for (ProcessHandle process : ours) {
+                ticks += ticks(process.pid());
+            }
+            return new Sample(System.nanoTime(), busy, steal, ticks);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read CPU accounting from /proc (Linux only): " + e, e);
+        }
+    }
+
+    /** user + system time of a process and of its children already waited for; 0 if it is gone. */
+    private static long ticks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // fields after "(comm)": state is field 3; utime, stime, cutime, cstime are 14 to 17
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+        } catch (IOException | RuntimeException gone) {
+            return 0;
+        }
+    }
+
+    static Shares between(Sample from, Sample to) {
+        double capacity = (to.nanos() - from.nanos())
+                / 1e9
+                * TICKS_PER_SECOND
+                * Runtime.getRuntime().availableProcessors();
+        double ours = (to.ours() - from.ours()) / capacity;
+        double busy = (to.busy() - from.busy()) / capacity;
+        return new Shares(ours, Math.max(0, busy - ours), (to.steal() - from.steal()) / capacity);
+    }
+
+    /** Watches the machine for {@code seconds} before anything starts: refuses a busy one. */
+    static void requireIdle(double seconds) throws InterruptedException {
+        Sample from = sample();
+        Thread.sleep((long) (seconds * 1000)); // an observation window, not a wait for a condition
+        Shares shares = between(from, sample());
+        System.out.println("before the run: " + shares);
+        String distrust = shares.distrust();
+        if (distrust != null) {
+            throw new Untrusted("the machine is not idle before the run: " + distrust);
+        }
+    }
+
+    /** A result that cannot be trusted: the benchmark writes no report and exits 1. */
+    static final class Untrusted extends RuntimeException {
+        Untrusted(String message) {
+            super(message);
+        }
+    }
+}
