@@ -1,10 +1,16 @@
 package io.clickstream.bench;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Whether a measurement had the machine to itself: CPU time spent by processes that are not the
@@ -20,17 +26,18 @@ final class CpuShare {
 
     static final double MAX_STEAL = 0.10;
 
-    /** Ticks at one instant: the machine's busy and stolen ticks, and ours. */
-    record Sample(long nanos, long busy, long steal, long ours) {}
+    /** Ticks at one instant: the machine's busy and stolen ticks, ours, and every process's (pid → name, ticks). */
+    record Sample(long nanos, long busy, long steal, long ours, Map<Long, Map.Entry<String, Long>> processes) {}
 
     /** An interval's shares of the machine's capacity (cores × time). */
-    record Shares(double ours, double others, double steal) {
+    record Shares(double ours, double others, double steal, String busiestOthers) {
         /** Why this interval cannot be trusted, or null if it can. */
         String distrust() {
             if (others > MAX_OTHERS) {
                 return String.format(
-                        "other processes used %.0f%% of the machine (more than %.0f%%): close them and run again",
-                        others * 100, MAX_OTHERS * 100);
+                        "other processes used %.0f%% of the machine (more than %.0f%%; busiest: %s): close them and"
+                                + " run again",
+                        others * 100, MAX_OTHERS * 100, busiestOthers);
             }
             if (steal > MAX_STEAL) {
                 return String.format(
@@ -67,9 +74,25 @@ final class CpuShare {
             for (ProcessHandle process : ours) {
                 ticks += ticks(process.pid());
             }
-            return new Sample(System.nanoTime(), busy, steal, ticks);
+            Map<Long, Map.Entry<String, Long>> processes = new HashMap<>();
+            try (DirectoryStream<Path> all = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+                for (Path dir : all) {
+                    long pid = Long.parseLong(dir.getFileName().toString());
+                    processes.put(pid, Map.entry(name(pid), ticks(pid)));
+                }
+            }
+            return new Sample(System.nanoTime(), busy, steal, ticks, processes);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot read CPU accounting from /proc (Linux only): " + e, e);
+        }
+    }
+
+    private static String name(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        } catch (IOException | RuntimeException gone) {
+            return "?";
         }
     }
 
@@ -92,7 +115,29 @@ final class CpuShare {
                 * Runtime.getRuntime().availableProcessors();
         double ours = (to.ours() - from.ours()) / capacity;
         double busy = (to.busy() - from.busy()) / capacity;
-        return new Shares(ours, Math.max(0, busy - ours), (to.steal() - from.steal()) / capacity);
+        Set<Long> ourPids = new HashSet<>();
+        ourPids.add(ProcessHandle.current().pid());
+        ProcessHandle.current().descendants().forEach(p -> ourPids.add(p.pid()));
+        String busiest = to.processes().entrySet().stream()
+                .filter(e -> !ourPids.contains(e.getKey()))
+                .map(e -> Map.entry(
+                        e.getKey() + " " + e.getValue().getKey(),
+                        e.getValue().getValue()
+                                - from.processes()
+                                        .getOrDefault(e.getKey(), Map.entry("", 0L))
+                                        .getValue()))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(3)
+                .map(e -> String.format("%s %.0f%%", e.getKey(), e.getValue() / capacity * 100))
+                .collect(Collectors.joining(", "));
+        return new Shares(
+                ours,
+                Math.max(0, busy - ours),
+                (to.steal() - from.steal()) / capacity,
+                busiest.isEmpty()
+                        ? "none of the running processes: the kernel, or processes that came and went"
+                        : busiest);
     }
 
     /** Watches the machine for {@code seconds} before anything starts: refuses a busy one. */
