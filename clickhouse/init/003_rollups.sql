@@ -1,6 +1,13 @@
 -- Per-minute rollups maintained by materialized views on every insert into events. They are
 -- what long-range dashboards read (a day is 1,440 rows per event type instead of millions of
--- events) and they outlive the raw data: kept {{ROLLUP_RETENTION_DAYS}} days.
+-- events) and they outlive the raw data: kept {{ROLLUP_RETENTION_DAYS}} days after ingestion.
+--
+-- Retention runs on ingestion time, like the raw table's, never on event time: a replay of
+-- history (October 2019, with the file's own timestamps) must fill the rollups, and a TTL on
+-- event time would drop such rows as they are inserted. ingested_at is the time of the latest
+-- insert that added to a row (max, so a minute still receiving late events stays); it is filled
+-- by its DEFAULT, so the views need not name it. Tables of an earlier version (TTL on event
+-- time) get the column and the new TTL from the ALTERs at the end of this file.
 --
 -- Sums and counts are exact and merge by addition (SummingMergeTree); distinct users and
 -- sessions are uniq states (AggregatingMergeTree), merged with uniqMerge when read.
@@ -19,12 +26,13 @@ CREATE TABLE IF NOT EXISTS clickstream.events_per_minute
     events   SimpleAggregateFunction(sum, UInt64),
     revenue  SimpleAggregateFunction(sum, Decimal(38, 2)),
     users    AggregateFunction(uniq, String),
-    sessions AggregateFunction(uniq, String)
+    sessions AggregateFunction(uniq, String),
+    ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now()
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(minute)
 ORDER BY (minute, event_type)
-TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
+TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
 SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.events_per_minute_mv TO clickstream.events_per_minute AS
@@ -46,12 +54,13 @@ CREATE TABLE IF NOT EXISTS clickstream.product_minute
     category   LowCardinality(String),
     event_type Enum8('page_view' = 1, 'add_to_cart' = 2, 'remove_from_cart' = 3, 'purchase' = 4),
     events     UInt64,
-    revenue    Decimal(38, 2)
+    revenue    Decimal(38, 2),
+    ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now()
 )
 ENGINE = SummingMergeTree((events, revenue))
 PARTITION BY toYYYYMM(minute)
 ORDER BY (minute, event_type, product_id, category)
-TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
+TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
 SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.product_minute_mv TO clickstream.product_minute AS
@@ -75,12 +84,13 @@ CREATE TABLE IF NOT EXISTS clickstream.segment_minute
     os         LowCardinality(String),
     event_type Enum8('page_view' = 1, 'add_to_cart' = 2, 'remove_from_cart' = 3, 'purchase' = 4),
     events     UInt64,
-    revenue    Decimal(38, 2)
+    revenue    Decimal(38, 2),
+    ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now()
 )
 ENGINE = SummingMergeTree((events, revenue))
 PARTITION BY toYYYYMM(minute)
 ORDER BY (minute, event_type, device, browser, os)
-TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
+TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
 SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.segment_minute_mv TO clickstream.segment_minute AS
@@ -94,3 +104,14 @@ SELECT
     sum(toDecimal128(price, 2)) AS revenue
 FROM clickstream.events
 GROUP BY minute, event_type, device, browser, os;
+
+-- Tables of an earlier version kept rows {{ROLLUP_RETENTION_DAYS}} days after their event time:
+-- the same retention by ingestion. Rows written before the column existed get the time of the
+-- merge that first rewrites them. materialize_ttl_after_modify = 0: no rewrite of every part
+-- each time this file is applied; merges apply the new TTL as they go.
+ALTER TABLE clickstream.events_per_minute ADD COLUMN IF NOT EXISTS ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now();
+ALTER TABLE clickstream.events_per_minute MODIFY TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;
+ALTER TABLE clickstream.product_minute ADD COLUMN IF NOT EXISTS ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now();
+ALTER TABLE clickstream.product_minute MODIFY TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;
+ALTER TABLE clickstream.segment_minute ADD COLUMN IF NOT EXISTS ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now();
+ALTER TABLE clickstream.segment_minute MODIFY TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;

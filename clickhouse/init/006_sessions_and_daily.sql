@@ -1,5 +1,6 @@
 -- Sessions and daily KPIs per category, maintained by materialized views on every insert into
--- events, like the per-minute rollups (003). Kept {{ROLLUP_RETENTION_DAYS}} days.
+-- events, like the per-minute rollups (003). Kept {{ROLLUP_RETENTION_DAYS}} days after ingestion
+-- (ingested_at, filled by its DEFAULT; why not event time: 003).
 --
 -- sessions: one row per session and day *per insert block* until background merges combine
 -- them; a session's events may arrive in many inserts, late, or across midnight. Always read
@@ -27,12 +28,13 @@ CREATE TABLE IF NOT EXISTS clickstream.sessions
     device        SimpleAggregateFunction(any, LowCardinality(String)),
     browser       SimpleAggregateFunction(any, LowCardinality(String)),
     os            SimpleAggregateFunction(any, LowCardinality(String)),
-    funnel        AggregateFunction(windowFunnel(1800000), UInt64, UInt8, UInt8, UInt8)
+    funnel        AggregateFunction(windowFunnel(1800000), UInt64, UInt8, UInt8, UInt8),
+    ingested_at   SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now()
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
 ORDER BY (day, session_id)
-TTL day + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
+TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
 SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.sessions_mv TO clickstream.sessions AS
@@ -72,12 +74,13 @@ CREATE TABLE IF NOT EXISTS clickstream.category_day
     events     SimpleAggregateFunction(sum, UInt64),
     revenue    SimpleAggregateFunction(sum, Decimal(38, 2)),
     users      AggregateFunction(uniq, String),
-    sessions   AggregateFunction(uniq, String)
+    sessions   AggregateFunction(uniq, String),
+    ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now()
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
 ORDER BY (day, category, event_type)
-TTL day + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
+TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
 SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.category_day_mv TO clickstream.category_day AS
@@ -95,3 +98,10 @@ GROUP BY day, category, event_type;
 -- Tables created by an earlier version with a smaller window: the same window as events.
 ALTER TABLE clickstream.sessions MODIFY SETTING non_replicated_deduplication_window = 10000;
 ALTER TABLE clickstream.category_day MODIFY SETTING non_replicated_deduplication_window = 10000;
+
+-- Tables of an earlier version kept rows {{ROLLUP_RETENTION_DAYS}} days after their event day: the
+-- same retention by ingestion (see the end of 003).
+ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now();
+ALTER TABLE clickstream.sessions MODIFY TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;
+ALTER TABLE clickstream.category_day ADD COLUMN IF NOT EXISTS ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now();
+ALTER TABLE clickstream.category_day MODIFY TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;

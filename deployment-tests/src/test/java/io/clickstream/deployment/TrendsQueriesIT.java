@@ -28,8 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealServices.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrendsQueriesIT {
-    private static final Instant FROM = Instant.parse("2026-11-21T00:00:00Z");
-    private static final Instant TO = Instant.parse("2026-11-22T23:59:59Z");
+    private static final Instant FROM = Instant.parse("2019-10-21T00:00:00Z");
+    private static final Instant TO = Instant.parse("2019-10-22T23:59:59Z");
     private static final String[] CATEGORIES = {"apparel", "electronics", "toys"};
     private static final String[] BROWSERS = {"Chrome", "Safari"};
 
@@ -38,14 +38,14 @@ class TrendsQueriesIT {
     private String db;
 
     /**
-     * Days 20–23 November; per day d (0–3) and category c (0–2): 10 + 5c + d page views, 3 + c
+     * Days 20–23 October 2019 (history: older than any retention); per day d (0–3) and category c (0–2): 10 + 5c + d page views, 3 + c
      * adds to cart, 1 + (d + c) mod 2 purchases at 10(c + 1) + d dollars; events every 7 hours
      * and some minutes, sessions s_d_c_(i mod 4), users u_(i mod 5), browsers alternating.
      */
     private static List<FixtureEvent> fixture() {
         List<FixtureEvent> events = new ArrayList<>();
         for (int d = 0; d < 4; d++) {
-            Instant day = Instant.parse("2026-11-20T00:00:00Z").plus(d, ChronoUnit.DAYS);
+            Instant day = Instant.parse("2019-10-20T00:00:00Z").plus(d, ChronoUnit.DAYS);
             for (int c = 0; c < CATEGORIES.length; c++) {
                 int[] counts = {10 + 5 * c + d, 3 + c, 1 + (d + c) % 2};
                 String[] types = {"page_view", "add_to_cart", "purchase"};
@@ -77,7 +77,7 @@ class TrendsQueriesIT {
         this.ch = clickHouse;
         this.db = Schema.apply(ch, "trends_" + Long.toHexString(System.nanoTime()));
         for (int d = 0; d < 4; d++) {
-            Instant day = Instant.parse("2026-11-20T00:00:00Z").plus(d, ChronoUnit.DAYS);
+            Instant day = Instant.parse("2019-10-20T00:00:00Z").plus(d, ChronoUnit.DAYS);
             List<FixtureEvent> ofDay = events.stream()
                     .filter(e -> e.timestamp().truncatedTo(ChronoUnit.DAYS).equals(day))
                     .toList();
@@ -134,9 +134,9 @@ class TrendsQueriesIT {
         panel("Events per day by type")
                 .forEach(r -> actual.put(r.get("time") + " " + r.get("event_type"), Long.parseLong(r.get("events"))));
         assertEquals(expected, actual);
-        // hand count for 21 November (d = 1): views 11 + 16 + 21, carts 3 + 4 + 5, purchases 2 + 1 + 2
-        assertEquals(48L, actual.get("2026-11-21 00:00:00 page_view"));
-        assertEquals(5L, actual.get("2026-11-21 00:00:00 purchase"));
+        // hand count for 21 October (d = 1): views 11 + 16 + 21, carts 3 + 4 + 5, purchases 2 + 1 + 2
+        assertEquals(48L, actual.get("2019-10-21 00:00:00 page_view"));
+        assertEquals(5L, actual.get("2019-10-21 00:00:00 purchase"));
     }
 
     @Test
@@ -153,7 +153,7 @@ class TrendsQueriesIT {
                     Double.parseDouble(row.get("average_order_value")),
                     0.0051);
         }
-        // hand count for 21 November: 2 x 11 + 1 x 21 + 2 x 31 = 105 over 5 orders
+        // hand count for 21 October: 2 x 11 + 1 x 21 + 2 x 31 = 105 over 5 orders
         assertEquals(
                 0, new BigDecimal("105").compareTo(new BigDecimal(rows.get(0).get("revenue"))));
         assertEquals(21.0, Double.parseDouble(rows.get(0).get("average_order_value")), 1e-9);

@@ -1,0 +1,103 @@
+package io.clickstream.deployment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clickstream.testsupport.ClickHouseService;
+import io.clickstream.testsupport.RealServices;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The rollups and sessions keep rows by ingestion time, so history of any age is kept: events of
+ * October 2019 fill every rollup, and merges (which apply TTLs) keep them. Also the upgrade: the
+ * tables as an earlier version made them (TTL on event time, no {@code ingested_at}) drop such
+ * events (at insert, or at the next merge); applying the schema again moves them to retention by ingestion, keeping the
+ * rows they already hold.
+ */
+@ExtendWith(RealServices.class)
+class RollupRetentionIT {
+    /** Each rollup table and the event-time column its TTL used before. */
+    private static final Map<String, String> ROLLUPS = Map.of(
+            "events_per_minute", "minute",
+            "product_minute", "minute",
+            "segment_minute", "minute",
+            "sessions", "day",
+            "category_day", "day");
+
+    private static FixtureEvent event(String session, Instant at) {
+        return new FixtureEvent(
+                "purchase",
+                "u-" + session,
+                session,
+                "p-1",
+                "shoes",
+                new BigDecimal("12.50"),
+                at,
+                Instant.now(),
+                "desktop",
+                "Linux",
+                "Firefox");
+    }
+
+    private static final Instant OCTOBER_2019 = Instant.parse("2019-10-01T08:30:00Z");
+
+    @Test
+    void historyFillsEveryRollupAndSurvivesMerges(ClickHouseService ch) {
+        String db = Schema.apply(ch, "retention_" + Long.toHexString(System.nanoTime()));
+        ch.execute(FixtureEvent.insertInto(db, List.of(event("s-2019", OCTOBER_2019))));
+        optimize(ch, db);
+        for (String table : ROLLUPS.keySet()) {
+            assertEquals(1, rowsOf(ch, db, table, "2019-10-01"), table + " keeps October 2019");
+        }
+    }
+
+    @Test
+    void tablesOfTheEarlierVersionMoveToRetentionByIngestionWhenTheSchemaIsApplied(ClickHouseService ch) {
+        String db = Schema.apply(ch, "retention_upgrade_" + Long.toHexString(System.nanoTime()));
+        for (Map.Entry<String, String> rollup : ROLLUPS.entrySet()) { // as the earlier version created them
+            ch.execute("ALTER TABLE " + db + "." + rollup.getKey() + " MODIFY TTL " + rollup.getValue()
+                    + " + INTERVAL 400 DAY");
+            ch.execute("ALTER TABLE " + db + "." + rollup.getKey() + " DROP COLUMN ingested_at");
+        }
+        Instant yesterday = Instant.now().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MINUTES);
+        String yesterdayDay = yesterday.toString().substring(0, 10);
+        ch.execute(FixtureEvent.insertInto(db, List.of(event("s-recent", yesterday))));
+        ch.execute(FixtureEvent.insertInto(db, List.of(event("s-2019-before", OCTOBER_2019))));
+        optimize(ch, db); // at insert or at the latest at the next merge
+        for (String table : ROLLUPS.keySet()) {
+            assertEquals(0, rowsOf(ch, db, table, "2019-10-01"), table + ": the earlier version drops history");
+        }
+
+        Schema.apply(ch, db); // the upgrade: what the consumer's --schema apply does at its start
+
+        ch.execute(FixtureEvent.insertInto(db, List.of(event("s-2019-after", OCTOBER_2019))));
+        optimize(ch, db);
+        for (String table : ROLLUPS.keySet()) {
+            assertEquals(1, rowsOf(ch, db, table, "2019-10-01"), table + " keeps history after the upgrade");
+            assertEquals(1, rowsOf(ch, db, table, yesterdayDay), table + " keeps what it held");
+            String ddl = ch.query("SELECT create_table_query FROM system.tables WHERE database = '" + db
+                    + "' AND name = '" + table + "'");
+            assertTrue(ddl.contains("TTL ingested_at + toIntervalDay(400)"), ddl);
+        }
+    }
+
+    /** Merges every rollup table into one part: TTLs are applied as they merge. */
+    private static void optimize(ClickHouseService ch, String db) {
+        for (String table : ROLLUPS.keySet()) {
+            ch.execute("OPTIMIZE TABLE " + db + "." + table + " FINAL");
+        }
+    }
+
+    /** Rows of a rollup table for one UTC day (each table's time column, merged or not). */
+    private static long rowsOf(ClickHouseService ch, String db, String table, String day) {
+        String time = ROLLUPS.get(table);
+        return ch.queryLong("SELECT count() FROM (SELECT " + time + " FROM " + db + "." + table + " WHERE toDate("
+                + time + ") = '" + day + "' GROUP BY ALL)");
+    }
+}
