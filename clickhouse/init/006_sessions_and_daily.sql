@@ -7,7 +7,8 @@
 -- with GROUP BY session_id: sum() the counts, min(started_at)/max(ended_at), any() the user and
 -- segment, argMinMerge(entry_product), windowFunnelMerge(1800000)(funnel). Filter on day first
 -- (it leads the ORDER BY), then on the merged start:
---   WHERE day BETWEEN toDate(from) - 1 AND toDate(to) GROUP BY session_id HAVING started_at ...
+--   WHERE day BETWEEN toDate(from, 'UTC') - 1 AND toDate(to, 'UTC') GROUP BY session_id HAVING started_at ...
+-- (day is the UTC day: name the timezone, or a server in another one reads other days)
 -- funnel is an ordered-funnel state over page_view → add_to_cart → purchase within 30 minutes
 -- (the session timeout) on millisecond timestamps: windowFunnelMerge gives 0..3, the furthest
 -- step reached in order.

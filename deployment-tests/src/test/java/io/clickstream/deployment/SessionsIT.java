@@ -47,9 +47,22 @@ class SessionsIT {
             Instant from,
             Instant to,
             Map<String, List<String>> selected) {
+        return panel(ch, db, title, from, to, selected, "UTC");
+    }
+
+    /** The same, on a connection whose session timezone is {@code timeZone} (a server set to another zone). */
+    private static List<Map<String, String>> panel(
+            ClickHouseService ch,
+            String db,
+            String title,
+            Instant from,
+            Instant to,
+            Map<String, List<String>> selected,
+            String timeZone) {
         String sql = Provisioning.panelQueries().get(title);
         assertTrue(sql != null, "no panel " + title);
-        return ch.queryRows(GrafanaMacros.expand(sql, from, to, 60, selected).replace("clickstream.", db + "."));
+        return ch.queryRows(GrafanaMacros.expand(sql, from, to, 60, selected).replace("clickstream.", db + ".")
+                + "\nSETTINGS session_timezone = '" + timeZone + "'");
     }
 
     private static FixtureEvent event(
@@ -198,6 +211,27 @@ class SessionsIT {
                 7,
                 ch.queryLong("SELECT count() FROM (SELECT session_id FROM " + db + ".sessions GROUP BY session_id)"),
                 "s1 to s7, each once however many inserts it came in");
+
+        // A server in another timezone: 10:00-10:15 UTC is 23:00-23:15 of the day before in
+        // Pago Pago (UTC-11); the panels read the same UTC days and show the same figures.
+        for (String title : List.of(SUMMARY, FUNNEL, ENTRIES)) {
+            assertEquals(
+                    panel(ch, db, title, from, to),
+                    panel(ch, db, title, from, to, Map.of(), "Pacific/Pago_Pago"),
+                    title + " with session_timezone Pacific/Pago_Pago");
+        }
+
+        // An empty range: 0 sessions, and rates without a denominator are NULL (Grafana: no
+        // value), never nan.
+        Map<String, String> empty = panel(ch, db, SUMMARY, from.plus(Duration.ofDays(1)), to.plus(Duration.ofDays(1)))
+                .get(0);
+        assertEquals("0", empty.get("sessions"));
+        for (Map.Entry<String, String> cell : empty.entrySet()) {
+            assertTrue(
+                    !cell.getValue().equalsIgnoreCase("nan") && !cell.getValue().contains("inf"),
+                    "empty range: " + empty);
+        }
+        assertEquals("\\N", empty.get("bounce_rate_pct"), "no sessions, no bounce rate: " + empty);
     }
 
     @Test
