@@ -92,7 +92,7 @@ SELECT
     count() AS events,
     sum(toDecimal128(price, 2)) AS revenue,
     uniqState(user_id) AS users,
-    uniqState(session_id) AS sessions
+    uniqStateIf(session_id, session_id != '') AS sessions
 FROM clickstream.events
 GROUP BY day, category, event_type;
 
@@ -106,3 +106,16 @@ ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS ingested_at SimpleAggr
 ALTER TABLE clickstream.sessions MODIFY TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;
 ALTER TABLE clickstream.category_day ADD COLUMN IF NOT EXISTS ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now();
 ALTER TABLE clickstream.category_day MODIFY TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;
+
+-- Views of an earlier version counted events without a session as one more session (see 003).
+ALTER TABLE clickstream.category_day_mv MODIFY QUERY
+SELECT
+    toDate(timestamp) AS day,
+    category,
+    event_type,
+    count() AS events,
+    sum(toDecimal128(price, 2)) AS revenue,
+    uniqState(user_id) AS users,
+    uniqStateIf(session_id, session_id != '') AS sessions
+FROM clickstream.events
+GROUP BY day, category, event_type;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * October 2019 fill every rollup, and merges (which apply TTLs) keep them. Also the upgrade: the
  * tables as an earlier version made them (TTL on event time, no {@code ingested_at}) drop such
  * events (at insert, or at the next merge); applying the schema again moves them to retention by ingestion, keeping the
- * rows they already hold.
+ * rows they already hold, and their views count as a fresh install's (no session is no session).
  */
 @ExtendWith(RealServices.class)
 class RollupRetentionIT {
@@ -74,7 +74,22 @@ class RollupRetentionIT {
             assertEquals(0, rowsOf(ch, db, table, "2019-10-01"), table + ": the earlier version drops history");
         }
 
+        for (String view : List.of("events_per_minute_mv", "category_day_mv")) { // their earlier query
+            ch.execute("ALTER TABLE " + db + "." + view + " MODIFY QUERY "
+                    + viewQuery(ch, db, view)
+                            .replace("uniqStateIf(session_id, session_id != '')", "uniqState(session_id)"));
+        }
+
         Schema.apply(ch, db); // the upgrade: what the consumer's --schema apply does at its start
+
+        String fresh = Schema.apply(ch, "retention_fresh_" + Long.toHexString(System.nanoTime()));
+        for (String view : List.of(
+                "events_per_minute_mv", "product_minute_mv", "segment_minute_mv", "sessions_mv", "category_day_mv")) {
+            assertEquals(
+                    viewQuery(ch, fresh, view).replace(fresh + ".", "db."),
+                    viewQuery(ch, db, view).replace(db + ".", "db."),
+                    view + ": an upgraded install counts as a fresh one");
+        }
 
         ch.execute(FixtureEvent.insertInto(db, List.of(event("s-2019-after", OCTOBER_2019))));
         optimize(ch, db);
@@ -85,6 +100,13 @@ class RollupRetentionIT {
                     + "' AND name = '" + table + "'");
             assertTrue(ddl.contains("TTL ingested_at + toIntervalDay(400)"), ddl);
         }
+    }
+
+    /** A materialized view's SELECT as ClickHouse holds it. */
+    private static String viewQuery(ClickHouseService ch, String db, String view) {
+        return ch.query("SELECT as_select FROM system.tables WHERE database = '" + db + "' AND name = '" + view
+                        + "' FORMAT TSVRaw")
+                .trim();
     }
 
     /** Merges every rollup table into one part: TTLs are applied as they merge. */

@@ -40,7 +40,8 @@ class TrendsQueriesIT {
     /**
      * Days 20–23 October 2019 (history: older than any retention); per day d (0–3) and category c (0–2): 10 + 5c + d page views, 3 + c
      * adds to cart, 1 + (d + c) mod 2 purchases at 10(c + 1) + d dollars; events every 7 hours
-     * and some minutes, sessions s_d_c_(i mod 4), users u_(i mod 5), browsers alternating.
+     * and some minutes, sessions s_d_c_(i mod 4), users u_(i mod 5), browsers alternating; and a day
+     * at 13:00 a removal from the cart without a session (user u_server), which is no session.
      */
     private static List<FixtureEvent> fixture() {
         List<FixtureEvent> events = new ArrayList<>();
@@ -68,6 +69,20 @@ class TrendsQueriesIT {
                     }
                 }
             }
+            // one event without a session a day (a server-side sender): no session of its own
+            Instant at = day.plus(13, ChronoUnit.HOURS);
+            events.add(new FixtureEvent(
+                    "remove_from_cart",
+                    "u_server",
+                    "",
+                    "prod_0",
+                    CATEGORIES[0],
+                    BigDecimal.TEN.setScale(2),
+                    at,
+                    at.plusSeconds(1),
+                    "desktop",
+                    "Linux",
+                    BROWSERS[0]));
         }
         return events;
     }
@@ -163,8 +178,11 @@ class TrendsQueriesIT {
     void sessionsShoppersAndOrdersPer100SessionsPerDay() {
         for (Map<String, String> row : panel("Sessions, shoppers and orders per 100 sessions, per day")) {
             List<FixtureEvent> ofDay = inRange(e -> day(e.timestamp()).equals(row.get("time")));
-            long sessions =
-                    ofDay.stream().map(FixtureEvent::sessionId).distinct().count();
+            long sessions = ofDay.stream()
+                    .map(FixtureEvent::sessionId)
+                    .filter(id -> !id.isEmpty())
+                    .distinct()
+                    .count();
             long shoppers = ofDay.stream().map(FixtureEvent::userId).distinct().count();
             long orders =
                     ofDay.stream().filter(e -> e.type().equals("purchase")).count();
