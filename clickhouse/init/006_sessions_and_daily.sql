@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS clickstream.sessions
     purchases     SimpleAggregateFunction(sum, UInt64),
     revenue       SimpleAggregateFunction(sum, Decimal(38, 2)),
     cart_value    SimpleAggregateFunction(sum, Decimal(38, 2)),
+    removed_value SimpleAggregateFunction(sum, Decimal(38, 2)),
     entry_product AggregateFunction(argMin, String, DateTime64(3, 'UTC')),
     device        SimpleAggregateFunction(any, LowCardinality(String)),
     browser       SimpleAggregateFunction(any, LowCardinality(String)),
@@ -37,6 +38,10 @@ PARTITION BY toYYYYMM(day)
 ORDER BY (day, session_id)
 TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
 SETTINGS non_replicated_deduplication_window = 10000;
+
+-- Sessions of an earlier version had no removed_value (abandoned carts are net of removals);
+-- the column must exist before the view below is checked against the table.
+ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS removed_value SimpleAggregateFunction(sum, Decimal(38, 2)) AFTER cart_value;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.sessions_mv TO clickstream.sessions AS
 SELECT
@@ -51,6 +56,7 @@ SELECT
     countIf(event_type = 'purchase') AS purchases,
     sumIf(toDecimal128(price, 2), event_type = 'purchase') AS revenue,
     sumIf(toDecimal128(price, 2), event_type = 'add_to_cart') AS cart_value,
+    sumIf(toDecimal128(price, 2), event_type = 'remove_from_cart') AS removed_value,
     argMinState(product_id, timestamp) AS entry_product,
     any(device) AS device,
     any(browser) AS browser,
@@ -106,6 +112,35 @@ ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS ingested_at SimpleAggr
 ALTER TABLE clickstream.sessions MODIFY TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;
 ALTER TABLE clickstream.category_day ADD COLUMN IF NOT EXISTS ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now();
 ALTER TABLE clickstream.category_day MODIFY TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;
+
+-- Sessions of an earlier version had no removed_value (added to the table above): the view's
+-- query as above.
+ALTER TABLE clickstream.sessions_mv MODIFY QUERY
+SELECT
+    toDate(timestamp) AS day,
+    session_id,
+    any(user_id) AS user_id,
+    min(timestamp) AS started_at,
+    max(timestamp) AS ended_at,
+    count() AS events,
+    countIf(event_type = 'page_view') AS page_views,
+    countIf(event_type = 'add_to_cart') AS carts,
+    countIf(event_type = 'purchase') AS purchases,
+    sumIf(toDecimal128(price, 2), event_type = 'purchase') AS revenue,
+    sumIf(toDecimal128(price, 2), event_type = 'add_to_cart') AS cart_value,
+    sumIf(toDecimal128(price, 2), event_type = 'remove_from_cart') AS removed_value,
+    argMinState(product_id, timestamp) AS entry_product,
+    any(device) AS device,
+    any(browser) AS browser,
+    any(os) AS os,
+    windowFunnelState(1800000)(
+        toUInt64(toUnixTimestamp64Milli(timestamp)),
+        event_type = 'page_view',
+        event_type = 'add_to_cart',
+        event_type = 'purchase') AS funnel
+FROM clickstream.events
+WHERE session_id != ''
+GROUP BY day, session_id;
 
 -- Views of an earlier version counted events without a session as one more session (see 003).
 ALTER TABLE clickstream.category_day_mv MODIFY QUERY

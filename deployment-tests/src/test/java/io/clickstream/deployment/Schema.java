@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /** Applies the repository's clickhouse/ SQL files (the very files docker compose mounts) to a test database. */
@@ -27,11 +28,18 @@ final class Schema {
 
     /** Creates {@code database} with the events table and the rollups; returns the database. */
     static String apply(ClickHouseService clickHouse, String database) {
+        return apply(clickHouse, database, sql -> true);
+    }
+
+    /** The same, only the statements {@code wanted} accepts. */
+    static String apply(ClickHouseService clickHouse, String database, Predicate<String> wanted) {
         for (Path file : files("clickhouse/init")) {
             try {
                 for (String sql : SchemaInstaller.statements(
                         file.getFileName().toString(), Files.readString(file), database, VARIABLES)) {
-                    clickHouse.execute(sql);
+                    if (wanted.test(sql.strip())) {
+                        clickHouse.execute(sql);
+                    }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

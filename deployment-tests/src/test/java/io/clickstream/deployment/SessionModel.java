@@ -13,7 +13,7 @@ import java.util.TreeMap;
 /**
  * Sessions computed directly from raw events in plain Java, the way the dashboard defines
  * them, to check the sessions rollup and its panels against: per session its start, counts,
- * revenue, the value of its carts, its segment, and the furthest step of page view → add to
+ * revenue, the value of its carts and of its removals from the cart, its segment, and the furthest step of page view → add to
  * cart → purchase reached in order within 30 minutes (ClickHouse's windowFunnel, default mode:
  * a later page view restarts the chain's clock, a step counts if the previous step was reached
  * and it lies within the window of that chain's page view).
@@ -30,6 +30,7 @@ final class SessionModel {
             long purchases,
             BigDecimal revenue,
             BigDecimal cartValue,
+            BigDecimal removedValue,
             String segment,
             int level) {}
 
@@ -58,6 +59,7 @@ final class SessionModel {
                             count(list, "purchase"),
                             sum(list, "purchase"),
                             sum(list, "add_to_cart"),
+                            sum(list, "remove_from_cart"),
                             first.device() + "/" + first.browser() + "/" + first.os(),
                             funnelLevel(list)));
         });
@@ -98,15 +100,13 @@ final class SessionModel {
 
     static Summary summary(List<Session> sessions) {
         long withCart = sessions.stream().filter(s -> s.carts() > 0).count();
-        long abandoned = sessions.stream()
-                .filter(s -> s.carts() > 0 && s.purchases() == 0)
-                .count();
+        long abandoned = sessions.stream().filter(SessionModel::abandoned).count();
         long bounced = sessions.stream()
                 .filter(s -> s.events() == 1 && s.pageViews() == 1)
                 .count();
         BigDecimal abandonedValue = sessions.stream()
-                .filter(s -> s.carts() > 0 && s.purchases() == 0)
-                .map(Session::cartValue)
+                .filter(SessionModel::abandoned)
+                .map(s -> s.cartValue().subtract(s.removedValue()))
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
         BigDecimal revenue = sessions.stream().map(Session::revenue).reduce(BigDecimal.ZERO, BigDecimal::add);
         long purchases = sessions.stream().mapToLong(Session::purchases).sum();
@@ -116,6 +116,11 @@ final class SessionModel {
                 percent(abandoned, withCart),
                 abandonedValue,
                 purchases == 0 ? null : revenue.doubleValue() / purchases);
+    }
+
+    /** Added to the cart, bought nothing, and did not take everything out again (by value). */
+    static boolean abandoned(Session s) {
+        return s.carts() > 0 && s.purchases() == 0 && s.cartValue().compareTo(s.removedValue()) > 0;
     }
 
     /** Per segment: sessions that reached a page view, an add to cart, a purchase (in order). */
