@@ -15,6 +15,9 @@
 -- deduplication tokens, so a block the consumer re-sends after an insert whose answer was lost
 -- is dropped by ClickHouse itself (docs/consumer.md, "Exactly once"): hours of inserts at the
 -- default batch policy. Replicated tables have replicated_deduplication_window for the same purpose.
+-- order_id: the order (transaction) a purchase belongs to, shared by the items of one checkout;
+-- '' when the sender has none (then each purchase row is an order of its own). brand and
+-- category_id: the product's, as recorded clickstreams carry them; '' when unknown.
 -- Raw rows are kept {{RAW_RETENTION_DAYS}} days after ingestion (time of ingestion, not of the
 -- event, so replayed historical data is kept too); the rollups in 003 are kept far longer.
 CREATE TABLE IF NOT EXISTS clickstream.events
@@ -30,6 +33,9 @@ CREATE TABLE IF NOT EXISTS clickstream.events
     device          LowCardinality(String),
     browser         LowCardinality(String),
     os              LowCardinality(String),
+    order_id        String,
+    brand           LowCardinality(String),
+    category_id     String,
     kafka_topic     LowCardinality(String),
     kafka_topic_id  UUID,
     kafka_partition UInt16,
@@ -42,3 +48,8 @@ PARTITION BY toYYYYMM(timestamp)
 ORDER BY (event_type, timestamp)
 TTL toDateTime(ingested_at) + INTERVAL {{RAW_RETENTION_DAYS}} DAY
 SETTINGS non_replicated_deduplication_window = 10000;
+
+-- Tables of an earlier version: the columns added since ('' in the rows they already hold).
+ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS order_id String AFTER os;
+ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS brand LowCardinality(String) AFTER order_id;
+ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS category_id String AFTER brand;

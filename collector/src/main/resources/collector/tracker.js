@@ -5,7 +5,8 @@
  *   <script>
  *     clickstream.pageView({product_id: "p-42", category: "shoes", price: 59.9});
  *     clickstream.addToCart({product_id: "p-42", category: "shoes", price: 59.9});
- *     clickstream.removeFromCart({...}); clickstream.purchase({...});
+ *     clickstream.removeFromCart({...});
+ *     clickstream.purchase({product_id: "p-42", price: 59.9, order_id: "A-1001"}); // each item of the order
  *   </script>
  *
  * A page view is sent on load (product from <meta name="clickstream:product" content="..."> or
@@ -124,6 +125,7 @@
       session_id: sessionId(now),
       product_id: String(props.product_id || "page:" + window.location.pathname),
       category: props.category ? String(props.category) : undefined,
+      order_id: type === "purchase" && props.order_id ? String(props.order_id) : undefined,
       price: Math.round(price * 100) / 100,
       timestamp: new Date(now).toISOString()
     }});

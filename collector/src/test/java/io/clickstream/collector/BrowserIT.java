@@ -128,6 +128,9 @@ class BrowserIT {
             }
             assertTrue(expected.browser().contains("Chrom"), "parsed from the real UA: " + expected);
             assertEquals("129.5", rows.get(6).get("price"));
+            assertTrue(rows.get(6).get("order_id").startsWith("order-"), "the checkout's order: " + rows.get(6));
+            assertEquals(
+                    1, rows.stream().filter(r -> !r.get("order_id").isEmpty()).count(), "only the purchase");
         }
     }
 
@@ -346,9 +349,10 @@ class BrowserIT {
             String topic,
             String group)
             throws InterruptedException {
-        String sql = "SELECT event_type, product_id, toString(price) AS price, session_id, browser, os, device"
-                + " FROM " + database + ".events WHERE user_id = '" + userId.replace("'", "") + "'"
-                + " ORDER BY timestamp, event_type";
+        String sql =
+                "SELECT event_type, product_id, toString(price) AS price, session_id, browser, os, device, order_id"
+                        + " FROM " + database + ".events WHERE user_id = '" + userId.replace("'", "") + "'"
+                        + " ORDER BY timestamp, event_type";
         Await.until(
                 expected + " events of " + userId,
                 Await.HANG,

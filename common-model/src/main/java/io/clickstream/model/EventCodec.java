@@ -86,6 +86,9 @@ public final class EventCodec {
             writeOptional(json, "device", event.device());
             writeOptional(json, "browser", event.browser());
             writeOptional(json, "os", event.os());
+            writeOptional(json, "order_id", event.orderId());
+            writeOptional(json, "brand", event.brand());
+            writeOptional(json, "category_id", event.categoryId());
             json.writeEndObject();
             json.flush();
             return out.toByteArray();
@@ -116,13 +119,17 @@ public final class EventCodec {
             {"category", event.category()},
             {"device", event.device()},
             {"browser", event.browser()},
-            {"os", event.os()}
+            {"os", event.os()},
+            {"order_id", event.orderId()},
+            {"brand", event.brand()},
+            {"category_id", event.categoryId()}
         };
         for (String[] field : optional) {
             if (field[1] != null) {
                 EventFields.limited(field[0], field[1]);
             }
         }
+        EventFields.orderOfPurchase(event.eventType(), event.orderId());
     }
 
     /**
@@ -186,6 +193,9 @@ public final class EventCodec {
         private String device;
         private String browser;
         private String os;
+        private String orderId;
+        private String brand;
+        private String categoryId;
         private int seen; // one bit per known field, to reject duplicates
 
         private void once(int bit, String name) throws InvalidEventException {
@@ -208,6 +218,9 @@ public final class EventCodec {
                 case "device" -> 1 << 8;
                 case "browser" -> 1 << 9;
                 case "os" -> 1 << 10;
+                case "order_id" -> 1 << 11;
+                case "brand" -> 1 << 12;
+                case "category_id" -> 1 << 13;
                 default -> 0;
             };
             if (bit != 0) {
@@ -225,6 +238,9 @@ public final class EventCodec {
                 case "device" -> device = optionalText(name, token, parser);
                 case "browser" -> browser = optionalText(name, token, parser);
                 case "os" -> os = optionalText(name, token, parser);
+                case "order_id" -> orderId = optionalText(name, token, parser);
+                case "brand" -> brand = optionalText(name, token, parser);
+                case "category_id" -> categoryId = optionalText(name, token, parser);
                 default -> parser.skipChildren(); // unknown fields are ignored by contract
             }
         }
@@ -242,7 +258,30 @@ public final class EventCodec {
             identifier("product_id", require("product_id", productId));
             validatePrice(require("price", price));
             Instant at = parseTimestamp(require("timestamp", timestamp), clock);
-            return new ClickEvent(id, type, userId, productId, price, at, sessionId, category, device, browser, os);
+            orderOfPurchase(type, orderId);
+            return new ClickEvent(
+                    id,
+                    type,
+                    userId,
+                    productId,
+                    price,
+                    at,
+                    sessionId,
+                    category,
+                    device,
+                    browser,
+                    os,
+                    orderId,
+                    brand,
+                    categoryId);
+        }
+
+        /** Only a purchase belongs to an order: an order id on another event is a sender's mistake. */
+        static void orderOfPurchase(EventType type, String orderId) throws InvalidEventException {
+            if (orderId != null && type != EventType.PURCHASE) {
+                throw new InvalidEventException(
+                        "order_id", "only a purchase belongs to an order, not a " + type.wireName());
+            }
         }
 
         private static <T> T require(String field, T value) throws InvalidEventException {

@@ -193,7 +193,10 @@ class EventCodecTest {
                 "electronics.smartphone",
                 "mobile",
                 "Safari",
-                "iOS");
+                "iOS",
+                null,
+                null,
+                null);
         byte[] json = CODEC.encode(event);
         assertEquals(event, CODEC.decode(json));
         assertArrayEquals(json, CODEC.encode(CODEC.decode(json)));
@@ -268,5 +271,40 @@ class EventCodecTest {
         ClickEvent event = CODEC.decode(
                 with("timestamp", "\"2026-11-25T11:59:59.123456789Z\"").getBytes(StandardCharsets.UTF_8));
         assertEquals(Instant.parse("2026-11-25T11:59:59.123Z"), event.timestamp());
+    }
+
+    @Test
+    void anOrderIdBrandAndCategoryIdTravelAndOnlyAPurchaseHasAnOrder() throws Exception {
+        String purchase = "{\"event_id\":\"3f1c1f0e-6a43-4a8e-9d52-0c5b0f6e8a11\",\"event_type\":\"purchase\","
+                + "\"user_id\":\"u\",\"product_id\":\"p\",\"price\":1,\"timestamp\":\"2026-11-25T11:59:59.123Z\","
+                + "\"order_id\":\"A-1001\",\"brand\":\"acme\",\"category_id\":\"2053013552326770905\"}";
+        ClickEvent event = CODEC.decode(purchase.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("A-1001", event.orderId());
+        assertEquals("acme", event.brand());
+        assertEquals("2053013552326770905", event.categoryId());
+        assertEquals(event, CODEC.decode(CODEC.encode(event)));
+
+        InvalidEventException onAView = assertThrows(
+                InvalidEventException.class,
+                () -> CODEC.decode(purchase.replace("\"purchase\"", "\"page_view\"")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals("order_id", onAView.field());
+        assertEquals("only a purchase belongs to an order, not a page_view", onAView.reason());
+        ClickEvent cartWithAnOrder = new ClickEvent(
+                event.eventId(),
+                EventType.ADD_TO_CART,
+                event.userId(),
+                event.productId(),
+                event.price(),
+                event.timestamp(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                "A-1001",
+                null,
+                null);
+        assertThrows(InvalidEventException.class, () -> CODEC.validate(cartWithAnOrder), "a producer is held alike");
     }
 }

@@ -94,7 +94,10 @@ class EndToEndIT {
         }
     }
 
-    /** 5,000 events over all types, with sub-second timestamps, cent prices and some missing enrichment. */
+    /**
+     * 5,000 events over all types, with sub-second timestamps, cent prices and some missing
+     * enrichment; purchases with order ids, brands and category ids.
+     */
     private static List<ClickEvent> events(Random random) {
         EventType[] types = EventType.values();
         Instant start = Instant.parse("2026-11-20T10:00:00Z");
@@ -114,7 +117,10 @@ class EndToEndIT {
                     enriched ? "electronics.audio" : null,
                     enriched ? "mobile" : null,
                     enriched ? "Chrome" : null,
-                    enriched ? "Android" : null));
+                    enriched ? "Android" : null,
+                    enriched && type == EventType.PURCHASE ? "order_" + random.nextInt(300) : null,
+                    enriched ? "brand-" + random.nextInt(20) : null,
+                    enriched ? Long.toString(2053013552326770905L + random.nextInt(50)) : null));
         }
         return events;
     }
@@ -180,7 +186,8 @@ class EndToEndIT {
         try (Connection connection = pool.getConnection();
                 PreparedStatement select =
                         connection.prepareStatement("SELECT event_id, event_type, user_id, product_id,"
-                                + " price, timestamp, session_id, category, device, browser, os FROM events");
+                                + " price, timestamp, session_id, category, device, browser, os, order_id, brand,"
+                                + " category_id FROM events");
                 ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 ClickEvent e = new ClickEvent(
@@ -194,7 +201,10 @@ class EndToEndIT {
                         nullIfEmpty(rows.getString(8)),
                         nullIfEmpty(rows.getString(9)),
                         nullIfEmpty(rows.getString(10)),
-                        nullIfEmpty(rows.getString(11)));
+                        nullIfEmpty(rows.getString(11)),
+                        nullIfEmpty(rows.getString(12)),
+                        nullIfEmpty(rows.getString(13)),
+                        nullIfEmpty(rows.getString(14)));
                 stored.put(e.eventId(), e);
             }
         }

@@ -292,7 +292,10 @@ class ExactlyOnceIT {
                         text,
                         text,
                         text,
-                        text));
+                        text,
+                        null,
+                        null,
+                        null));
             }
             events.flush();
         }

@@ -79,7 +79,10 @@ final class TestEvents implements AutoCloseable {
                 "kids.toys",
                 "mobile",
                 "Chrome",
-                "Android");
+                "Android",
+                null,
+                null,
+                null);
     }
 
     void send(ClickEvent event) {

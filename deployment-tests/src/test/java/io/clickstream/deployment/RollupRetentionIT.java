@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * October 2019 fill every rollup, and merges (which apply TTLs) keep them. Also the upgrade: the
  * tables as an earlier version made them (TTL on event time, no {@code ingested_at}) drop such
  * events (at insert, or at the next merge); applying the schema again moves them to retention by ingestion, keeping the
- * rows they already hold, and their views count as a fresh install's (no session is no session).
+ * rows they already hold, and their views count as a fresh install's (no session is no session);
+ * {@code events} gains the columns added since.
  */
 @ExtendWith(RealServices.class)
 class RollupRetentionIT {
@@ -65,6 +66,9 @@ class RollupRetentionIT {
                     + " + INTERVAL 400 DAY");
             ch.execute("ALTER TABLE " + db + "." + rollup.getKey() + " DROP COLUMN ingested_at");
         }
+        for (String column : List.of("order_id", "brand", "category_id")) { // events had none of them
+            ch.execute("ALTER TABLE " + db + ".events DROP COLUMN " + column);
+        }
         Instant yesterday = Instant.now().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MINUTES);
         String yesterdayDay = yesterday.toString().substring(0, 10);
         ch.execute(FixtureEvent.insertInto(db, List.of(event("s-recent", yesterday))));
@@ -104,6 +108,12 @@ class RollupRetentionIT {
                     view + ": an upgraded install counts as a fresh one");
         }
 
+        assertEquals(
+                "order_id String, brand LowCardinality(String), category_id String",
+                ch.query("SELECT arrayStringConcat(groupArray(name || ' ' || type), ', ') FROM (SELECT name, type"
+                        + " FROM system.columns WHERE database = '" + db + "' AND table = 'events'"
+                        + " AND name IN ('order_id', 'brand', 'category_id') ORDER BY position)"),
+                "the columns events gained, after os");
         ch.execute(FixtureEvent.insertInto(db, List.of(event("s-2019-after", OCTOBER_2019))));
         optimize(ch, db);
         for (String table : ROLLUPS.keySet()) {

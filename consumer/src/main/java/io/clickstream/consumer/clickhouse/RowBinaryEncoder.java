@@ -56,6 +56,9 @@ final class RowBinaryEncoder {
             putString(e.device());
             putString(e.browser());
             putString(e.os());
+            putString(e.orderId());
+            putString(e.brand());
+            putString(e.categoryId());
             putString(row.topic());
             ensure(16 + 2 + 8);
             putLong(row.topicId().getMostSignificantBits());

@@ -39,7 +39,10 @@ class RowBinaryEncoderTest {
                 "é",
                 "",
                 null,
-                null);
+                null,
+                "o1",
+                null,
+                "c");
         byte[] bytes =
                 encode(List.of(new EventRow(e, "t", new UUID(0x2122232425262728L, 0x3132333435363738L), 258, 1)));
         byte[] expected = {
@@ -87,6 +90,12 @@ class RowBinaryEncoderTest {
             0,
             0,
             0, // device '', browser, os absent
+            2,
+            'o',
+            '1', // order_id
+            0, // brand absent
+            1,
+            'c', // category_id
             1,
             't', // kafka_topic
             0x28,
@@ -167,13 +176,16 @@ class RowBinaryEncoderTest {
                 long3,
                 long3,
                 long3,
+                long3,
+                long3,
+                long3,
                 long3);
         List<EventRow> rows = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             rows.add(new EventRow(e, "t", new UUID(1, 2), 0, i));
         }
         byte[] bytes = encode(rows);
-        int perRow = 16 + 1 + 7 * (12_000 + 2) + 8 + 8 + 2 + 16 + 2 + 8;
+        int perRow = 16 + 1 + 10 * (12_000 + 2) + 8 + 8 + 2 + 16 + 2 + 8;
         assertEquals(encode(List.of()).length + 30L * perRow, bytes.length);
     }
 

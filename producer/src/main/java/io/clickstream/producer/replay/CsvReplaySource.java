@@ -146,18 +146,7 @@ public final class CsvReplaySource implements EventSource {
         if (keepOriginalTimestamps) {
             return e;
         }
-        return new ClickEvent(
-                e.eventId(),
-                e.eventType(),
-                e.userId(),
-                e.productId(),
-                e.price(),
-                now,
-                e.sessionId(),
-                e.category(),
-                e.device(),
-                e.browser(),
-                e.os());
+        return e.withTimestamp(now);
     }
 
     @Override

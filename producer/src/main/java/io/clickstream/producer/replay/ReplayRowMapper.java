@@ -22,7 +22,8 @@ import java.util.UUID;
  *   event_type view|cart|remove_from_cart|purchase → page_view|add_to_cart|remove_from_cart|purchase
  *   product_id 44600062  → product_id "prod_44600062" (ids already prefixed are kept)
  *   user_id 541312140    → user_id "user_541312140"
- *   category_code        → category (empty → absent); category_id and brand are not carried
+ *   category_code        → category (empty → absent)
+ *   category_id, brand   → category_id, brand (empty → absent)
  *   price                → price (≥ 0, at most 2 decimals)
  *   user_session         → session_id
  * </pre>
@@ -96,7 +97,10 @@ public final class ReplayRowMapper {
                 emptyToNull(f.get(4)),
                 null,
                 null,
-                null);
+                null,
+                null, // the layout has no order id: each purchase row is an order of its own
+                emptyToNull(f.get(5)),
+                emptyToNull(f.get(3)));
         try {
             codec.validate(event);
         } catch (InvalidEventException e) {

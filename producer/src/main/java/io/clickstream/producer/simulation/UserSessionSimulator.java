@@ -95,7 +95,10 @@ public final class UserSessionSimulator {
                 catalog.category(p),
                 user.device(),
                 user.browser(),
-                user.os());
+                user.os(),
+                type == EventType.PURCHASE ? "ord_" + eventId : null, // a checkout of one item
+                null,
+                null);
         if (nextStep[u] == Step.VIEW && random.nextDouble() < SESSION_END_PROBABILITY) {
             session[u] = null;
         }
