@@ -10,7 +10,9 @@
 -- time) get the column and the new TTL from the ALTERs at the end of this file.
 --
 -- Sums and counts are exact and merge by addition (SummingMergeTree); distinct users and
--- sessions are uniq states (AggregatingMergeTree), merged with uniqMerge when read.
+-- sessions are uniq states (AggregatingMergeTree), merged with uniqMerge when read. orders are
+-- the distinct orders of the purchases: their order_id, or the event itself for a purchase
+-- without one (a sender without order ids: each purchase row an order of its own).
 -- Always read with sum()/uniqMerge() and GROUP BY: a minute may sit in several parts until
 -- a background merge combines them.
 --
@@ -27,6 +29,7 @@ CREATE TABLE IF NOT EXISTS clickstream.events_per_minute
     revenue  SimpleAggregateFunction(sum, Decimal(38, 2)),
     users    AggregateFunction(uniq, String),
     sessions AggregateFunction(uniq, String),
+    orders   AggregateFunction(uniq, String),
     ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now()
 )
 ENGINE = AggregatingMergeTree
@@ -35,6 +38,10 @@ ORDER BY (minute, event_type)
 TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
 SETTINGS non_replicated_deduplication_window = 10000;
 
+-- Tables of an earlier version had no orders; the column must exist before the view below is
+-- checked against the table. Rows from before hold no orders: order counts start with the upgrade.
+ALTER TABLE clickstream.events_per_minute ADD COLUMN IF NOT EXISTS orders AggregateFunction(uniq, String) AFTER sessions;
+
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.events_per_minute_mv TO clickstream.events_per_minute AS
 SELECT
     toStartOfMinute(timestamp) AS minute,
@@ -42,7 +49,8 @@ SELECT
     count() AS events,
     sum(toDecimal128(price, 2)) AS revenue,
     uniqState(user_id) AS users,
-    uniqStateIf(session_id, session_id != '') AS sessions
+    uniqStateIf(session_id, session_id != '') AS sessions,
+    uniqStateIf(if(order_id = '', toString(event_id), order_id), event_type = 'purchase') AS orders
 FROM clickstream.events
 GROUP BY minute, event_type;
 
@@ -125,6 +133,7 @@ SELECT
     count() AS events,
     sum(toDecimal128(price, 2)) AS revenue,
     uniqState(user_id) AS users,
-    uniqStateIf(session_id, session_id != '') AS sessions
+    uniqStateIf(session_id, session_id != '') AS sessions,
+    uniqStateIf(if(order_id = '', toString(event_id), order_id), event_type = 'purchase') AS orders
 FROM clickstream.events
 GROUP BY minute, event_type;

@@ -5,7 +5,8 @@
 -- sessions: one row per session and day *per insert block* until background merges combine
 -- them; a session's events may arrive in many inserts, late, or across midnight. Always read
 -- with GROUP BY session_id: sum() the counts, min(started_at)/max(ended_at), any() the user and
--- segment, argMinMerge(entry_product), windowFunnelMerge(1800000)(funnel). Filter on day first
+-- segment, argMinMerge(entry_product), uniqMerge(orders) (distinct orders, see 003),
+-- windowFunnelMerge(1800000)(funnel). Filter on day first
 -- (it leads the ORDER BY), then on the merged start:
 --   WHERE day BETWEEN toDate(from, 'UTC') - 1 AND toDate(to, 'UTC') GROUP BY session_id HAVING started_at ...
 -- (day is the UTC day: name the timezone, or a server in another one reads other days)
@@ -26,6 +27,7 @@ CREATE TABLE IF NOT EXISTS clickstream.sessions
     revenue       SimpleAggregateFunction(sum, Decimal(38, 2)),
     cart_value    SimpleAggregateFunction(sum, Decimal(38, 2)),
     removed_value SimpleAggregateFunction(sum, Decimal(38, 2)),
+    orders        AggregateFunction(uniq, String),
     entry_product AggregateFunction(argMin, String, DateTime64(3, 'UTC')),
     device        SimpleAggregateFunction(any, LowCardinality(String)),
     browser       SimpleAggregateFunction(any, LowCardinality(String)),
@@ -42,6 +44,7 @@ SETTINGS non_replicated_deduplication_window = 10000;
 -- Sessions of an earlier version had no removed_value (abandoned carts are net of removals);
 -- the column must exist before the view below is checked against the table.
 ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS removed_value SimpleAggregateFunction(sum, Decimal(38, 2)) AFTER cart_value;
+ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS orders AggregateFunction(uniq, String) AFTER removed_value;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.sessions_mv TO clickstream.sessions AS
 SELECT
@@ -57,6 +60,7 @@ SELECT
     sumIf(toDecimal128(price, 2), event_type = 'purchase') AS revenue,
     sumIf(toDecimal128(price, 2), event_type = 'add_to_cart') AS cart_value,
     sumIf(toDecimal128(price, 2), event_type = 'remove_from_cart') AS removed_value,
+    uniqStateIf(if(order_id = '', toString(event_id), order_id), event_type = 'purchase') AS orders,
     argMinState(product_id, timestamp) AS entry_product,
     any(device) AS device,
     any(browser) AS browser,
@@ -82,6 +86,7 @@ CREATE TABLE IF NOT EXISTS clickstream.category_day
     revenue    SimpleAggregateFunction(sum, Decimal(38, 2)),
     users      AggregateFunction(uniq, String),
     sessions   AggregateFunction(uniq, String),
+    orders     AggregateFunction(uniq, String),
     ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now()
 )
 ENGINE = AggregatingMergeTree
@@ -89,6 +94,9 @@ PARTITION BY toYYYYMM(day)
 ORDER BY (day, category, event_type)
 TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
 SETTINGS non_replicated_deduplication_window = 10000;
+
+-- Tables of an earlier version had no orders (see 003).
+ALTER TABLE clickstream.category_day ADD COLUMN IF NOT EXISTS orders AggregateFunction(uniq, String) AFTER sessions;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.category_day_mv TO clickstream.category_day AS
 SELECT
@@ -98,7 +106,8 @@ SELECT
     count() AS events,
     sum(toDecimal128(price, 2)) AS revenue,
     uniqState(user_id) AS users,
-    uniqStateIf(session_id, session_id != '') AS sessions
+    uniqStateIf(session_id, session_id != '') AS sessions,
+    uniqStateIf(if(order_id = '', toString(event_id), order_id), event_type = 'purchase') AS orders
 FROM clickstream.events
 GROUP BY day, category, event_type;
 
@@ -129,6 +138,7 @@ SELECT
     sumIf(toDecimal128(price, 2), event_type = 'purchase') AS revenue,
     sumIf(toDecimal128(price, 2), event_type = 'add_to_cart') AS cart_value,
     sumIf(toDecimal128(price, 2), event_type = 'remove_from_cart') AS removed_value,
+    uniqStateIf(if(order_id = '', toString(event_id), order_id), event_type = 'purchase') AS orders,
     argMinState(product_id, timestamp) AS entry_product,
     any(device) AS device,
     any(browser) AS browser,
@@ -151,6 +161,7 @@ SELECT
     count() AS events,
     sum(toDecimal128(price, 2)) AS revenue,
     uniqState(user_id) AS users,
-    uniqStateIf(session_id, session_id != '') AS sessions
+    uniqStateIf(session_id, session_id != '') AS sessions,
+    uniqStateIf(if(order_id = '', toString(event_id), order_id), event_type = 'purchase') AS orders
 FROM clickstream.events
 GROUP BY day, category, event_type;
