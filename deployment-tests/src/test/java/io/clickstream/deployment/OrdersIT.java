@@ -58,6 +58,17 @@ class OrdersIT {
                 .get(0);
         assertEquals("2", perSession.get("sessions"));
         assertEquals("100", perSession.get("orders_per_100_sessions"), "2 orders in 2 sessions");
+
+        // events without a category are shown as "(none)", not as a blank name
+        List<Map<String, String>> categories = panel(ch, db, Provisioning.trendsPanelQueries(), "Category KPIs");
+        assertEquals(
+                List.of("(none)"),
+                categories.stream().map(r -> r.get("category")).toList());
+        assertEquals(
+                List.of("(none)"),
+                panel(ch, db, Provisioning.trendsPanelQueries(), "Revenue per day by category").stream()
+                        .map(r -> r.get("category"))
+                        .toList());
     }
 
     private static List<Map<String, String>> panel(
