@@ -59,7 +59,8 @@ public final class ProducerMain {
                             config.replayFile(),
                             config.rate(),
                             config.replaySpeed(),
-                            config.replayKeepsOriginalTimestamps())
+                            config.replayKeepsOriginalTimestamps(),
+                            config.replayFormat())
                     : config.backfill() != null
                             ? new BackfillSource(config.simulation(), config.rate(), config.backfill(), Instant.now())
                             : new SimulatedSource(config.simulation(), config.rate());

@@ -25,6 +25,8 @@ class ProducerMainTest {
                 "--unknown=1",
                 "--mode=replay",
                 "--mode=replay --replay-file=/does/not/exist.csv",
+                "--mode=replay --replay-file=src/test/resources/replay-sample.csv --replay-format=nope",
+                "--mode=replay --replay-file=src/test/resources/replay-sample.csv --replay-format=retailrocket",
                 "--scenario=traffic-drop --rate=0",
                 "--scenario=checkout-outage --scenario-start=5m --scenario-end=1m",
             })

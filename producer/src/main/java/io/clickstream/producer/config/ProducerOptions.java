@@ -2,6 +2,7 @@ package io.clickstream.producer.config;
 
 import static io.clickstream.producer.config.ProducerSettings.*;
 
+import io.clickstream.producer.replay.ReplayMapping;
 import io.clickstream.producer.simulation.Scenario;
 import io.clickstream.producer.simulation.Segment;
 import io.clickstream.producer.simulation.SimulationOptions;
@@ -19,6 +20,7 @@ import java.util.List;
  * @param count        stop after this many events, or {@code null}
  * @param replayFile   replay mode only
  * @param replaySpeed  replay at original pace times this factor, or {@code null} to use {@code rate}
+ * @param replayFormat {@code auto}, a built-in mapping's name or a mapping file (checked)
  */
 public record ProducerOptions(
         String bootstrapServers,
@@ -31,6 +33,7 @@ public record ProducerOptions(
         Long count,
         SimulationOptions simulation,
         Path replayFile,
+        String replayFormat,
         Double replaySpeed,
         boolean replayKeepsOriginalTimestamps,
         Duration backfill,
@@ -73,11 +76,19 @@ public record ProducerOptions(
 
         Path replayFile = null;
         Double replaySpeed = null;
+        String replayFormat = s.required(REPLAY_FORMAT);
         if (mode == Mode.REPLAY) {
             if (s.string(REPLAY_FILE) == null) {
                 throw new ConfigException(REPLAY_FILE.names() + " is required in replay mode");
             }
             replayFile = s.readableFile(REPLAY_FILE);
+            if (!replayFormat.equals("auto")) {
+                try {
+                    ReplayMapping.named(replayFormat);
+                } catch (IllegalArgumentException e) {
+                    throw Settings.invalid(REPLAY_FORMAT, replayFormat, e.getMessage());
+                }
+            }
             if (s.string(REPLAY_SPEED) != null) {
                 replaySpeed = s.decimal(REPLAY_SPEED, 0.001, 1_000_000);
             }
@@ -117,6 +128,7 @@ public record ProducerOptions(
                 s.optionalLong(COUNT, 1),
                 simulation,
                 replayFile,
+                replayFormat,
                 replaySpeed,
                 s.choice(REPLAY_TIMESTAMPS, List.of("now", "original")).equals("original"),
                 backfill,

@@ -46,7 +46,17 @@ public final class ProducerSettings {
             "browser=Safari",
             "segment-bug: the segment whose purchases fail, device=|browser=|os=<value>");
     public static final Setting REPLAY_FILE = Setting.of(
-            "--replay-file", "REPLAY_FILE", null, "replay: CSV (or .csv.gz) in the 'eCommerce behavior data' format");
+            "--replay-file",
+            "REPLAY_FILE",
+            null,
+            "replay: CSV (or .csv.gz) of a recorded clickstream (see --replay-format)");
+    public static final Setting REPLAY_FORMAT = Setting.of(
+            "--replay-format",
+            "REPLAY_FORMAT",
+            "auto",
+            "replay: auto (the layout from the header: kaggle, retailrocket or retailrocket-events), one of"
+                    + " those names, or a mapping file (.properties: field = column, event.NAME = type,"
+                    + " timestamp.format, timestamp.zone)");
     public static final Setting REPLAY_SPEED = Setting.of(
             "--replay-speed",
             "REPLAY_SPEED",
@@ -87,6 +97,7 @@ public final class ProducerSettings {
             SEGMENT,
             BACKFILL,
             REPLAY_FILE,
+            REPLAY_FORMAT,
             REPLAY_SPEED,
             REPLAY_TIMESTAMPS,
             PROGRESS);

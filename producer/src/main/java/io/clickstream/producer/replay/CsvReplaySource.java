@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
@@ -37,7 +38,7 @@ public final class CsvReplaySource implements EventSource {
     /** Rejections per reason, the reason's values elided ("price: '…' is not a number"). */
     private final Map<String, Long> rejectedByReason = new TreeMap<>();
 
-    private final ReplayRowMapper mapper = new ReplayRowMapper(new EventCodec());
+    private ReplayRowMapper mapper; // from the header and the mapping, once the header is read
     private final RateSchedule schedule; // null when pacing by the recording's times
     private final double speed;
     private final double rate;
@@ -68,6 +69,23 @@ public final class CsvReplaySource implements EventSource {
      */
     public static CsvReplaySource open(Path path, double rate, Double speed, boolean keepOriginalTimestamps)
             throws IOException {
+        return open(path, rate, speed, keepOriginalTimestamps, AUTO);
+    }
+
+    /** Detect the layout from the header among the built-in mappings. */
+    public static final String AUTO = "auto";
+
+    /**
+     * Opens the file with a mapping: {@link #AUTO}, a built-in mapping's name
+     * ({@link ReplayMapping#BUILT_IN}) or a mapping file's path.
+     *
+     * @throws IOException if unreadable, or if the header lacks the mapping's columns (or, with
+     *     {@link #AUTO}, matches no built-in layout)
+     * @throws IllegalArgumentException if the mapping is unknown or its file is wrong
+     */
+    public static CsvReplaySource open(
+            Path path, double rate, Double speed, boolean keepOriginalTimestamps, String mapping) throws IOException {
+        ReplayMapping chosen = mapping.equals(AUTO) ? null : ReplayMapping.named(mapping);
         InputStream in = Files.newInputStream(path);
         try {
             if (path.getFileName().toString().endsWith(".gz")) {
@@ -75,7 +93,7 @@ public final class CsvReplaySource implements EventSource {
             }
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), BUFFER_BYTES);
             CsvReplaySource source = new CsvReplaySource(reader, path.toString(), rate, speed, keepOriginalTimestamps);
-            source.readHeader();
+            source.readHeader(chosen);
             return source;
         } catch (IOException | RuntimeException e) {
             in.close();
@@ -83,19 +101,37 @@ public final class CsvReplaySource implements EventSource {
         }
     }
 
-    private void readHeader() throws IOException {
+    private void readHeader(ReplayMapping chosen) throws IOException {
         CsvRecords.Record record = records.next();
-        String header = record == null ? null : record.text();
-        boolean valid;
+        if (record == null) {
+            throw new IOException(file + ": the file is empty; line 1 must be its header");
+        }
+        String text = record.text().replace("\uFEFF", "").strip();
+        List<String> header;
         try {
-            valid = header != null && ReplayRowMapper.isHeader(header.replace("\uFEFF", ""));
+            header = CsvRecords.fields(text).stream().map(String::strip).toList();
         } catch (RowRejectedException e) {
-            valid = false;
+            throw new IOException(file + ": line 1 is not a CSV header: " + e.getMessage());
         }
-        if (!valid) {
-            throw new IOException(file + ": line 1 must be the header " + String.join(",", ReplayRowMapper.HEADER)
-                    + (header == null ? " (the file is empty)" : ", found: " + abbreviate(header)));
+        ReplayMapping mapping = chosen == null ? ReplayMapping.detect(header) : chosen;
+        if (mapping == null) {
+            throw new IOException(file + ": line 1 is not the header of a built-in layout ("
+                    + String.join(
+                            "; ",
+                            ReplayMapping.BUILT_IN.stream()
+                                    .map(n -> n + ": "
+                                            + String.join(
+                                                    ",",
+                                                    ReplayMapping.builtIn(n).columns()))
+                                    .toList())
+                    + "), found: " + abbreviate(text) + ". Give --replay-format a mapping file for another layout");
         }
+        try {
+            mapper = new ReplayRowMapper(new EventCodec(), mapping, header);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage() + ", found: " + abbreviate(text));
+        }
+        LOG.info("{}: read as {}", file, mapping.name());
     }
 
     @Override

@@ -7,16 +7,12 @@ import io.clickstream.model.InvalidEventException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Maps a row of the public "eCommerce behavior data from multi category store" CSV onto a
- * {@link ClickEvent}:
+ * Maps a row of a recorded clickstream CSV onto a {@link ClickEvent}, as a {@link ReplayMapping}
+ * says (by default the public "eCommerce behavior data from multi category store" layout):
  * <pre>
  *   event_time "2019-10-01 00:00:04 UTC"  → timestamp
  *   event_type view|cart|remove_from_cart|purchase → page_view|add_to_cart|remove_from_cart|purchase
@@ -24,7 +20,7 @@ import java.util.UUID;
  *   user_id 541312140    → user_id "user_541312140"
  *   category_code        → category (empty → absent)
  *   category_id, brand   → category_id, brand (empty → absent)
- *   price                → price (≥ 0, at most 2 decimals)
+ *   price                → price (≥ 0, at most 2 decimals; 0 when the mapping has no price)
  *   user_session         → session_id
  * </pre>
  * The event id is a name-based (MD5, version 3) UUID of "line number:record text", the line
@@ -32,6 +28,7 @@ import java.util.UUID;
  * replay is recognisable downstream, and two identical rows on different lines stay distinct.
  */
 public final class ReplayRowMapper {
+    /** The Kaggle layout's header, the default mapping's. */
     public static final List<String> HEADER = List.of(
             "event_time",
             "event_type",
@@ -42,12 +39,60 @@ public final class ReplayRowMapper {
             "price",
             "user_id",
             "user_session");
-    private static final DateTimeFormatter EVENT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
 
     private final EventCodec codec;
+    private final ReplayMapping mapping;
+    private final int columnCount;
+    private final int time;
+    private final int type;
+    private final int user;
+    private final int product;
+    private final int price;
+    private final int session;
+    private final int category;
+    private final int categoryId;
+    private final int brand;
+    private final int order;
+    private final int device;
+    private final int browser;
+    private final int os;
 
+    /** The Kaggle layout. */
     public ReplayRowMapper(EventCodec codec) {
+        this(codec, ReplayMapping.builtIn("kaggle"), HEADER);
+    }
+
+    /**
+     * @param header the file's header: where each column the mapping reads is
+     * @throws IllegalArgumentException naming the columns the header lacks
+     */
+    public ReplayRowMapper(EventCodec codec, ReplayMapping mapping, List<String> header) {
+        List<String> missing = mapping.missingColumns(header);
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("the header has no column " + String.join(", ", missing)
+                    + " that the mapping " + mapping.name() + " reads");
+        }
         this.codec = codec;
+        this.mapping = mapping;
+        this.columnCount = header.size();
+        this.time = header.indexOf(mapping.column("timestamp"));
+        this.type = header.indexOf(mapping.column("event_type"));
+        this.user = header.indexOf(mapping.column("user_id"));
+        this.product = header.indexOf(mapping.column("product_id"));
+        this.price = index(header, mapping, "price");
+        this.session = index(header, mapping, "session_id");
+        this.category = index(header, mapping, "category");
+        this.categoryId = index(header, mapping, "category_id");
+        this.brand = index(header, mapping, "brand");
+        this.order = index(header, mapping, "order_id");
+        this.device = index(header, mapping, "device");
+        this.browser = index(header, mapping, "browser");
+        this.os = index(header, mapping, "os");
+    }
+
+    private static int index(List<String> header, ReplayMapping mapping, String field) {
+        String column = mapping.column(field);
+        return column == null ? -1 : header.indexOf(column);
     }
 
     /** @throws RowRejectedException naming the column and what is wrong with it */
@@ -71,36 +116,34 @@ public final class ReplayRowMapper {
         }
         checkLength(line);
         List<String> f = CsvRecords.fields(line);
-        if (f.size() != HEADER.size()) {
-            throw new RowRejectedException("expected " + HEADER.size() + " columns, got " + f.size());
+        if (f.size() != columnCount) {
+            throw new RowRejectedException("expected " + columnCount + " columns, got " + f.size());
         }
-        Instant time = eventTime(f.get(0));
-        EventType type = switch (f.get(1)) {
-            case "view" -> EventType.PAGE_VIEW;
-            case "cart" -> EventType.ADD_TO_CART;
-            case "remove_from_cart" -> EventType.REMOVE_FROM_CART;
-            case "purchase" -> EventType.PURCHASE;
-            default -> throw new RowRejectedException("event_type: unknown value '" + f.get(1) + "'");
-        };
-        String productId = identifier("product_id", f.get(2), "prod_");
-        String userId = identifier("user_id", f.get(7), "user_");
-        BigDecimal price = price(f.get(6));
+        Instant at = mapping.time(f.get(time));
+        EventType eventType = mapping.eventType(f.get(type));
+        if (eventType == null) {
+            throw new RowRejectedException(mapping.column("event_type") + ": unknown value '" + f.get(type) + "'");
+        }
+        String productId = identifier(mapping.column("product_id"), f.get(product), "prod_");
+        String userId = identifier(mapping.column("user_id"), f.get(user), "user_");
+        BigDecimal amount = price < 0 ? BigDecimal.ZERO : price(mapping.column("price"), f.get(price));
         UUID eventId = UUID.nameUUIDFromBytes((lineNumber + ":" + line).getBytes(StandardCharsets.UTF_8));
+        String orderId = optional(f, order);
         ClickEvent event = new ClickEvent(
                 eventId,
-                type,
+                eventType,
                 userId,
                 productId,
-                price,
-                time,
-                emptyToNull(f.get(8)),
-                emptyToNull(f.get(4)),
-                null,
-                null,
-                null,
-                null, // the layout has no order id: each purchase row is an order of its own
-                emptyToNull(f.get(5)),
-                emptyToNull(f.get(3)));
+                amount,
+                at,
+                optional(f, session),
+                optional(f, category),
+                optional(f, device),
+                optional(f, browser),
+                optional(f, os),
+                eventType == EventType.PURCHASE ? orderId : null, // a layout may repeat it on other rows
+                optional(f, brand),
+                optional(f, categoryId));
         try {
             codec.validate(event);
         } catch (InvalidEventException e) {
@@ -109,17 +152,9 @@ public final class ReplayRowMapper {
         return event;
     }
 
-    /** True if {@code line} is the dataset's header. */
+    /** True if {@code line} is the Kaggle layout's header. */
     public static boolean isHeader(String line) throws RowRejectedException {
         return CsvRecords.fields(line.strip()).equals(HEADER);
-    }
-
-    private static Instant eventTime(String value) throws RowRejectedException {
-        try {
-            return LocalDateTime.parse(value, EVENT_TIME).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            throw new RowRejectedException("event_time: '" + value + "' is not like 2019-10-01 00:00:04 UTC");
-        }
     }
 
     private static String identifier(String column, String value, String prefix) throws RowRejectedException {
@@ -130,16 +165,19 @@ public final class ReplayRowMapper {
         return id.chars().allMatch(Character::isDigit) ? prefix + id : id;
     }
 
-    private static BigDecimal price(String value) throws RowRejectedException {
+    private static BigDecimal price(String column, String value) throws RowRejectedException {
         try {
             return new BigDecimal(value.strip());
         } catch (NumberFormatException e) {
-            throw new RowRejectedException("price: '" + value + "' is not a number");
+            throw new RowRejectedException(column + ": '" + value + "' is not a number");
         }
     }
 
-    private static String emptyToNull(String value) {
-        String v = value.strip();
+    private static String optional(List<String> fields, int index) {
+        if (index < 0) {
+            return null;
+        }
+        String v = fields.get(index).strip();
         return v.isEmpty() ? null : v;
     }
 }

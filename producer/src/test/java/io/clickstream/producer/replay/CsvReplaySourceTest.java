@@ -79,11 +79,50 @@ class CsvReplaySourceTest {
         Files.writeString(file, "2019-10-01 00:00:00 UTC,view,1,2,,,0,3,s\n");
         IOException e = assertThrows(IOException.class, () -> CsvReplaySource.open(file, 0, null, true));
         assertTrue(
-                e.getMessage().contains("line 1 must be the header event_time,event_type,product_id"), e.getMessage());
+                e.getMessage()
+                        .contains("line 1 is not the header of a built-in layout (kaggle: event_time,event_type,"),
+                e.getMessage());
         Path empty = dir.resolve("empty.csv");
         Files.writeString(empty, "");
         assertTrue(assertThrows(IOException.class, () -> CsvReplaySource.open(empty, 0, null, true))
                 .getMessage()
-                .contains("(the file is empty)"));
+                .contains("the file is empty"));
+    }
+
+    @Test
+    void aRetailRocketFileIsRecognisedByItsHeaderAndAnotherLayoutReadByAMappingFile(@TempDir Path dir)
+            throws Exception {
+        Path rr = dir.resolve("events.csv");
+        Files.writeString(
+                rr,
+                "timestamp,visitorid,event,itemid,transactionid\n"
+                        + "1433221332117,257597,view,355908,\n"
+                        + "1433221955914,599528,transaction,356475,4000\n");
+        try (CsvReplaySource source = CsvReplaySource.open(rr, 0, null, true)) {
+            assertTrue(source.nextDueNanos() >= 0);
+            assertEquals("user_257597", source.take(Instant.now()).userId());
+            assertTrue(source.nextDueNanos() >= 0);
+            assertEquals("4000", source.take(Instant.now()).orderId());
+            assertEquals(-1, source.nextDueNanos());
+        }
+
+        Path other = dir.resolve("other.csv");
+        Files.writeString(other, "when;who;what;kind\n".replace(';', ',') + "2019-10-01 10:00,a,b,seen\n");
+        Path mapping = dir.resolve("other.properties");
+        Files.writeString(
+                mapping,
+                "timestamp = when\nuser_id = who\nproduct_id = what\nevent_type = kind\nevent.seen = page_view\n"
+                        + "timestamp.format = yyyy-MM-dd HH:mm\ntimestamp.zone = America/New_York\n");
+        IOException unknown = assertThrows(IOException.class, () -> CsvReplaySource.open(other, 0, null, true));
+        assertTrue(unknown.getMessage().contains("Give --replay-format a mapping file"), unknown.getMessage());
+        try (CsvReplaySource source = CsvReplaySource.open(other, 0, null, true, mapping.toString())) {
+            assertTrue(source.nextDueNanos() >= 0);
+            assertEquals(
+                    Instant.parse("2019-10-01T14:00:00Z"),
+                    source.take(Instant.now()).timestamp());
+        }
+        IOException lacking =
+                assertThrows(IOException.class, () -> CsvReplaySource.open(other, 0, null, true, "kaggle"));
+        assertTrue(lacking.getMessage().contains("the header has no column event_time"), lacking.getMessage());
     }
 }
