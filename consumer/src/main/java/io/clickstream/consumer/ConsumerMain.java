@@ -11,6 +11,7 @@ import io.clickstream.consumer.config.ConsumerOptions;
 import io.clickstream.consumer.config.ConsumerSettings;
 import io.clickstream.consumer.dlq.KafkaDeadLetterPublisher;
 import io.clickstream.consumer.dlq.TopicAndTableDeadLetters;
+import io.clickstream.consumer.export.ExportCommand;
 import io.clickstream.consumer.kafka.AdminTopicIds;
 import io.clickstream.consumer.kafka.ConsumerClients;
 import io.clickstream.consumer.metrics.HealthServer;
@@ -64,13 +65,18 @@ public final class ConsumerMain {
                     + "Exit codes: 143 after a clean stop on SIGTERM (128 + 15), 1 unrecoverable ClickHouse/Kafka error,\n"
                     + "2 bad configuration.\n"
                     + "Dead letters are stored in ClickHouse too; to re-publish them after a fix:\n"
-                    + "  java -jar clickstream-consumer.jar " + ReplayCommand.NAME + " --help",
+                    + "  java -jar clickstream-consumer.jar " + ReplayCommand.NAME + " --help\n"
+                    + "Events and the daily rollup of a range of days as Parquet:\n"
+                    + "  java -jar clickstream-consumer.jar " + ExportCommand.NAME + " --help",
             ConsumerSettings.ALL,
             ConsumerOptions::from);
 
     static int run(String[] args, Map<String, String> environment) {
         if (args.length > 0 && args[0].equals(ReplayCommand.NAME)) {
             return ReplayCommand.run(Arrays.copyOfRange(args, 1, args.length), environment);
+        }
+        if (args.length > 0 && args[0].equals(ExportCommand.NAME)) {
+            return ExportCommand.run(Arrays.copyOfRange(args, 1, args.length), environment);
         }
         ServiceCommand.Parsed<ConsumerOptions> parsed = COMMAND.parse(args, environment, LOG);
         if (!parsed.run()) {

@@ -1,0 +1,154 @@
+package io.clickstream.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.clickstream.consumer.clickhouse.ClickHousePool;
+import io.clickstream.consumer.clickhouse.SchemaInstaller;
+import io.clickstream.testsupport.ClickHouseService;
+import io.clickstream.testsupport.RealServices;
+import io.clickstream.testsupport.TestProcesses;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code export}: events and the daily rollup of two days as Hive-partitioned Parquet, read back
+ * by an independent reader (pyarrow, in a Python process): per day the row count, the distinct
+ * event ids, the revenue and the orders equal ClickHouse's; a second run of the range replaces
+ * the files instead of adding to them, and a day whose rows are gone loses its file.
+ */
+@ExtendWith(RealServices.class)
+class ExportIT {
+    private static final String PYTHON = System.getenv().getOrDefault("CLICKSTREAM_PYTHON", "python3");
+
+    /** Prints, per Parquet file under a directory: its path relative to it, rows, distinct ids (or -), revenue of purchases. */
+    private static final String READER = String.join(
+            "\n",
+            "import sys, pathlib, pyarrow.parquet as pq, pyarrow.compute as pc",
+            "root = pathlib.Path(sys.argv[1])",
+            "for f in sorted(root.rglob('*.parquet')):",
+            "    t = pq.read_table(f)",
+            "    ids = len(pc.unique(t['event_id'])) if 'event_id' in t.column_names else '-'",
+            "    bought = t.filter(pc.equal(t['event_type'], 'purchase'))",
+            "    amount = 'price' if 'price' in t.column_names else 'revenue'",
+            "    revenue = pc.sum(bought[amount]).as_py() if bought.num_rows else 0",
+            "    print(f.relative_to(root).as_posix(), t.num_rows, ids, revenue)");
+
+    @Test
+    void twoDaysAsParquetReadBackByPyarrowAndAReRunReplaces(ClickHouseService ch, @TempDir Path dir) throws Exception {
+        String db = "export_" + Long.toHexString(System.nanoTime());
+        try (HikariDataSource pool = ClickHousePool.create(
+                        ch.jdbcUrl("default"), ch.user(), ch.password(), 1, Duration.ofSeconds(30));
+                Connection connection = pool.getConnection()) {
+            SchemaInstaller.install(connection, db, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400"));
+        }
+        // 2019-10-20: a view, and a checkout of three items (order A-1: 10 + 20 + 30.5);
+        // 2019-10-21: a view and a purchase of 40 without an order id; 2019-10-22: nothing.
+        ch.execute(
+                "INSERT INTO " + db + ".events (event_id, event_type, user_id, product_id, price, timestamp,"
+                        + " session_id, category, order_id, kafka_topic, kafka_partition, kafka_offset) VALUES"
+                        + " (generateUUIDv4(), 'page_view', 'u1', 'p1', 10, '2019-10-20 10:00:00', 's1', 'shoes', '', 't', 0, 1),"
+                        + " (generateUUIDv4(), 'purchase', 'u1', 'p1', 10, '2019-10-20 10:01:00', 's1', 'shoes', 'A-1', 't', 0, 2),"
+                        + " (generateUUIDv4(), 'purchase', 'u1', 'p2', 20, '2019-10-20 10:01:00', 's1', 'shoes', 'A-1', 't', 0, 3),"
+                        + " (generateUUIDv4(), 'purchase', 'u1', 'p3', 30.5, '2019-10-20 10:01:00', 's1', 'toys', 'A-1', 't', 0, 4),"
+                        + " (generateUUIDv4(), 'page_view', 'u2', 'p4', 40, '2019-10-21 23:59:59.999', 's2', '', '', 't', 0, 5),"
+                        + " (generateUUIDv4(), 'purchase', 'u2', 'p4', 40, '2019-10-21 23:59:59.999', 's2', '', '', 't', 0, 6)");
+        Path out = dir.resolve("lake");
+        List<String> export = List.of(
+                "export",
+                "--clickhouse-url",
+                ch.jdbcUrl(db),
+                "--clickhouse-user",
+                ch.user(),
+                "--from",
+                "2019-10-20",
+                "--to",
+                "2019-10-22",
+                "--output",
+                out.toString());
+        Map<String, String> env = Map.of("CLICKHOUSE_PASSWORD", ch.password());
+        assertEquals(0, ConsumerMain.run(export.toArray(String[]::new), env));
+
+        List<String> expected = List.of(
+                "category_day/date=2019-10-20/part-0.parquet 3 - 60.50", // (shoes, view), (shoes, purchase), (toys,
+                // purchase)
+                "category_day/date=2019-10-21/part-0.parquet 2 - 40.00",
+                "events/date=2019-10-20/part-0.parquet 4 4 60.50",
+                "events/date=2019-10-21/part-0.parquet 2 2 40.00");
+        assertEquals(expected, read(out));
+        assertEquals(
+                "4\t4\t60.5",
+                ch.query("SELECT count(), uniqExact(event_id), sumIf(price, event_type = 'purchase') FROM " + db
+                        + ".events WHERE toDate(timestamp) = '2019-10-20'"),
+                "ClickHouse's own figures for the day");
+
+        assertEquals(0, ConsumerMain.run(export.toArray(String[]::new), env), "the same range again");
+        assertEquals(expected, read(out), "replaced, not doubled");
+
+        ch.execute("ALTER TABLE " + db + ".events DELETE WHERE toDate(timestamp) = '2019-10-21'"
+                + " SETTINGS mutations_sync = 1");
+        assertEquals(
+                0,
+                ConsumerMain.run(
+                        List.of(
+                                        "export",
+                                        "--clickhouse-url",
+                                        ch.jdbcUrl(db),
+                                        "--clickhouse-user",
+                                        ch.user(),
+                                        "--from",
+                                        "2019-10-21",
+                                        "--output",
+                                        out.toString(),
+                                        "--tables",
+                                        "events")
+                                .toArray(String[]::new),
+                        env));
+        assertFalse(
+                Files.exists(out.resolve("events/date=2019-10-21/part-0.parquet")), "a day without rows has no file");
+        assertTrue(Files.exists(out.resolve("events/date=2019-10-20/part-0.parquet")), "other days untouched");
+        try (var files = Files.walk(out)) {
+            assertTrue(files.noneMatch(f -> f.toString().endsWith(".partial")), "no partial file left");
+        }
+    }
+
+    @Test
+    void badOptionsExitTwoWithTheReason() {
+        assertEquals(2, ConsumerMain.run(new String[] {"export", "--output", "x"}, Map.of()), "no --from");
+        assertEquals(
+                2,
+                ConsumerMain.run(
+                        new String[] {"export", "--from", "2019-10-02", "--to", "2019-10-01", "--output", "x"},
+                        Map.of()));
+        assertEquals(
+                2,
+                ConsumerMain.run(
+                        new String[] {"export", "--from", "2019-10-01", "--output", "x", "--tables", "users"},
+                        Map.of()));
+    }
+
+    /** The lines READER prints for the Parquet files under {@code root}. */
+    private static List<String> read(Path root) throws Exception {
+        Process python = TestProcesses.start(
+                new ProcessBuilder(PYTHON, "-c", READER, root.toString()).redirectErrorStream(true));
+        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(python.waitFor(120, TimeUnit.SECONDS), "the reader hung");
+        assertEquals(
+                0,
+                python.exitValue(),
+                "reading the Parquet files with pyarrow (pip install pyarrow; or set CLICKSTREAM_PYTHON) failed:\n"
+                        + output);
+        return output.lines().toList();
+    }
+}
