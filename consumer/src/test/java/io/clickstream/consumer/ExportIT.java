@@ -138,6 +138,52 @@ class ExportIT {
                         Map.of()));
     }
 
+    /**
+     * {@code --every}: the jar exports the day of the last closed hour at once and on its
+     * schedule, and stops on SIGTERM (143) without leaving a partial file.
+     */
+    @Test
+    void scheduledExportWritesTheDayOfTheLastClosedHourAndStopsOnSigterm(ClickHouseService ch, @TempDir Path dir)
+            throws Exception {
+        String db = "export_every_" + Long.toHexString(System.nanoTime());
+        try (HikariDataSource pool = ClickHousePool.create(
+                        ch.jdbcUrl("default"), ch.user(), ch.password(), 1, Duration.ofSeconds(30));
+                Connection connection = pool.getConnection()) {
+            SchemaInstaller.install(connection, db, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400"));
+        }
+        java.time.LocalDate day =
+                io.clickstream.consumer.export.ExportCommand.lastClosedHourDay(java.time.Instant.now());
+        ch.execute("INSERT INTO " + db + ".events (event_id, event_type, user_id, product_id, price, timestamp,"
+                + " kafka_topic, kafka_partition, kafka_offset) VALUES"
+                + " (generateUUIDv4(), 'page_view', 'u1', 'p1', 10, '" + day + " 00:00:01', 't', 0, 1),"
+                + " (generateUUIDv4(), 'purchase', 'u1', 'p1', 10, '" + day + " 00:00:02', 't', 0, 2)");
+        Path out = dir.resolve("lake");
+        Path file = out.resolve("events/date=" + day + "/part-0.parquet");
+        try (io.clickstream.testsupport.JavaProcess export = io.clickstream.testsupport.JavaProcess.jar(
+                io.clickstream.testsupport.RepositoryLayout.root().resolve("consumer/target/clickstream-consumer.jar"),
+                dir.resolve("export.log"),
+                List.of(
+                        "export",
+                        "--clickhouse-url",
+                        ch.jdbcUrl(db),
+                        "--clickhouse-user",
+                        ch.user(),
+                        "--clickhouse-password",
+                        ch.password(),
+                        "--output",
+                        out.toString(),
+                        "--tables",
+                        "events",
+                        "--every",
+                        "1m"))) {
+            export.awaitOutput("exported 1 files", io.clickstream.testsupport.Await.HANG);
+            assertTrue(Files.exists(file), export.tail());
+            assertEquals(143, export.terminate(), "a clean stop on SIGTERM: " + export.tail());
+            assertTrue(export.output().contains("stopped"), export.tail());
+        }
+        assertEquals(List.of("events/date=" + day + "/part-0.parquet 2 2 10.00"), read(out));
+    }
+
     /** The lines READER prints for the Parquet files under {@code root}. */
     private static List<String> read(Path root) throws Exception {
         Process python = TestProcesses.start(

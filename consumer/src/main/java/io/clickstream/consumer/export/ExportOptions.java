@@ -15,7 +15,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The validated options of {@code export}. The password never appears in {@link #toString()}. */
+/**
+ * The validated options of {@code export}. With {@code every} (scheduled), {@code from} and
+ * {@code to} are unused: each round picks its day. The password never appears in {@link #toString()}.
+ */
 public record ExportOptions(
         String jdbcUrl,
         String user,
@@ -24,14 +27,22 @@ public record ExportOptions(
         LocalDate from,
         LocalDate to,
         Path output,
-        List<String> tables) {
+        List<String> tables,
+        Duration every) {
     /** The longest range one run exports (ten years of days). */
     static final long MAX_DAYS = 3_660;
 
     public static ExportOptions from(Settings s) throws ConfigException {
         String url = s.required(ConsumerSettings.JDBC_URL);
         ConsumerOptions.databaseOf(url); // the same URL rules as the consumer's
-        LocalDate from = day(s, FROM, s.required(FROM));
+        Duration every = s.optionalDuration(EVERY);
+        if (every != null && (s.string(FROM) != null || s.string(TO) != null)) {
+            throw Settings.invalid(EVERY, s.string(EVERY), "chooses its days itself: not with --from or --to");
+        }
+        if (every != null && every.toSeconds() < 60) {
+            throw Settings.invalid(EVERY, s.string(EVERY), "must be at least 1m");
+        }
+        LocalDate from = every != null ? LocalDate.EPOCH : day(s, FROM, s.required(FROM));
         LocalDate to = s.string(TO) == null ? from : day(s, TO, s.string(TO));
         if (to.isBefore(from)) {
             throw Settings.invalid(TO, s.string(TO), "is before --from " + from);
@@ -56,7 +67,8 @@ public record ExportOptions(
                 from,
                 to,
                 Path.of(s.required(OUTPUT)),
-                List.copyOf(tables));
+                List.copyOf(tables),
+                every);
     }
 
     private static LocalDate day(Settings s, io.clickstream.service.Setting setting, String value)
@@ -71,6 +83,6 @@ public record ExportOptions(
     @Override
     public String toString() {
         return "ExportOptions[jdbcUrl=" + jdbcUrl + ", user=" + user + ", from=" + from + ", to=" + to + ", output="
-                + output + ", tables=" + tables + "]";
+                + output + ", tables=" + tables + ", every=" + every + "]";
     }
 }

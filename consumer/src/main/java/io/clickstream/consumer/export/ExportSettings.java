@@ -6,8 +6,8 @@ import java.util.List;
 
 /** Flags and environment variables of {@code export}; the ClickHouse connection settings are the consumer's. */
 public final class ExportSettings {
-    public static final Setting FROM =
-            Setting.of("--from", "EXPORT_FROM", null, "first UTC day to export, e.g. 2019-10-01 (required)");
+    public static final Setting FROM = Setting.of(
+            "--from", "EXPORT_FROM", null, "first UTC day to export, e.g. 2019-10-01 (required unless --every)");
     public static final Setting TO =
             Setting.of("--to", "EXPORT_TO", null, "last UTC day to export, inclusive (default: --from)");
     public static final Setting OUTPUT = Setting.of(
@@ -15,6 +15,12 @@ public final class ExportSettings {
             "EXPORT_OUTPUT",
             null,
             "directory the Parquet files go to, as TABLE/date=YYYY-MM-DD/part-0.parquet (required)");
+    public static final Setting EVERY = Setting.of(
+            "--every",
+            "EXPORT_EVERY",
+            null,
+            "run on a schedule instead: every this long (e.g. 15m), export the UTC day that holds the last"
+                    + " closed hour, until stopped");
     public static final Setting TABLES = Setting.of(
             "--tables",
             "EXPORT_TABLES",
@@ -29,7 +35,8 @@ public final class ExportSettings {
             FROM,
             TO,
             OUTPUT,
-            TABLES);
+            TABLES,
+            EVERY);
 
     private ExportSettings() {}
 }
