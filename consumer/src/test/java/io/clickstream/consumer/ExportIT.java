@@ -35,15 +35,26 @@ class ExportIT {
     /** Prints, per Parquet file under a directory: its path relative to it, rows, distinct ids (or -), revenue of purchases. */
     private static final String READER = String.join(
             "\n",
-            "import sys, pathlib, pyarrow.parquet as pq, pyarrow.compute as pc",
-            "root = pathlib.Path(sys.argv[1])",
-            "for f in sorted(root.rglob('*.parquet')):",
-            "    t = pq.read_table(f)",
+            "import sys, pathlib, pyarrow.parquet as pq, pyarrow.compute as pc, pyarrow.fs as pafs",
+            "if len(sys.argv) > 2:  # a bucket: s3 endpoint, then bucket/prefix",
+            "    fs = pafs.S3FileSystem(access_key='test', secret_key='test', endpoint_override=sys.argv[2],",
+            "                           scheme='http', region='us-east-1')",
+            "    root = sys.argv[1]",
+            "    files = sorted(i.path for i in fs.get_file_info(pafs.FileSelector(root, recursive=True))",
+            "                   if i.path.endswith('.parquet'))",
+            "    name = lambda f: f[len(root) + 1:]",
+            "else:",
+            "    fs = None",
+            "    root = pathlib.Path(sys.argv[1])",
+            "    files = sorted(str(f) for f in root.rglob('*.parquet'))",
+            "    name = lambda f: pathlib.Path(f).relative_to(root).as_posix()",
+            "for f in files:",
+            "    t = pq.read_table(f, filesystem=fs)",
             "    ids = len(pc.unique(t['event_id'])) if 'event_id' in t.column_names else '-'",
             "    bought = t.filter(pc.equal(t['event_type'], 'purchase'))",
             "    amount = 'price' if 'price' in t.column_names else 'revenue'",
             "    revenue = pc.sum(bought[amount]).as_py() if bought.num_rows else 0",
-            "    print(f.relative_to(root).as_posix(), t.num_rows, ids, revenue)");
+            "    print(name(f), t.num_rows, ids, revenue)");
 
     @Test
     void twoDaysAsParquetReadBackByPyarrowAndAReRunReplaces(ClickHouseService ch, @TempDir Path dir) throws Exception {
@@ -184,10 +195,92 @@ class ExportIT {
         assertEquals(List.of("events/date=" + day + "/part-0.parquet 2 2 10.00"), read(out));
     }
 
+    /**
+     * The same export to an S3-compatible bucket, written by ClickHouse itself (s3 table function):
+     * a real S3 server on this machine (moto's, in a Python process), read back with pyarrow's S3
+     * file system; a second run replaces the objects.
+     */
+    @Test
+    void toAnS3CompatibleBucketWrittenByClickHouse(ClickHouseService ch, @TempDir Path dir) throws Exception {
+        String db = "export_s3_" + Long.toHexString(System.nanoTime());
+        try (HikariDataSource pool = ClickHousePool.create(
+                        ch.jdbcUrl("default"), ch.user(), ch.password(), 1, Duration.ofSeconds(30));
+                Connection connection = pool.getConnection()) {
+            SchemaInstaller.install(connection, db, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400"));
+        }
+        ch.execute("INSERT INTO " + db + ".events (event_id, event_type, user_id, product_id, price, timestamp,"
+                + " order_id, kafka_topic, kafka_partition, kafka_offset) VALUES"
+                + " (generateUUIDv4(), 'purchase', 'u1', 'p1', 10, '2019-10-20 10:01:00', 'A-1', 't', 0, 1),"
+                + " (generateUUIDv4(), 'purchase', 'u1', 'p2', 20, '2019-10-20 10:01:00', 'A-1', 't', 0, 2)");
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Process s3 = TestProcesses.start(
+                new ProcessBuilder(PYTHON, "-m", "moto.server", "-H", "127.0.0.1", "-p", Integer.toString(port))
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("s3.log").toFile()));
+        try {
+            String local = "http://127.0.0.1:" + port;
+            io.clickstream.testsupport.Await.untilTrue(
+                    "the S3 server (python -m moto.server; pip install -r local/test-requirements.txt) answers",
+                    io.clickstream.testsupport.Await.HANG,
+                    () -> {
+                        if (!s3.isAlive()) {
+                            throw new AssertionError(
+                                    "the S3 server exited: " + Files.readString(dir.resolve("s3.log")));
+                        }
+                        return python("import boto3; boto3.client('s3', endpoint_url='" + local + "',"
+                                        + " aws_access_key_id='test', aws_secret_access_key='test',"
+                                        + " region_name='us-east-1').create_bucket(Bucket='lake')")
+                                == 0;
+                    });
+            List<String> export = List.of(
+                    "export",
+                    "--clickhouse-url",
+                    ch.jdbcUrl(db),
+                    "--clickhouse-user",
+                    ch.user(),
+                    "--from",
+                    "2019-10-20",
+                    "--output",
+                    "s3://lake/clickstream",
+                    "--s3-endpoint",
+                    "http://" + ch.reachHost(port),
+                    "--tables",
+                    "events");
+            Map<String, String> env = Map.of(
+                    "CLICKHOUSE_PASSWORD", ch.password(),
+                    "EXPORT_S3_ACCESS_KEY_ID", "test",
+                    "EXPORT_S3_SECRET_ACCESS_KEY", "test");
+            assertEquals(0, ConsumerMain.run(export.toArray(String[]::new), env));
+            List<String> expected = List.of("events/date=2019-10-20/part-0.parquet 2 2 30.00");
+            assertEquals(expected, read("lake/clickstream", local));
+            assertEquals(0, ConsumerMain.run(export.toArray(String[]::new), env), "the same range again");
+            assertEquals(expected, read("lake/clickstream", local), "replaced, not doubled");
+        } finally {
+            s3.destroy();
+        }
+    }
+
+    private static int python(String script) throws Exception {
+        Process python = TestProcesses.start(new ProcessBuilder(PYTHON, "-c", script).redirectErrorStream(true));
+        python.getInputStream().readAllBytes();
+        return python.waitFor(60, TimeUnit.SECONDS) ? python.exitValue() : -1;
+    }
+
     /** The lines READER prints for the Parquet files under {@code root}. */
     private static List<String> read(Path root) throws Exception {
-        Process python = TestProcesses.start(
-                new ProcessBuilder(PYTHON, "-c", READER, root.toString()).redirectErrorStream(true));
+        return read(root.toString(), null);
+    }
+
+    /** The same for a bucket's prefix ({@code bucket/prefix}) behind an S3 endpoint. */
+    private static List<String> read(String root, String s3Endpoint) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(PYTHON, "-c", READER, root));
+        if (s3Endpoint != null) {
+            command.add(s3Endpoint);
+        }
+        Process python = TestProcesses.start(new ProcessBuilder(command).redirectErrorStream(true));
         String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(python.waitFor(120, TimeUnit.SECONDS), "the reader hung");
         assertEquals(

@@ -62,6 +62,31 @@ public final class ClickHouseService {
         return new ClickHouseService(httpEndpoint, user, password, jdbcParameters, ServiceSource.ENVIRONMENT, null);
     }
 
+    /**
+     * The host:port at which this ClickHouse server reaches {@code port} of this machine, where a
+     * test started a server for it to call (an S3-compatible store for an export): 127.0.0.1 for
+     * the local engine; through Testcontainers' host access for a container; for a server named
+     * by the environment, the host in {@code CLICKSTREAM_IT_HOST_FROM_CLICKHOUSE} (fails if unset).
+     */
+    public String reachHost(int port) {
+        return switch (source) {
+            case LOCAL -> "127.0.0.1:" + port;
+            case TESTCONTAINERS -> {
+                org.testcontainers.Testcontainers.exposeHostPorts(port);
+                yield "host.testcontainers.internal:" + port;
+            }
+            case ENVIRONMENT -> {
+                String host = System.getenv("CLICKSTREAM_IT_HOST_FROM_CLICKHOUSE");
+                if (host == null || host.isBlank()) {
+                    throw new AssertionError("this test runs a server ClickHouse must reach: set"
+                            + " CLICKSTREAM_IT_HOST_FROM_CLICKHOUSE to this machine's address as the ClickHouse at "
+                            + httpEndpoint + " sees it");
+                }
+                yield host + ":" + port;
+            }
+        };
+    }
+
     public ServiceSource source() {
         return source;
     }

@@ -34,6 +34,8 @@ final class ContainerServices {
         int httpPort = freePort();
         ClickHouseContainer container = new ClickHouseContainer(CLICKHOUSE_IMAGE)
                 .withEnv("CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT", "1")
+                // ClickHouse may be asked to reach a server a test runs on this machine (s3() of an export)
+                .withAccessToHost(true)
                 // A fixed host port: a container killed and started again (crash tests) comes back
                 // where the clients look, instead of on a new random port.
                 .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()

@@ -59,7 +59,7 @@ public final class ExportCommand {
                     options.from(),
                     options.to(),
                     options.output());
-            report(export.run(options.tables(), options.from(), options.to(), options.output()));
+            report(export.run(options.tables(), options.from(), options.to(), options.target()));
             return ServiceCommand.EXIT_OK;
         } catch (SQLException | IOException | RuntimeException e) {
             LOG.error("export failed: {}", e.getMessage());
@@ -88,7 +88,7 @@ public final class ExportCommand {
             do {
                 LocalDate day = lastClosedHourDay(clock.instant());
                 try {
-                    report(export.run(options.tables(), day, day, options.output()));
+                    report(export.run(options.tables(), day, day, options.target()));
                 } catch (SQLException | IOException | RuntimeException e) {
                     LOG.warn("export of {} failed, trying again in {}: {}", day, options.every(), e.getMessage());
                 }

@@ -26,9 +26,12 @@ public record ExportOptions(
         Duration clickHouseTimeout,
         LocalDate from,
         LocalDate to,
-        Path output,
+        String output,
         List<String> tables,
-        Duration every) {
+        Duration every,
+        String s3Endpoint,
+        String s3AccessKey,
+        String s3SecretKey) {
     /** The longest range one run exports (ten years of days). */
     static final long MAX_DAYS = 3_660;
 
@@ -50,6 +53,14 @@ public record ExportOptions(
         if (ChronoUnit.DAYS.between(from, to) >= MAX_DAYS) {
             throw Settings.invalid(TO, s.string(TO), "more than " + MAX_DAYS + " days after --from: export in parts");
         }
+        String output = s.required(OUTPUT).strip();
+        String[] bucket = BucketTarget.parse(output);
+        if (bucket != null && bucket[0].isEmpty()) {
+            throw Settings.invalid(OUTPUT, output, "names no bucket (s3://BUCKET/PREFIX)");
+        }
+        if (bucket != null && !s.required(S3_ENDPOINT).matches("https?://[^/]+/?")) {
+            throw Settings.invalid(S3_ENDPOINT, s.string(S3_ENDPOINT), "is not an http(s)://host[:port] endpoint");
+        }
         Set<String> tables = new LinkedHashSet<>();
         for (String part : s.required(TABLES).split(",")) {
             String table = part.strip();
@@ -66,9 +77,12 @@ public record ExportOptions(
                 s.duration(ConsumerSettings.CLICKHOUSE_TIMEOUT),
                 from,
                 to,
-                Path.of(s.required(OUTPUT)),
+                output,
                 List.copyOf(tables),
-                every);
+                every,
+                s.required(S3_ENDPOINT),
+                s.string(S3_ACCESS_KEY) == null ? "" : s.string(S3_ACCESS_KEY),
+                s.string(S3_SECRET_KEY) == null ? "" : s.string(S3_SECRET_KEY));
     }
 
     private static LocalDate day(Settings s, io.clickstream.service.Setting setting, String value)
@@ -80,9 +94,17 @@ public record ExportOptions(
         }
     }
 
+    /** Where the files go: the directory, or the bucket behind s3://. */
+    ExportTarget target() {
+        String[] bucket = BucketTarget.parse(output);
+        return bucket == null
+                ? new DirectoryTarget(Path.of(output))
+                : new BucketTarget(s3Endpoint, bucket[0], bucket[1], s3AccessKey, s3SecretKey);
+    }
+
     @Override
     public String toString() {
         return "ExportOptions[jdbcUrl=" + jdbcUrl + ", user=" + user + ", from=" + from + ", to=" + to + ", output="
-                + output + ", tables=" + tables + ", every=" + every + "]";
+                + output + ", tables=" + tables + ", every=" + every + ", s3Endpoint=" + s3Endpoint + "]";
     }
 }

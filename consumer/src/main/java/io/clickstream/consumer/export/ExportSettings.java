@@ -14,7 +14,18 @@ public final class ExportSettings {
             "--output",
             "EXPORT_OUTPUT",
             null,
-            "directory the Parquet files go to, as TABLE/date=YYYY-MM-DD/part-0.parquet (required)");
+            "a directory, or s3://BUCKET/PREFIX, the Parquet files go to as TABLE/date=YYYY-MM-DD/part-0.parquet"
+                    + " (required)");
+    public static final Setting S3_ENDPOINT = Setting.of(
+            "--s3-endpoint",
+            "EXPORT_S3_ENDPOINT",
+            "https://s3.amazonaws.com",
+            "with an s3:// output: the S3-compatible endpoint, as the ClickHouse server reaches it"
+                    + " (e.g. http://minio:9000)");
+    public static final Setting S3_ACCESS_KEY =
+            Setting.secret("--s3-access-key-id", "EXPORT_S3_ACCESS_KEY_ID", "with an s3:// output: the access key id");
+    public static final Setting S3_SECRET_KEY = Setting.secret(
+            "--s3-secret-access-key", "EXPORT_S3_SECRET_ACCESS_KEY", "with an s3:// output: the secret access key");
     public static final Setting EVERY = Setting.of(
             "--every",
             "EXPORT_EVERY",
@@ -36,7 +47,10 @@ public final class ExportSettings {
             TO,
             OUTPUT,
             TABLES,
-            EVERY);
+            EVERY,
+            S3_ENDPOINT,
+            S3_ACCESS_KEY,
+            S3_SECRET_KEY);
 
     private ExportSettings() {}
 }

@@ -1,15 +1,6 @@
 package io.clickstream.consumer.export;
 
-import com.clickhouse.client.api.Client;
-import com.clickhouse.client.api.query.QueryResponse;
-import com.clickhouse.client.api.query.QuerySettings;
-import com.clickhouse.data.ClickHouseFormat;
-import com.clickhouse.jdbc.ConnectionImpl;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,11 +14,10 @@ import javax.sql.DataSource;
 
 /**
  * Writes tables of a range of UTC days as Hive-partitioned Parquet:
- * {@code OUTPUT/TABLE/date=YYYY-MM-DD/part-0.parquet}, one file per table and day. ClickHouse
- * writes the Parquet ({@code FORMAT Parquet}); its bytes are streamed to the file, no row is
- * decoded here. A day's file is written beside its final name and moved over it when whole, so
- * a re-run replaces a day's file (never doubles it) and a failed run leaves the previous file; a
- * day that has no rows (any more) has no file.
+ * {@code OUTPUT/TABLE/date=YYYY-MM-DD/part-0.parquet}, one file per table and day, to an
+ * {@link ExportTarget}. ClickHouse writes the Parquet; no row is decoded here. A re-run replaces
+ * a day's file (never doubles it) and a failed run leaves the previous file; a day that has no
+ * rows (any more) gets no file.
  */
 public final class ParquetExport {
     /** The tables an export can write, each with the query for one day ({@code {from}}, {@code {to}}). */
@@ -67,8 +57,8 @@ public final class ParquetExport {
         this.progress = progress;
     }
 
-    /** Exports {@code tables} for the days {@code from} to {@code to}, inclusive, to {@code output}. */
-    public Summary run(List<String> tables, LocalDate from, LocalDate to, Path output)
+    /** Exports {@code tables} for the days {@code from} to {@code to}, inclusive, to {@code target}. */
+    Summary run(List<String> tables, LocalDate from, LocalDate to, ExportTarget target)
             throws SQLException, IOException {
         long files = 0;
         long rows = 0;
@@ -80,22 +70,28 @@ public final class ParquetExport {
             long done = 0;
             for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
                 done++;
-                Path file = output.resolve(table).resolve("date=" + day).resolve("part-0.parquet");
                 long count = perDay.getOrDefault(day, 0L);
                 if (count == 0) {
-                    if (Files.deleteIfExists(file)) {
+                    if (target.remove(table, day)) {
                         removed++;
                         progress.accept(String.format(
                                 "%s %s: no rows, removed the earlier file (%d/%d)", table, day, done, days));
                     }
                     continue;
                 }
-                long size = write(table, day, file);
+                long size = target.write(dataSource, table, day, fill(DAY_QUERY.get(table), day, day.plusDays(1)));
                 files++;
                 rows += count;
-                bytes += size;
+                bytes += Math.max(0, size);
                 progress.accept(String.format(
-                        "%s %s: %,d rows, %,d bytes -> %s (%d/%d)", table, day, count, size, file, done, days));
+                        "%s %s: %,d rows%s -> %s (%d/%d)",
+                        table,
+                        day,
+                        count,
+                        size < 0 ? "" : String.format(", %,d bytes", size),
+                        target.location(table, day),
+                        done,
+                        days));
             }
         }
         return new Summary(files, rows, bytes, removed);
@@ -111,43 +107,6 @@ public final class ParquetExport {
             }
         }
         return perDay;
-    }
-
-    /** Streams one day's Parquet into a file beside {@code file}, then moves it over {@code file}; returns its size. */
-    private long write(String table, LocalDate day, Path file) throws SQLException, IOException {
-        Files.createDirectories(file.getParent());
-        Path partial = file.resolveSibling(file.getFileName() + ".partial");
-        try (Connection connection = dataSource.getConnection()) {
-            Client client = connection.unwrap(ConnectionImpl.class).getClient();
-            QuerySettings settings =
-                    new QuerySettings().setDatabase(connection.getSchema()).setFormat(ClickHouseFormat.Parquet);
-            try (QueryResponse response = client.query(fill(DAY_QUERY.get(table), day, day.plusDays(1)), settings)
-                            .get();
-                    InputStream parquet = response.getInputStream()) {
-                Files.copy(parquet, partial, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (java.util.concurrent.ExecutionException e) {
-            Files.deleteIfExists(partial);
-            throw new IOException(
-                    "ClickHouse did not write " + table + " of " + day + ": "
-                            + e.getCause().getMessage(),
-                    e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            Files.deleteIfExists(partial);
-            throw new IOException("interrupted", e);
-        } catch (Exception e) {
-            Files.deleteIfExists(partial);
-            if (e instanceof IOException io) {
-                throw io;
-            }
-            if (e instanceof SQLException sql) {
-                throw sql;
-            }
-            throw new IOException(table + " of " + day + ": " + e.getMessage(), e);
-        }
-        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return Files.size(file);
     }
 
     private static String fill(String query, LocalDate from, LocalDate to) {
