@@ -55,6 +55,17 @@ final class Provisioning {
         return panelQueries(trends());
     }
 
+    /** The query of a dashboard variable: {@code live} true for the live dashboard, false for trends. */
+    static String variableQuery(boolean live, String name) {
+        for (JsonNode variable :
+                (live ? dashboard() : trends()).get("templating").get("list")) {
+            if (variable.get("name").asText().equals(name)) {
+                return variable.get("query").asText();
+            }
+        }
+        throw new AssertionError("no variable " + name);
+    }
+
     private static Map<String, String> panelQueries(JsonNode dashboard) {
         Map<String, String> queries = new LinkedHashMap<>();
         for (JsonNode panel : dashboard.get("panels")) {

@@ -140,6 +140,22 @@ class TrendsQueriesIT {
                 new ArrayList<>(Provisioning.trendsPanelQueries().keySet()));
     }
 
+    /**
+     * The Browser selectors list the browsers of the dashboard's range (Grafana runs a variable's
+     * query with the range, refreshed when it changes: "refresh": 2), so history has its browsers.
+     */
+    @Test
+    void theBrowserSelectorsListTheBrowsersOfTheRange() {
+        for (boolean live : new boolean[] {true, false}) {
+            String sql = Provisioning.variableQuery(live, "browser");
+            List<String> browsers =
+                    ch.queryRows(GrafanaMacros.expand(sql, FROM, TO, 3600).replace("clickstream.", db + ".")).stream()
+                            .map(r -> r.get("browser"))
+                            .toList();
+            assertEquals(List.of("Chrome", "Safari"), browsers, (live ? "live" : "trends") + ": " + sql);
+        }
+    }
+
     @Test
     void eventsPerDayByType() {
         Map<String, Long> expected = inRange(e -> true).stream()
