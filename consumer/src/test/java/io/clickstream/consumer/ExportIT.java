@@ -58,12 +58,7 @@ class ExportIT {
 
     @Test
     void twoDaysAsParquetReadBackByPyarrowAndAReRunReplaces(ClickHouseService ch, @TempDir Path dir) throws Exception {
-        String db = "export_" + Long.toHexString(System.nanoTime());
-        try (HikariDataSource pool = ClickHousePool.create(
-                        ch.jdbcUrl("default"), ch.user(), ch.password(), 1, Duration.ofSeconds(30));
-                Connection connection = pool.getConnection()) {
-            SchemaInstaller.install(connection, db, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400"));
-        }
+        String db = database(ch, "export_");
         // 2019-10-20: a view, and a checkout of three items (order A-1: 10 + 20 + 30.5);
         // 2019-10-21: a view and a purchase of 40 without an order id; 2019-10-22: nothing.
         ch.execute(
@@ -156,12 +151,7 @@ class ExportIT {
     @Test
     void scheduledExportWritesTheDayOfTheLastClosedHourAndStopsOnSigterm(ClickHouseService ch, @TempDir Path dir)
             throws Exception {
-        String db = "export_every_" + Long.toHexString(System.nanoTime());
-        try (HikariDataSource pool = ClickHousePool.create(
-                        ch.jdbcUrl("default"), ch.user(), ch.password(), 1, Duration.ofSeconds(30));
-                Connection connection = pool.getConnection()) {
-            SchemaInstaller.install(connection, db, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400"));
-        }
+        String db = database(ch, "export_every_");
         java.time.LocalDate day =
                 io.clickstream.consumer.export.ExportCommand.lastClosedHourDay(java.time.Instant.now());
         ch.execute("INSERT INTO " + db + ".events (event_id, event_type, user_id, product_id, price, timestamp,"
@@ -202,12 +192,7 @@ class ExportIT {
      */
     @Test
     void toAnS3CompatibleBucketWrittenByClickHouse(ClickHouseService ch, @TempDir Path dir) throws Exception {
-        String db = "export_s3_" + Long.toHexString(System.nanoTime());
-        try (HikariDataSource pool = ClickHousePool.create(
-                        ch.jdbcUrl("default"), ch.user(), ch.password(), 1, Duration.ofSeconds(30));
-                Connection connection = pool.getConnection()) {
-            SchemaInstaller.install(connection, db, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400"));
-        }
+        String db = database(ch, "export_s3_");
         ch.execute("INSERT INTO " + db + ".events (event_id, event_type, user_id, product_id, price, timestamp,"
                 + " order_id, kafka_topic, kafka_partition, kafka_offset) VALUES"
                 + " (generateUUIDv4(), 'purchase', 'u1', 'p1', 10, '2019-10-20 10:01:00', 'A-1', 't', 0, 1),"
@@ -261,6 +246,17 @@ class ExportIT {
         } finally {
             s3.destroy();
         }
+    }
+
+    /** A new database with the bundled schema, as the consumer's --schema apply makes it. */
+    private static String database(ClickHouseService ch, String prefix) throws Exception {
+        String db = prefix + Long.toHexString(System.nanoTime());
+        try (HikariDataSource pool = ClickHousePool.create(
+                        ch.jdbcUrl("default"), ch.user(), ch.password(), 1, Duration.ofSeconds(30));
+                Connection connection = pool.getConnection()) {
+            SchemaInstaller.install(connection, db, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400"));
+        }
+        return db;
     }
 
     private static int python(String script) throws Exception {

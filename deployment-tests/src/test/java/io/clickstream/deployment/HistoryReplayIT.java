@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clickstream.producer.replay.ReplayRowMapper;
 import io.clickstream.testsupport.Await;
 import io.clickstream.testsupport.ClickHouseService;
 import io.clickstream.testsupport.CommittedOffsets;
@@ -101,19 +102,8 @@ class HistoryReplayIT {
         Path csv = dir.resolve("2019-Oct.csv");
         Files.writeString(
                 csv,
-                String.join(
-                                ",",
-                                List.of(
-                                        "event_time",
-                                        "event_type",
-                                        "product_id",
-                                        "category_id",
-                                        "category_code",
-                                        "brand",
-                                        "price",
-                                        "user_id",
-                                        "user_session"))
-                        + "\n" + rows.stream().map(Row::csv).collect(Collectors.joining("\n")) + "\n");
+                String.join(",", ReplayRowMapper.HEADER) + "\n"
+                        + rows.stream().map(Row::csv).collect(Collectors.joining("\n")) + "\n");
         String topic = kafka.createTopic("history", 3);
         String db = ch.createDatabase("history");
         Path repo = RepositoryLayout.root();
