@@ -32,7 +32,7 @@ func main() {
 		root = os.Args[1]
 	}
 	root, _ = filepath.Abs(root)
-	base := []string{"clickhouse", "collector", "consumer", "grafana", "kafka", "producer", "secrets"}
+	base := []string{"clickhouse", "collector", "consumer", "grafana", "kafka", "producer", "schema", "secrets"}
 	checks := []check{
 		{name: "no .env", services: base},
 		{name: ".env.example as .env", envFiles: []string{filepath.Join(root, ".env.example")}, services: base},

@@ -58,6 +58,8 @@ public final class ConsumerMain {
         System.exit(run(args, System.getenv()));
     }
 
+    static final String APPLY_SCHEMA = "apply-schema";
+
     private static final ServiceCommand<ConsumerOptions> COMMAND = new ServiceCommand<>(
             "java -jar clickstream-consumer.jar [options]",
             "Ingests click events from Kafka into ClickHouse in micro-batches; offsets are committed only\n"
@@ -66,6 +68,8 @@ public final class ConsumerMain {
                     + "2 bad configuration.\n"
                     + "Dead letters are stored in ClickHouse too; to re-publish them after a fix:\n"
                     + "  java -jar clickstream-consumer.jar " + ReplayCommand.NAME + " --help\n"
+                    + "Only apply the schema (create what is missing, upgrade earlier tables), then exit:\n"
+                    + "  java -jar clickstream-consumer.jar " + APPLY_SCHEMA + " [the options below]\n"
                     + "Events and the daily rollup of a range of days as Parquet:\n"
                     + "  java -jar clickstream-consumer.jar " + ExportCommand.NAME + " --help",
             ConsumerSettings.ALL,
@@ -78,11 +82,16 @@ public final class ConsumerMain {
         if (args.length > 0 && args[0].equals(ExportCommand.NAME)) {
             return ExportCommand.run(Arrays.copyOfRange(args, 1, args.length), environment);
         }
-        ServiceCommand.Parsed<ConsumerOptions> parsed = COMMAND.parse(args, environment, LOG);
+        boolean schemaOnly = args.length > 0 && args[0].equals(APPLY_SCHEMA);
+        ServiceCommand.Parsed<ConsumerOptions> parsed =
+                COMMAND.parse(schemaOnly ? Arrays.copyOfRange(args, 1, args.length) : args, environment, LOG);
         if (!parsed.run()) {
             return parsed.exitCode();
         }
         ConsumerOptions config = parsed.options();
+        if (schemaOnly) {
+            return applySchemaAndExit(config);
+        }
         CountDownLatch stopRequested = new CountDownLatch(1);
         StartupWait startup = new StartupWait(config.maxRetryBackoff(), stopRequested);
         try (HikariDataSource pool = pool(config)) {
@@ -102,6 +111,24 @@ public final class ConsumerMain {
     private static HikariDataSource pool(ConsumerOptions config) {
         return ClickHousePool.create(
                 config.jdbcUrl(), config.user(), config.password(), config.poolSize(), config.clickHouseTimeout());
+    }
+
+    /**
+     * {@code apply-schema}: creates what is missing from the bundled schema and brings tables of
+     * an earlier version up to date (waiting while ClickHouse is not ready), checks it, and exits:
+     * 0 done, 1 refused. For a deployment whose consumer only checks (least privilege): a one-shot
+     * run with an administrator's credentials before it starts.
+     */
+    private static int applySchemaAndExit(ConsumerOptions config) {
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        try (HikariDataSource pool = pool(config)) {
+            boolean done = new StartupWait(config.maxRetryBackoff(), stopRequested)
+                    .until("ClickHouse", () -> prepareSchema(config.withSchemaApplied(), pool));
+            if (done) {
+                LOG.info("schema of database {} applied and checked", config.database());
+            }
+            return done ? EXIT_OK : EXIT_FATAL;
+        }
     }
 
     /** Applies and/or checks the schema. */

@@ -41,6 +41,20 @@ class SchemaCheckIT {
                 "events, the three rollups, dead_letters, dead_letter_replays, sessions and category_day");
     }
 
+    /** {@code apply-schema}: the one-shot a deployment runs with an administrator before a check-only consumer. */
+    @Test
+    void applySchemaCreatesWhatIsMissingAndExits(ClickHouseService ch) {
+        String database = "schema_once_" + Long.toHexString(System.nanoTime());
+        String[] args = {"apply-schema", "--clickhouse-url", ch.jdbcUrl(database), "--clickhouse-user", ch.user()};
+        Map<String, String> env = Map.of("CLICKHOUSE_PASSWORD", ch.password());
+        assertEquals(0, ConsumerMain.run(args, env));
+        assertEquals(0, ConsumerMain.run(args, env), "again: nothing to do");
+        assertEquals(
+                8,
+                ch.queryLong("SELECT count() FROM system.tables WHERE database = '" + database
+                        + "' AND engine LIKE '%MergeTree'"));
+    }
+
     @Test
     void missingOrMistypedTablesAreRefusedWithTheReason(ClickHouseService ch) throws Exception {
         String database = ch.createDatabase("schema_bad");

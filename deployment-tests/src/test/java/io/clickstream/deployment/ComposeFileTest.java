@@ -137,7 +137,7 @@ class ComposeFileTest {
             }
         }
         SERVICES.fields().forEachRemaining(e -> {
-            if (!e.getValue().has("profiles") && !e.getKey().equals("secrets")) {
+            if (!e.getValue().has("profiles") && !List.of("secrets", "schema").contains(e.getKey())) {
                 assertEquals("unless-stopped", e.getValue().get("restart").asText(), e.getKey() + " restart policy");
             }
         });
@@ -219,6 +219,33 @@ class ComposeFileTest {
             assertTrue(
                     lines.anyMatch(l -> l.contains("target")), ".dockerignore keeps build output out of the context");
         }
+    }
+
+    /**
+     * The schema one-shot runs the consumer image's apply-schema as the administrator after
+     * ClickHouse is healthy and before the consumer, which only checks, starts: an upgrade's new
+     * columns and views reach a deployment whose ClickHouse ran its init scripts long ago.
+     */
+    @Test
+    void theSchemaIsAppliedAtEveryStartBeforeTheConsumer() {
+        JsonNode schema = service("schema");
+        assertEquals(
+                service("consumer").get("image").asText(), schema.get("image").asText());
+        assertEquals(List.of("apply-schema"), strings(schema.get("command")));
+        assertEquals("default", env("schema", "CLICKHOUSE_USER"));
+        assertEquals("/run/clickstream-secrets/clickhouse_admin", env("schema", "CLICKHOUSE_PASSWORD_FILE"));
+        assertEquals(
+                "service_healthy",
+                schema.get("depends_on").get("clickhouse").get("condition").asText());
+        assertEquals("no", schema.get("restart").asText());
+        assertEquals(
+                "service_completed_successfully",
+                service("consumer")
+                        .get("depends_on")
+                        .get("schema")
+                        .get("condition")
+                        .asText());
+        assertEquals("check", env("consumer", "CLICKHOUSE_SCHEMA"));
     }
 
     @Test
