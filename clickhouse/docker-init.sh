@@ -7,7 +7,7 @@ set -euo pipefail
 shopt -u patsub_replacement 2>/dev/null || true  # '&' in a password must stay a literal '&'
 
 : "${RAW_RETENTION_DAYS:=30}"
-: "${ROLLUP_RETENTION_DAYS:=400}"
+: "${ROLLUP_RETENTION_DAYS:=36500}"
 for required in CLICKHOUSE_INGEST_PASSWORD CLICKHOUSE_READER_PASSWORD; do
     value="${!required:-}"
     if [[ -z "$value" ]]; then

@@ -1,13 +1,14 @@
 -- Per-minute rollups maintained by materialized views on every insert into events. They are
 -- what long-range dashboards read (a day is 1,440 rows per event type instead of millions of
--- events) and they outlive the raw data: kept {{ROLLUP_RETENTION_DAYS}} days after ingestion.
+-- events) and they outlive the raw data: kept {{ROLLUP_RETENTION_DAYS}} days after the event,
+-- by default 36,500 (in effect forever), so a replay of history of any age (October 2019, with
+-- the file's own times) fills them; a shorter retention drops older history as it is inserted.
 --
--- Retention runs on ingestion time, like the raw table's, never on event time: a replay of
--- history (October 2019, with the file's own timestamps) must fill the rollups, and a TTL on
--- event time would drop such rows as they are inserted. ingested_at is the time of the latest
--- insert that added to a row (max, so a minute still receiving late events stays); it is filled
--- by its DEFAULT, so the views need not name it. Tables of an earlier version (TTL on event
--- time) get the column and the new TTL from the ALTERs at the end of this file.
+-- Why not a retention by ingestion time, like the raw table's: a view's output must be the same
+-- for an insert and for its re-send, or ClickHouse cannot drop the re-sent block as a duplicate
+-- and the rollups count it twice (ExactlyOnceIT); an ingestion time is a new value at each
+-- attempt. The ALTERs at the end of this file set the retention of existing tables from
+-- ROLLUP_RETENTION_DAYS each time the schema is applied.
 --
 -- Sums and counts are exact and merge by addition (SummingMergeTree); distinct users and
 -- sessions are uniq states (AggregatingMergeTree), merged with uniqMerge when read. orders are
@@ -29,13 +30,12 @@ CREATE TABLE IF NOT EXISTS clickstream.events_per_minute
     revenue  SimpleAggregateFunction(sum, Decimal(38, 2)),
     users    AggregateFunction(uniq, String),
     sessions AggregateFunction(uniq, String),
-    orders   AggregateFunction(uniq, String),
-    ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now()
+    orders   AggregateFunction(uniq, String)
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(minute)
 ORDER BY (minute, event_type)
-TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
+TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
 SETTINGS non_replicated_deduplication_window = 10000;
 
 -- Tables of an earlier version had no orders; the column must exist before the view below is
@@ -62,13 +62,12 @@ CREATE TABLE IF NOT EXISTS clickstream.product_minute
     category   LowCardinality(String),
     event_type Enum8('page_view' = 1, 'add_to_cart' = 2, 'remove_from_cart' = 3, 'purchase' = 4),
     events     UInt64,
-    revenue    Decimal(38, 2),
-    ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now()
+    revenue    Decimal(38, 2)
 )
 ENGINE = SummingMergeTree((events, revenue))
 PARTITION BY toYYYYMM(minute)
 ORDER BY (minute, event_type, product_id, category)
-TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
+TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
 SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.product_minute_mv TO clickstream.product_minute AS
@@ -92,13 +91,12 @@ CREATE TABLE IF NOT EXISTS clickstream.segment_minute
     os         LowCardinality(String),
     event_type Enum8('page_view' = 1, 'add_to_cart' = 2, 'remove_from_cart' = 3, 'purchase' = 4),
     events     UInt64,
-    revenue    Decimal(38, 2),
-    ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now()
+    revenue    Decimal(38, 2)
 )
 ENGINE = SummingMergeTree((events, revenue))
 PARTITION BY toYYYYMM(minute)
 ORDER BY (minute, event_type, device, browser, os)
-TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
+TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
 SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.segment_minute_mv TO clickstream.segment_minute AS
@@ -113,16 +111,12 @@ SELECT
 FROM clickstream.events
 GROUP BY minute, event_type, device, browser, os;
 
--- Tables of an earlier version kept rows {{ROLLUP_RETENTION_DAYS}} days after their event time:
--- the same retention by ingestion. Rows written before the column existed get the time of the
--- merge that first rewrites them. materialize_ttl_after_modify = 0: no rewrite of every part
--- each time this file is applied; merges apply the new TTL as they go.
-ALTER TABLE clickstream.events_per_minute ADD COLUMN IF NOT EXISTS ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now();
-ALTER TABLE clickstream.events_per_minute MODIFY TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;
-ALTER TABLE clickstream.product_minute ADD COLUMN IF NOT EXISTS ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now();
-ALTER TABLE clickstream.product_minute MODIFY TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;
-ALTER TABLE clickstream.segment_minute ADD COLUMN IF NOT EXISTS ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now();
-ALTER TABLE clickstream.segment_minute MODIFY TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;
+-- Existing tables get the retention ROLLUP_RETENTION_DAYS says (an earlier version's default was
+-- 400 days). materialize_ttl_after_modify = 0: no rewrite of every part each time this file is
+-- applied; merges apply the TTL as they go.
+ALTER TABLE clickstream.events_per_minute MODIFY TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;
+ALTER TABLE clickstream.product_minute MODIFY TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;
+ALTER TABLE clickstream.segment_minute MODIFY TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;
 
 -- Views of an earlier version counted events without a session (session_id '') as one more
 -- session: the same query as above, so both installs count alike (RollupRetentionIT compares).

@@ -1,6 +1,6 @@
 -- Sessions and daily KPIs per category, maintained by materialized views on every insert into
--- events, like the per-minute rollups (003). Kept {{ROLLUP_RETENTION_DAYS}} days after ingestion
--- (ingested_at, filled by its DEFAULT; why not event time: 003).
+-- events, like the per-minute rollups (003). Kept {{ROLLUP_RETENTION_DAYS}} days after the event's
+-- day (by default in effect forever; why not by ingestion time: 003).
 --
 -- sessions: one row per session and day *per insert block* until background merges combine
 -- them; a session's events may arrive in many inserts, late, or across midnight. Always read
@@ -32,13 +32,12 @@ CREATE TABLE IF NOT EXISTS clickstream.sessions
     device        SimpleAggregateFunction(any, LowCardinality(String)),
     browser       SimpleAggregateFunction(any, LowCardinality(String)),
     os            SimpleAggregateFunction(any, LowCardinality(String)),
-    funnel        AggregateFunction(windowFunnel(1800000), UInt64, UInt8, UInt8, UInt8),
-    ingested_at   SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now()
+    funnel        AggregateFunction(windowFunnel(1800000), UInt64, UInt8, UInt8, UInt8)
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
 ORDER BY (day, session_id)
-TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
+TTL day + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
 SETTINGS non_replicated_deduplication_window = 10000;
 
 -- Sessions of an earlier version had no removed_value (abandoned carts are net of removals);
@@ -86,13 +85,12 @@ CREATE TABLE IF NOT EXISTS clickstream.category_day
     revenue    SimpleAggregateFunction(sum, Decimal(38, 2)),
     users      AggregateFunction(uniq, String),
     sessions   AggregateFunction(uniq, String),
-    orders     AggregateFunction(uniq, String),
-    ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now()
+    orders     AggregateFunction(uniq, String)
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
 ORDER BY (day, category, event_type)
-TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
+TTL day + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY
 SETTINGS non_replicated_deduplication_window = 10000;
 
 -- Tables of an earlier version had no orders (see 003).
@@ -115,12 +113,9 @@ GROUP BY day, category, event_type;
 ALTER TABLE clickstream.sessions MODIFY SETTING non_replicated_deduplication_window = 10000;
 ALTER TABLE clickstream.category_day MODIFY SETTING non_replicated_deduplication_window = 10000;
 
--- Tables of an earlier version kept rows {{ROLLUP_RETENTION_DAYS}} days after their event day: the
--- same retention by ingestion (see the end of 003).
-ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now();
-ALTER TABLE clickstream.sessions MODIFY TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;
-ALTER TABLE clickstream.category_day ADD COLUMN IF NOT EXISTS ingested_at SimpleAggregateFunction(max, DateTime('UTC')) DEFAULT now();
-ALTER TABLE clickstream.category_day MODIFY TTL ingested_at + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;
+-- Existing tables get the retention ROLLUP_RETENTION_DAYS says (see the end of 003).
+ALTER TABLE clickstream.sessions MODIFY TTL day + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;
+ALTER TABLE clickstream.category_day MODIFY TTL day + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;
 
 -- Sessions of an earlier version had no removed_value (added to the table above): the view's
 -- query as above.

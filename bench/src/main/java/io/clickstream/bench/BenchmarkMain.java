@@ -327,7 +327,7 @@ public final class BenchmarkMain {
         if (ourSettings.length == 1) {
             clickHouse.execute("CREATE DATABASE " + database);
             for (String sql : SchemaInstaller.statements(
-                    database, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400"))) {
+                    database, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "36500"))) {
                 clickHouse.execute(sql);
             }
             consumer = JavaProcess.mainClass(

@@ -277,7 +277,7 @@ class ConsumerIT {
         // 400 records of every partition, with their Kafka coordinates, and commit nothing.
         ch.execute("CREATE DATABASE " + database);
         for (String sql : SchemaInstaller.statements(
-                database, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400"))) {
+                database, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "36500"))) {
             ch.execute(sql);
         }
         int stored = 0;

@@ -64,7 +64,7 @@ class EndToEndIT {
         try (HikariDataSource pool = pool(clickHouse, database)) {
             try (Connection connection = pool.getConnection()) {
                 SchemaInstaller.install(
-                        connection, database, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400"));
+                        connection, database, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "36500"));
             }
             consumeAndInsert(kafka, topic, pool);
 

@@ -254,7 +254,8 @@ class ExportIT {
         try (HikariDataSource pool = ClickHousePool.create(
                         ch.jdbcUrl("default"), ch.user(), ch.password(), 1, Duration.ofSeconds(30));
                 Connection connection = pool.getConnection()) {
-            SchemaInstaller.install(connection, db, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400"));
+            SchemaInstaller.install(
+                    connection, db, Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "36500"));
         }
         return db;
     }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealServices.class)
 class SchemaCheckIT {
     private static final Map<String, String> RETENTION =
-            Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "400");
+            Map.of("RAW_RETENTION_DAYS", "30", "ROLLUP_RETENTION_DAYS", "36500");
 
     @Test
     void bundledSchemaPassesAndApplyingItTwiceIsHarmless(ClickHouseService ch) throws Exception {

@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The rollups and sessions keep rows by ingestion time, so history of any age is kept: events of
- * October 2019 fill every rollup, and merges (which apply TTLs) keep them. Also the upgrade: the
- * tables as an earlier version made them (TTL on event time, no {@code ingested_at}) drop such
- * events (at insert, or at the next merge); applying the schema again moves them to retention by ingestion, keeping the
- * rows they already hold, and their views count as a fresh install's (no session is no session);
- * {@code events} gains the columns added since.
+ * The rollups and sessions keep history of any age by default (36,500 days after the event):
+ * events of October 2019 fill every rollup, and merges (which apply TTLs) keep them. Also the
+ * upgrade: the tables as an earlier version made them (400 days after the event) drop such events
+ * (at insert, or at the next merge); applying the schema again gives them the configured
+ * retention, keeping the rows they hold, and their views count as a fresh install's (no session
+ * is no session, orders, removals); {@code events} gains the columns added since.
  */
 @ExtendWith(RealServices.class)
 class RollupRetentionIT {
@@ -100,14 +100,14 @@ class RollupRetentionIT {
             assertEquals(1, rowsOf(ch, db, table, yesterdayDay), table + " keeps what it held");
             String ddl = ch.query("SELECT create_table_query FROM system.tables WHERE database = '" + db
                     + "' AND name = '" + table + "'");
-            assertTrue(ddl.contains("TTL ingested_at + toIntervalDay(400)"), ddl);
+            assertTrue(ddl.contains("TTL " + ROLLUPS.get(table) + " + toIntervalDay(36500)"), ddl);
         }
     }
 
     /**
      * Turns a fresh install into what the earlier version made: views counting events without a
-     * session and without orders or removals, rollups without those columns and with their TTL on
-     * event time, events without order_id, brand and category_id. Views first: ClickHouse refuses to
+     * session and without orders or removals, rollups without those columns and kept 400 days
+     * after the event, events without order_id, brand and category_id. Views first: ClickHouse refuses to
      * drop a column a view reads.
      */
     private static void earlierVersion(ClickHouseService ch, String db) {
@@ -132,7 +132,6 @@ class RollupRetentionIT {
         for (Map.Entry<String, String> rollup : ROLLUPS.entrySet()) {
             ch.execute("ALTER TABLE " + db + "." + rollup.getKey() + " MODIFY TTL " + rollup.getValue()
                     + " + INTERVAL 400 DAY");
-            ch.execute("ALTER TABLE " + db + "." + rollup.getKey() + " DROP COLUMN ingested_at");
         }
         for (String column : List.of("order_id", "brand", "category_id")) {
             ch.execute("ALTER TABLE " + db + ".events DROP COLUMN " + column);

@@ -18,7 +18,7 @@ final class Schema {
             "RAW_RETENTION_DAYS",
             "30",
             "ROLLUP_RETENTION_DAYS",
-            "400",
+            "36500",
             "CLICKHOUSE_INGEST_PASSWORD",
             "ingest-test-password",
             "CLICKHOUSE_READER_PASSWORD",

@@ -72,8 +72,9 @@ public final class ConsumerSettings {
     public static final Setting ROLLUP_RETENTION = Setting.of(
             "--rollup-retention-days",
             "ROLLUP_RETENTION_DAYS",
-            "400",
-            "days per-minute rollups are kept, when --schema apply creates them");
+            "36500",
+            "days after the event the rollups and sessions are kept (36500: in effect forever, so replayed"
+                    + " history is kept); --schema apply sets it on every start");
     public static final Setting MAX_BACKOFF = Setting.of(
             "--max-retry-backoff",
             "CONSUMER_MAX_RETRY_BACKOFF",
