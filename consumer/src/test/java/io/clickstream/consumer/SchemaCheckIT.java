@@ -31,6 +31,19 @@ class SchemaCheckIT {
             try (Connection connection = pool.getConnection()) {
                 SchemaInstaller.install(connection, database, RETENTION);
                 SchemaInstaller.install(connection, database, RETENTION);
+                // A view of an earlier version (it counted events without a session) is brought up
+                // to date; one that is up to date is left alone (ExactlyOnceIT: a change of a view's
+                // query under inserts would count a re-sent block twice).
+                String view = database + ".events_per_minute_mv";
+                String current = ch.query("SELECT as_select FROM system.tables WHERE database = '" + database
+                        + "' AND name = 'events_per_minute_mv' FORMAT TSVRaw");
+                ch.execute("ALTER TABLE " + view + " MODIFY QUERY "
+                        + current.replace("uniqStateIf(session_id, session_id != '')", "uniqState(session_id)"));
+                SchemaInstaller.install(connection, database, RETENTION);
+                assertEquals(
+                        current,
+                        ch.query("SELECT as_select FROM system.tables WHERE database = '" + database
+                                + "' AND name = 'events_per_minute_mv' FORMAT TSVRaw"));
             }
             SchemaInstaller.check(pool, database);
         }
