@@ -4,10 +4,9 @@
 -- by default 36,500 (in effect forever), so a replay of history of any age (October 2019, with
 -- the file's own times) fills them; a shorter retention drops older history as it is inserted.
 --
--- Why not a retention by ingestion time, like the raw table's: a view's output must be the same
--- for an insert and for its re-send, or ClickHouse cannot drop the re-sent block as a duplicate
--- and the rollups count it twice (ExactlyOnceIT); an ingestion time is a new value at each
--- attempt. The ALTERs at the end of this file set the retention of existing tables from
+-- Why not a retention by ingestion time, like the raw table's: it needs a column holding the
+-- time of each insert attempt, and the views are kept functions of the inserted rows alone, so
+-- that a re-sent insert makes exactly the blocks the first attempt made (docs/consumer.md). The ALTERs at the end of this file set the retention of existing tables from
 -- ROLLUP_RETENTION_DAYS each time the schema is applied.
 --
 -- Sums and counts are exact and merge by addition (SummingMergeTree); distinct users and
