@@ -95,7 +95,7 @@ public final class ConsumerMain {
         CountDownLatch stopRequested = new CountDownLatch(1);
         StartupWait startup = new StartupWait(config.maxRetryBackoff(), stopRequested);
         try (HikariDataSource pool = pool(config)) {
-            boolean ready = startup.until("ClickHouse", () -> prepareSchema(config, pool))
+            boolean ready = startup.until("ClickHouse", () -> prepareSchema(config, pool, config.applySchema()))
                     // Whichever of producer and consumer starts first creates the topic, with the same partitions.
                     && startup.until("Kafka", () -> {
                         ensureTopic(config, config.topic(), config.partitions());
@@ -123,7 +123,7 @@ public final class ConsumerMain {
         CountDownLatch stopRequested = new CountDownLatch(1);
         try (HikariDataSource pool = pool(config)) {
             boolean done = new StartupWait(config.maxRetryBackoff(), stopRequested)
-                    .until("ClickHouse", () -> prepareSchema(config.withSchemaApplied(), pool));
+                    .until("ClickHouse", () -> prepareSchema(config, pool, true));
             if (done) {
                 LOG.info("schema of database {} applied and checked", config.database());
             }
@@ -131,11 +131,11 @@ public final class ConsumerMain {
         }
     }
 
-    /** Applies and/or checks the schema. */
-    private static void prepareSchema(ConsumerOptions config, HikariDataSource pool)
+    /** Applies ({@code apply}) and checks the schema. */
+    private static void prepareSchema(ConsumerOptions config, HikariDataSource pool, boolean apply)
             throws StartupWait.NotReadyException, StartupWait.FailedException {
         try {
-            if (config.applySchema()) {
+            if (apply) {
                 try (Connection bootstrap =
                         DriverManager.getConnection(config.jdbcUrlOf("default"), config.user(), config.password())) {
                     SchemaInstaller.install(bootstrap, config.database(), config.schemaVariables());

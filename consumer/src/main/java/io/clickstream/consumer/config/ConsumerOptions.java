@@ -39,33 +39,6 @@ public record ConsumerOptions(
 
     private static final Pattern DATABASE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    /** The same options with the schema applied, not only checked ({@code apply-schema}). */
-    public ConsumerOptions withSchemaApplied() {
-        return new ConsumerOptions(
-                bootstrapServers,
-                topic,
-                partitions,
-                groupId,
-                instanceId,
-                deadLetterTopic,
-                jdbcUrl,
-                database,
-                user,
-                password,
-                clickHouseTimeout,
-                poolSize,
-                batchMaxRows,
-                batchMaxWait,
-                catchUpMaxRows,
-                true,
-                rawRetentionDays,
-                rollupRetentionDays,
-                maxRetryBackoff,
-                shutdownTimeout,
-                httpPort,
-                lagInterval);
-    }
-
     public static ConsumerOptions from(Settings s) throws ConfigException {
         String url = s.required(JDBC_URL);
         String database = databaseOf(url);
