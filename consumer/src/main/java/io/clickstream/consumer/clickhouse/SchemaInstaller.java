@@ -107,9 +107,9 @@ public final class SchemaInstaller {
      */
     private static boolean runsAlready(Statement statement, String database, String view, String query)
             throws SQLException {
-        String literal = "'" + query.replace("\\", "\\\\").replace("'", "\\'") + "'";
-        try (ResultSet same = statement.executeQuery("SELECT count() FROM system.tables WHERE database = '" + database
-                + "' AND name = '" + view + "' AND as_select = formatQuerySingleLine(" + literal + ")")) {
+        try (ResultSet same = statement.executeQuery(
+                "SELECT count() FROM system.tables WHERE database = '" + database + "' AND name = '" + view
+                        + "' AND as_select = formatQuerySingleLine(" + SqlScript.literal(query) + ")")) {
             return same.next() && same.getLong(1) == 1;
         }
     }

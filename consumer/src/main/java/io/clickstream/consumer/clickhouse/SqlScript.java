@@ -11,6 +11,11 @@ import java.util.List;
 public final class SqlScript {
     private SqlScript() {}
 
+    /** {@code text} as a ClickHouse string literal: quoted, its backslashes and quotes escaped. */
+    public static String literal(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
     public static List<String> statements(String script) {
         List<String> statements = new ArrayList<>();
         StringBuilder current = new StringBuilder();

@@ -1,5 +1,6 @@
 package io.clickstream.consumer.export;
 
+import io.clickstream.consumer.clickhouse.SqlScript;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -51,8 +52,9 @@ final class BucketTarget implements ExportTarget {
 
     @Override
     public long write(DataSource dataSource, String table, LocalDate day, String select) throws SQLException {
-        String insert = "INSERT INTO FUNCTION s3(" + quote(url(table, day)) + ", " + quote(accessKey) + ", "
-                + quote(secretKey) + ", 'Parquet') " + select + " SETTINGS s3_truncate_on_insert = 1";
+        String insert = "INSERT INTO FUNCTION s3(" + SqlScript.literal(url(table, day)) + ", "
+                + SqlScript.literal(accessKey) + ", " + SqlScript.literal(secretKey) + ", 'Parquet') " + select
+                + " SETTINGS s3_truncate_on_insert = 1";
         try (Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement()) {
             statement.execute(insert);
@@ -63,9 +65,5 @@ final class BucketTarget implements ExportTarget {
     @Override
     public boolean remove(String table, LocalDate day) {
         return false;
-    }
-
-    private static String quote(String text) {
-        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 }

@@ -60,4 +60,9 @@ class SqlScriptTest {
             }
         }
     }
+
+    @Test
+    void aLiteralEscapesQuotesAndBackslashes() {
+        assertEquals("'it\\'s a\\\\b'", SqlScript.literal("it's a\\b"));
+    }
 }
