@@ -60,7 +60,7 @@ public final class ProducerMain {
                             config.rate(),
                             config.replaySpeed(),
                             config.replayKeepsOriginalTimestamps(),
-                            config.replayFormat())
+                            config.replayMapping())
                     : config.backfill() != null
                             ? new BackfillSource(config.simulation(), config.rate(), config.backfill(), Instant.now())
                             : new SimulatedSource(config.simulation(), config.rate());

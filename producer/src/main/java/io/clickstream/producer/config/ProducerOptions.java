@@ -2,6 +2,7 @@ package io.clickstream.producer.config;
 
 import static io.clickstream.producer.config.ProducerSettings.*;
 
+import io.clickstream.producer.replay.CsvReplaySource;
 import io.clickstream.producer.replay.ReplayMapping;
 import io.clickstream.producer.simulation.Scenario;
 import io.clickstream.producer.simulation.Segment;
@@ -20,7 +21,8 @@ import java.util.List;
  * @param count        stop after this many events, or {@code null}
  * @param replayFile   replay mode only
  * @param replaySpeed  replay at original pace times this factor, or {@code null} to use {@code rate}
- * @param replayFormat {@code auto}, a built-in mapping's name or a mapping file (checked)
+ * @param replayMapping how the replay file's columns become events, or {@code null} to tell
+ *     from its header (--replay-format auto)
  */
 public record ProducerOptions(
         String bootstrapServers,
@@ -33,7 +35,7 @@ public record ProducerOptions(
         Long count,
         SimulationOptions simulation,
         Path replayFile,
-        String replayFormat,
+        ReplayMapping replayMapping,
         Double replaySpeed,
         boolean replayKeepsOriginalTimestamps,
         Duration backfill,
@@ -76,17 +78,18 @@ public record ProducerOptions(
 
         Path replayFile = null;
         Double replaySpeed = null;
-        String replayFormat = s.required(REPLAY_FORMAT);
+        ReplayMapping replayMapping = null;
         if (mode == Mode.REPLAY) {
             if (s.string(REPLAY_FILE) == null) {
                 throw new ConfigException(REPLAY_FILE.names() + " is required in replay mode");
             }
             replayFile = s.readableFile(REPLAY_FILE);
-            if (!replayFormat.equals("auto")) {
+            String format = s.required(REPLAY_FORMAT);
+            if (!format.equals(CsvReplaySource.AUTO)) {
                 try {
-                    ReplayMapping.named(replayFormat);
+                    replayMapping = ReplayMapping.named(format);
                 } catch (IllegalArgumentException e) {
-                    throw Settings.invalid(REPLAY_FORMAT, replayFormat, e.getMessage());
+                    throw Settings.invalid(REPLAY_FORMAT, format, e.getMessage());
                 }
             }
             if (s.string(REPLAY_SPEED) != null) {
@@ -128,7 +131,7 @@ public record ProducerOptions(
                 s.optionalLong(COUNT, 1),
                 simulation,
                 replayFile,
-                replayFormat,
+                replayMapping,
                 replaySpeed,
                 s.choice(REPLAY_TIMESTAMPS, List.of("now", "original")).equals("original"),
                 backfill,

@@ -69,23 +69,22 @@ public final class CsvReplaySource implements EventSource {
      */
     public static CsvReplaySource open(Path path, double rate, Double speed, boolean keepOriginalTimestamps)
             throws IOException {
-        return open(path, rate, speed, keepOriginalTimestamps, AUTO);
+        return open(path, rate, speed, keepOriginalTimestamps, null);
     }
 
-    /** Detect the layout from the header among the built-in mappings. */
+    /** --replay-format's value for "tell the layout from the header among the built-in mappings". */
     public static final String AUTO = "auto";
 
     /**
-     * Opens the file with a mapping: {@link #AUTO}, a built-in mapping's name
-     * ({@link ReplayMapping#BUILT_IN}) or a mapping file's path.
+     * Opens the file with a mapping ({@link ReplayMapping#named}), or with {@code null} the
+     * built-in mapping its header matches.
      *
-     * @throws IOException if unreadable, or if the header lacks the mapping's columns (or, with
-     *     {@link #AUTO}, matches no built-in layout)
-     * @throws IllegalArgumentException if the mapping is unknown or its file is wrong
+     * @throws IOException if unreadable, or if the header lacks the mapping's columns (or, without
+     *     a mapping, matches no built-in layout)
      */
     public static CsvReplaySource open(
-            Path path, double rate, Double speed, boolean keepOriginalTimestamps, String mapping) throws IOException {
-        ReplayMapping chosen = mapping.equals(AUTO) ? null : ReplayMapping.named(mapping);
+            Path path, double rate, Double speed, boolean keepOriginalTimestamps, ReplayMapping chosen)
+            throws IOException {
         InputStream in = Files.newInputStream(path);
         try {
             if (path.getFileName().toString().endsWith(".gz")) {

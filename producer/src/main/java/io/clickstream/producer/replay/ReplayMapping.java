@@ -216,10 +216,6 @@ public final class ReplayMapping {
         return eventTypes.get(nameInFile);
     }
 
-    Iterable<String> eventNames() {
-        return eventTypes.keySet();
-    }
-
     /** @throws RowRejectedException naming the column, if the time is not in this mapping's format */
     Instant time(String value) throws RowRejectedException {
         String v = value.strip();

@@ -115,14 +115,15 @@ class CsvReplaySourceTest {
                         + "timestamp.format = yyyy-MM-dd HH:mm\ntimestamp.zone = America/New_York\n");
         IOException unknown = assertThrows(IOException.class, () -> CsvReplaySource.open(other, 0, null, true));
         assertTrue(unknown.getMessage().contains("Give --replay-format a mapping file"), unknown.getMessage());
-        try (CsvReplaySource source = CsvReplaySource.open(other, 0, null, true, mapping.toString())) {
+        try (CsvReplaySource source =
+                CsvReplaySource.open(other, 0, null, true, ReplayMapping.named(mapping.toString()))) {
             assertTrue(source.nextDueNanos() >= 0);
             assertEquals(
                     Instant.parse("2019-10-01T14:00:00Z"),
                     source.take(Instant.now()).timestamp());
         }
-        IOException lacking =
-                assertThrows(IOException.class, () -> CsvReplaySource.open(other, 0, null, true, "kaggle"));
+        IOException lacking = assertThrows(
+                IOException.class, () -> CsvReplaySource.open(other, 0, null, true, ReplayMapping.named("kaggle")));
         assertTrue(lacking.getMessage().contains("the header has no column event_time"), lacking.getMessage());
     }
 }
