@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -134,12 +135,12 @@ final class BrokerOutage {
     private static Result measure(
             List<Sent> answers, long frozeAt, long resumedAt, Set<String> onTopic, CpuShare.Shares cpu) {
         // Known down: the first request sent after the freeze that was answered 503 within a second.
-        long known = answers.stream()
+        Sent first = answers.stream()
                 .filter(a -> a.sent() >= frozeAt && a.sent() < resumedAt && a.status() == 503)
                 .filter(a -> a.answered() - a.sent() < 1_000_000_000L)
-                .mapToLong(Sent::sent)
-                .min()
+                .min(Comparator.comparingLong(Sent::sent))
                 .orElseThrow(() -> new IllegalStateException("no request was answered 503 at once during the outage"));
+        long known = first.sent();
         List<Sent> knownDown = answers.stream()
                 .filter(a -> a.sent() >= known && a.sent() < resumedAt)
                 .toList();
@@ -153,13 +154,7 @@ final class BrokerOutage {
                 .orElseThrow(() -> new IllegalStateException("no request was accepted after the broker continued"));
         List<Sent> accepted = answers.stream().filter(a -> a.status() == 202).toList();
         return new Result(
-                (answers.stream()
-                                        .filter(a -> a.sent() == known)
-                                        .findFirst()
-                                        .orElseThrow()
-                                        .answered()
-                                - frozeAt)
-                        / 1e9,
+                (first.answered() - frozeAt) / 1e9,
                 knownDown.stream().mapToLong(a -> a.answered() - a.sent()).max().orElse(0) / 1e6,
                 knownDown.size(),
                 knownDown.stream().filter(a -> a.status() != 503).count(),

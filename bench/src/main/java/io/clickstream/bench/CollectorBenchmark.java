@@ -143,14 +143,11 @@ final class CollectorBenchmark {
             System.out.println("== collector: saturation, " + IN_FLIGHT + " requests in flight");
             System.out.println("load: " + bench.wrkCommand(measure, work.resolve("collector-load.lua")));
             bench.saturate(warmUp, work);
-            CpuShare.Sample from = CpuShare.sample();
-            Result saturated = bench.saturate(measure, work);
-            saturated = saturated.withCpu(CpuShare.between(from, CpuShare.sample()));
+            Result saturated = sharingCpu(() -> bench.saturate(measure, work));
             System.out.println(saturated);
             System.out.println("== collector: paced at " + PACED_EVENTS_PER_SECOND + " events/s");
             bench.paced(warmUp);
-            from = CpuShare.sample();
-            Result paced = bench.paced(measure).withCpu(CpuShare.between(from, CpuShare.sample()));
+            Result paced = sharingCpu(() -> bench.paced(measure));
             System.out.println(paced);
             int slow = quick ? 1_000 : SLOW_CONNECTIONS;
             System.out.println("== collector: paced at " + PACED_EVENTS_PER_SECOND + " events/s beside " + slow
@@ -158,8 +155,7 @@ final class CollectorBenchmark {
             Result besideSlow;
             try (SlowClients clients = new SlowClients(port, slow)) {
                 bench.paced(warmUp);
-                from = CpuShare.sample();
-                Result measured = bench.paced(measure).withCpu(CpuShare.between(from, CpuShare.sample()));
+                Result measured = sharingCpu(() -> bench.paced(measure));
                 besideSlow = new Result(
                         String.format(
                                 "paced %,d events/s beside %,d slow connections (%,d answered 408 and reopened)",
@@ -181,6 +177,18 @@ final class CollectorBenchmark {
                     outage,
                     bench.wrkCommand(measure, Path.of("bench/src/main/resources/collector-load.lua")));
         }
+    }
+
+    /** One load's run. */
+    private interface Load {
+        Result run() throws Exception;
+    }
+
+    /** Runs {@code load} with the machine's CPU shares of its run recorded in the result. */
+    private static Result sharingCpu(Load load) throws Exception {
+        CpuShare.Sample from = CpuShare.sample();
+        Result result = load.run();
+        return result.withCpu(CpuShare.between(from, CpuShare.sample()));
     }
 
     /** wrk's command line for a saturation load of {@code length} with the request script at {@code script}. */
