@@ -71,18 +71,7 @@ class ExportIT {
                         + " (generateUUIDv4(), 'page_view', 'u2', 'p4', 40, '2019-10-21 23:59:59.999', 's2', '', '', 't', 0, 5),"
                         + " (generateUUIDv4(), 'purchase', 'u2', 'p4', 40, '2019-10-21 23:59:59.999', 's2', '', '', 't', 0, 6)");
         Path out = dir.resolve("lake");
-        List<String> export = List.of(
-                "export",
-                "--clickhouse-url",
-                ch.jdbcUrl(db),
-                "--clickhouse-user",
-                ch.user(),
-                "--from",
-                "2019-10-20",
-                "--to",
-                "2019-10-22",
-                "--output",
-                out.toString());
+        List<String> export = export(ch, db, "--from", "2019-10-20", "--to", "2019-10-22", "--output", out.toString());
         Map<String, String> env = Map.of("CLICKHOUSE_PASSWORD", ch.password());
         assertEquals(0, ConsumerMain.run(export.toArray(String[]::new), env));
 
@@ -107,18 +96,7 @@ class ExportIT {
         assertEquals(
                 0,
                 ConsumerMain.run(
-                        List.of(
-                                        "export",
-                                        "--clickhouse-url",
-                                        ch.jdbcUrl(db),
-                                        "--clickhouse-user",
-                                        ch.user(),
-                                        "--from",
-                                        "2019-10-21",
-                                        "--output",
-                                        out.toString(),
-                                        "--tables",
-                                        "events")
+                        export(ch, db, "--from", "2019-10-21", "--output", out.toString(), "--tables", "events")
                                 .toArray(String[]::new),
                         env));
         assertFalse(
@@ -163,12 +141,9 @@ class ExportIT {
         try (io.clickstream.testsupport.JavaProcess export = io.clickstream.testsupport.JavaProcess.jar(
                 io.clickstream.testsupport.RepositoryLayout.root().resolve("consumer/target/clickstream-consumer.jar"),
                 dir.resolve("export.log"),
-                List.of(
-                        "export",
-                        "--clickhouse-url",
-                        ch.jdbcUrl(db),
-                        "--clickhouse-user",
-                        ch.user(),
+                export(
+                        ch,
+                        db,
                         "--clickhouse-password",
                         ch.password(),
                         "--output",
@@ -220,12 +195,9 @@ class ExportIT {
                                         + " region_name='us-east-1').create_bucket(Bucket='lake')")
                                 == 0;
                     });
-            List<String> export = List.of(
-                    "export",
-                    "--clickhouse-url",
-                    ch.jdbcUrl(db),
-                    "--clickhouse-user",
-                    ch.user(),
+            List<String> export = export(
+                    ch,
+                    db,
                     "--from",
                     "2019-10-20",
                     "--output",
@@ -246,6 +218,14 @@ class ExportIT {
         } finally {
             s3.destroy();
         }
+    }
+
+    /** The export command's arguments for {@code db}, then {@code options}. */
+    private static List<String> export(ClickHouseService ch, String db, String... options) {
+        List<String> args = new java.util.ArrayList<>(
+                List.of("export", "--clickhouse-url", ch.jdbcUrl(db), "--clickhouse-user", ch.user()));
+        args.addAll(List.of(options));
+        return args;
     }
 
     /** A new database with the bundled schema, as the consumer's --schema apply makes it. */
