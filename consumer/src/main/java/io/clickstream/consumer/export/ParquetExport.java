@@ -20,9 +20,10 @@ import javax.sql.DataSource;
  * rows (any more) gets no file.
  */
 public final class ParquetExport {
-    /** The tables an export can write, each with the query for one day ({@code {from}}, {@code {to}}). */
+    /** The tables an export can write. */
     public static final List<String> TABLES = List.of("events", "category_day");
 
+    /** Per table, the query for one day: {@code {from}} that day, {@code {to}} the next. */
     private static final Map<String, String> DAY_QUERY = Map.of(
             "events",
             "SELECT toString(event_id) AS event_id, toString(event_type) AS event_type, user_id, product_id, price,"
