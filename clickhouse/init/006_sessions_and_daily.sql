@@ -74,7 +74,8 @@ WHERE session_id != ''
 GROUP BY day, session_id;
 
 -- Daily KPIs per product category: events, revenue, distinct users and sessions per event
--- type. 90 days are a few thousand rows: the trends dashboard reads this, never the raw table.
+-- type. 90 days are a few thousand rows: the trends dashboard reads this for the whole days of
+-- its range (the partial first and last days from category_minute, 007), never the raw table.
 -- Read with sum() and uniqMerge() and GROUP BY.
 CREATE TABLE IF NOT EXISTS clickstream.category_day
 (

@@ -418,6 +418,8 @@ class ExactlyOnceIT {
         assertEquals(events, ch.queryLong("SELECT sum(events) FROM " + database + ".segment_minute"), "segment_minute");
         assertEquals(events, ch.queryLong("SELECT sum(events) FROM " + database + ".sessions"), "sessions");
         assertEquals(events, ch.queryLong("SELECT sum(events) FROM " + database + ".category_day"), "category_day");
+        assertEquals(
+                events, ch.queryLong("SELECT sum(events) FROM " + database + ".category_minute"), "category_minute");
     }
 
     /** Like {@link ConsumerIT#assertExactlyOnce}, where two topics' offsets overlap: the record key includes the topic ID. */

@@ -48,10 +48,10 @@ class SchemaCheckIT {
             SchemaInstaller.check(pool, database);
         }
         assertEquals(
-                8,
+                9,
                 ch.queryLong("SELECT count() FROM system.tables WHERE database = '" + database
                         + "' AND engine LIKE '%MergeTree'"),
-                "events, the three rollups, dead_letters, dead_letter_replays, sessions and category_day");
+                "events, the three per-minute rollups, dead_letters, dead_letter_replays, sessions, category_day and category_minute");
     }
 
     /** {@code apply-schema}: the one-shot a deployment runs with an administrator before a check-only consumer. */
@@ -63,7 +63,7 @@ class SchemaCheckIT {
         assertEquals(0, ConsumerMain.run(args, env));
         assertEquals(0, ConsumerMain.run(args, env), "again: nothing to do");
         assertEquals(
-                8,
+                9,
                 ch.queryLong("SELECT count() FROM system.tables WHERE database = '" + database
                         + "' AND engine LIKE '%MergeTree'"));
     }

@@ -81,7 +81,8 @@ public final class DashboardQueryTimes {
             System.out.println();
             System.out.println("| rollup | rows |");
             System.out.println("|---|---:|");
-            for (String table : List.of("events_per_minute", "segment_minute", "category_day", "sessions")) {
+            for (String table :
+                    List.of("events_per_minute", "segment_minute", "category_day", "category_minute", "sessions")) {
                 System.out.printf("| %s | %,d |%n", table, ch.queryLong("SELECT count() FROM " + db + "." + table));
             }
             ch.execute("DROP DATABASE " + db);

@@ -29,7 +29,8 @@ class RollupRetentionIT {
             "product_minute", "minute",
             "segment_minute", "minute",
             "sessions", "day",
-            "category_day", "day");
+            "category_day", "day",
+            "category_minute", "minute");
 
     private static FixtureEvent event(String session, Instant at) {
         return new FixtureEvent(
@@ -80,7 +81,12 @@ class RollupRetentionIT {
                 "retention_fresh_" + Long.toHexString(System.nanoTime()),
                 sql -> !(sql.startsWith("ALTER TABLE") && sql.contains("MODIFY QUERY")));
         for (String view : List.of(
-                "events_per_minute_mv", "product_minute_mv", "segment_minute_mv", "sessions_mv", "category_day_mv")) {
+                "events_per_minute_mv",
+                "product_minute_mv",
+                "segment_minute_mv",
+                "sessions_mv",
+                "category_day_mv",
+                "category_minute_mv")) {
             assertEquals(
                     viewQuery(ch, fresh, view).replace(fresh + ".", "db."),
                     viewQuery(ch, db, view).replace(db + ".", "db."),
