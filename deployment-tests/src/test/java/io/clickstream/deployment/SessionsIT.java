@@ -239,6 +239,76 @@ class SessionsIT {
         assertEquals("\\N", empty.get("bounce_rate_pct"), "no sessions, no bounce rate: " + empty);
     }
 
+    /**
+     * A session active for 50 hours (an event every 20 minutes, from 23 October 10:00) is one
+     * session that started on the 23rd: the 25th from midnight does not count it, though its
+     * rows of that day start at midnight too (the day before the range holds its earlier start),
+     * nor as a bounce or with that day's first product as its entry; a range around its first
+     * event does, with its first product.
+     */
+    @Test
+    void aSessionLongerThanADayIsCountedWhereItStarted(ClickHouseService ch) {
+        Instant first = Instant.parse("2019-10-23T10:00:00Z");
+        List<FixtureEvent> events = new ArrayList<>();
+        for (int i = 0; i <= 150; i++) {
+            Instant at = first.plus(Duration.ofMinutes(20L * i));
+            events.add(new FixtureEvent(
+                    "page_view",
+                    "user_long",
+                    "long",
+                    i == 0 ? "p-first" : "p-later",
+                    "cat",
+                    new BigDecimal("3.00"),
+                    at,
+                    at.plusSeconds(1),
+                    "mobile",
+                    "iOS",
+                    "Safari"));
+        }
+        Instant freshAt = Instant.parse("2019-10-25T11:05:00Z");
+        events.add(new FixtureEvent(
+                "page_view",
+                "user_fresh",
+                "fresh",
+                "p-fresh",
+                "cat",
+                new BigDecimal("3.00"),
+                freshAt,
+                freshAt.plusSeconds(1),
+                "mobile",
+                "iOS",
+                "Safari"));
+        String db = Schema.apply(ch, "sessions_long_" + Long.toHexString(System.nanoTime()));
+        List<FixtureEvent> shuffled = new ArrayList<>(events);
+        Collections.shuffle(shuffled, new Random(25));
+        for (int i = 0; i < shuffled.size(); i += 40) {
+            ch.execute(FixtureEvent.insertInto(db, shuffled.subList(i, Math.min(i + 40, shuffled.size()))));
+        }
+
+        Instant from = Instant.parse("2019-10-25T00:00:00Z"); // its rows of the 25th start at midnight too
+        Instant to = Instant.parse("2019-10-25T12:15:00Z");
+        Map<String, String> summary = panel(ch, db, SUMMARY, from, to, Map.of()).get(0);
+        assertEquals("1", summary.get("sessions"), "only 'fresh' started on the 25th: " + summary);
+        assertEquals("100", summary.get("bounce_rate_pct"), "'fresh' is one page view: " + summary);
+        assertEquals(
+                List.of("p-fresh"),
+                panel(ch, db, ENTRIES, from, to, Map.of()).stream()
+                        .map(r -> r.get("entry_product"))
+                        .toList());
+
+        Instant start = first.minus(Duration.ofMinutes(30));
+        Instant end = first.plus(Duration.ofMinutes(30));
+        Map<String, String> started =
+                panel(ch, db, SUMMARY, start, end, Map.of()).get(0);
+        assertEquals("1", started.get("sessions"), started.toString());
+        assertEquals("0", started.get("bounce_rate_pct"), "151 page views are no bounce: " + started);
+        assertEquals(
+                List.of("p-first"),
+                panel(ch, db, ENTRIES, start, end, Map.of()).stream()
+                        .map(r -> r.get("entry_product"))
+                        .toList());
+    }
+
     @Test
     void simulatedTrafficInHundredsOfShuffledInsertsMatchesTheRawEvents(ClickHouseService ch) {
         Instant end = Instant.parse("2019-10-25T12:00:00Z");
