@@ -146,6 +146,19 @@ class AlertRulesIT {
                 1000,
                 -Duration.ofDays(1).plusSeconds(120).toMillis());
         assertTrue(fires(ch, stalled, "clickstream-stale-data", now), "an event stamped ahead hides nothing");
+
+        // A replay of October 2019 being stored: event times seven years old, stored 5 s ago.
+        String replay = freshDatabase(ch);
+        Instant october2019 = Instant.parse("2019-10-01T10:00:00Z");
+        insert(
+                ch,
+                replay,
+                "page_view",
+                10,
+                october2019,
+                1000,
+                Duration.between(october2019, now).toMillis() - 5_000);
+        assertTrue(!fires(ch, replay, "clickstream-stale-data", now), "history being stored is not stale");
     }
 
     /** Four kinds of shopper, each converting 30% of carts in the baseline hour (10:45–11:45). */

@@ -99,6 +99,11 @@ class RollupRetentionIT {
                         + " FROM system.columns WHERE database = '" + db + "' AND table = 'events'"
                         + " AND name IN ('order_id', 'brand', 'category_id') ORDER BY position)"),
                 "the columns events gained, after os");
+        assertTrue(
+                ch.query("SELECT create_table_query FROM system.tables WHERE database = '" + db
+                                + "' AND name = 'events'")
+                        .contains("PROJECTION stored_per_minute"),
+                "events gained the projection the freshness panel reads");
         ch.execute(FixtureEvent.insertInto(db, List.of(event("s-2019-after", OCTOBER_2019))));
         optimize(ch, db);
         for (String table : ROLLUPS.keySet()) {
@@ -113,8 +118,8 @@ class RollupRetentionIT {
     /**
      * Turns a fresh install into what the earlier version made: views counting events without a
      * session and without orders or removals, rollups without those columns and kept 400 days
-     * after the event, events without order_id, brand and category_id. Views first: ClickHouse refuses to
-     * drop a column a view reads.
+     * after the event, events without order_id, brand and category_id and without the
+     * stored_per_minute projection. Views first: ClickHouse refuses to drop a column a view reads.
      */
     private static void earlierVersion(ClickHouseService ch, String db) {
         for (String view : List.of("events_per_minute_mv", "category_day_mv", "sessions_mv")) {
@@ -142,6 +147,7 @@ class RollupRetentionIT {
         for (String column : List.of("order_id", "brand", "category_id")) {
             ch.execute("ALTER TABLE " + db + ".events DROP COLUMN " + column);
         }
+        ch.execute("ALTER TABLE " + db + ".events DROP PROJECTION stored_per_minute");
     }
 
     /** A materialized view's SELECT as ClickHouse holds it. */
