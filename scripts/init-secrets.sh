@@ -36,3 +36,4 @@ ensure clickhouse_admin "${CLICKHOUSE_ADMIN_PASSWORD:-}"
 ensure clickhouse_ingest "${CLICKHOUSE_INGEST_PASSWORD:-}"
 ensure clickhouse_reader "${CLICKHOUSE_READER_PASSWORD:-}"
 ensure grafana_admin "${GRAFANA_ADMIN_PASSWORD:-}"
+ensure minio_root "${MINIO_ROOT_PASSWORD:-}"  # the lake profile's bucket (docker-compose.yml)

@@ -7,12 +7,14 @@
 #     panel's own query, through the provisioned data source and the pinned plugin): no error,
 #     and rows for the panels that must have them,
 #   - every provisioned alert rule evaluated by Grafana without error,
+#   - the "lake" profile: today's events exported as Parquet to the MinIO bucket by the exporter's
+#     image and settings, read back by ClickHouse from the bucket,
 # then tears everything down (volumes included). Exit 0 only if every check passed.
 #
 #   scripts/smoke-compose.sh            (about 3-6 minutes; the first run builds the images)
 #
-# It runs as its own compose project on other host ports (13000, 18123, 19092), so a running
-# demo is left alone. Needs docker with the compose plugin, curl and python3.
+# It runs as its own compose project on other host ports (13000, 18123, 19092, 18088, 19000,
+# 19001), so a running demo is left alone. Needs docker with the compose plugin, curl and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +22,10 @@ project="clickstream-smoke"
 export GRAFANA_PORT="${SMOKE_GRAFANA_PORT:-13000}"
 export CLICKHOUSE_HTTP_PORT="${SMOKE_CLICKHOUSE_PORT:-18123}"
 export KAFKA_HOST_PORT="${SMOKE_KAFKA_PORT:-19092}"
-compose=(docker compose -p "$project" --env-file /dev/null)
+export COLLECTOR_PUBLISHED_PORT="${SMOKE_COLLECTOR_PORT:-18088}"
+export MINIO_PORT="${SMOKE_MINIO_PORT:-19000}"
+export MINIO_CONSOLE_PORT="${SMOKE_MINIO_CONSOLE_PORT:-19001}"
+compose=(docker compose -p "$project" --env-file /dev/null --profile lake)
 grafana="http://127.0.0.1:$GRAFANA_PORT"
 
 for tool in docker curl python3; do
@@ -56,7 +61,7 @@ wait_healthy() {  # wait_healthy SERVICE SECONDS
         sleep 3
     done
 }
-for service in kafka clickhouse grafana consumer; do
+for service in kafka clickhouse grafana consumer minio; do
     wait_healthy "$service" 600
 done
 
@@ -79,6 +84,18 @@ until (( $(clickhouse "SELECT count() FROM clickstream.dead_letters") > 0 )); do
     (( SECONDS < deadline )) || { echo "smoke: the poison record reached no dead_letters row within 60 s" >&2; exit 1; }
     sleep 3
 done
+
+# The lake: a one-off export of today with the exporter service's image, settings and secrets,
+# then ClickHouse reads the object back from MinIO (the path and credentials the exporter used).
+today="$(date -u +%F)"
+"${compose[@]}" run --rm --no-deps -T exporter export --from "$today" \
+    --output s3://clickstream-lake/clickstream --s3-endpoint http://minio:9000
+minio_password="$("${compose[@]}" exec -T minio cat /run/clickstream-secrets/minio_root)"
+exported="$(clickhouse "SELECT count() FROM s3('http://minio:9000/clickstream-lake/clickstream/events/date=$today/part-0.parquet', 'clickstream', '$minio_password', 'Parquet')")"
+(( exported > 0 )) || { echo "smoke: the exported Parquet of $today holds no rows" >&2; exit 1; }
+echo "smoke: $exported events of $today exported to s3://clickstream-lake as Parquet and read back"
+[[ "$("${compose[@]}" ps --format '{{.State}}' exporter)" == "running" ]] \
+    || { echo "smoke: the scheduled exporter is not running" >&2; exit 1; }
 
 admin_password="$("${compose[@]}" exec -T grafana cat /run/clickstream-secrets/grafana_admin)"
 GRAFANA="$grafana" GRAFANA_AUTH="admin:$admin_password" python3 - grafana/dashboards/clickstream-live.json \

@@ -1,6 +1,7 @@
 // compose-check loads docker-compose.yml with the Compose specification's own loader
 // (github.com/compose-spec/compose-go, the code docker compose runs) the ways users start it:
-// with no .env, with .env.example as .env, and with the "load" profile. It fails, naming the
+// with no .env, with .env.example as .env, with the "load" profile and with the "lake" profile
+// (what its one-shot runs and the exporter's command, as the loader resolves them). It fails, naming the
 // case, if the file does not load or if a default a user relies on is not what it resolves to:
 // every published port on 127.0.0.1, no variable required, the services of each case present.
 //
@@ -37,6 +38,7 @@ func main() {
 		{name: "no .env", services: base},
 		{name: ".env.example as .env", envFiles: []string{filepath.Join(root, ".env.example")}, services: base},
 		{name: "load profile", profiles: []string{"load"}, services: append(append([]string{}, base...), "producer-load")},
+		{name: "lake profile", profiles: []string{"lake"}, services: append(append([]string{}, base...), "minio", "lake-bucket", "exporter")},
 	}
 	failed := false
 	for _, c := range checks {
@@ -82,6 +84,26 @@ func run(root string, c check) error {
 	for _, name := range names {
 		if err := checkService(project.Services[name]); err != nil {
 			return fmt.Errorf("service %s: %w", name, err)
+		}
+	}
+	if exporter, ok := project.Services["exporter"]; ok {
+		return checkLake(exporter, project.Services["lake-bucket"])
+	}
+	return nil
+}
+
+// checkLake: the exporter writes to the bucket the one-shot creates, on the endpoint MinIO
+// answers, every 15 minutes by default; the one-shot reads MinIO's password from the secrets
+// volume at run time ("$$" in the file is a literal "$" for the shell, not a Compose variable).
+func checkLake(exporter, bucket types.ServiceConfig) error {
+	want := "export --every 15m --output s3://clickstream-lake/clickstream --s3-endpoint http://minio:9000"
+	if got := strings.Join(exporter.Command, " "); got != want {
+		return fmt.Errorf("exporter command %q, expected %q", got, want)
+	}
+	script := strings.Join(bucket.Entrypoint, " ")
+	for _, part := range []string{`"$(cat /run/clickstream-secrets/minio_root)"`, "http://minio:9000", "mc mb --ignore-existing lake/clickstream-lake"} {
+		if !strings.Contains(script, part) {
+			return fmt.Errorf("lake-bucket entrypoint %q lacks %q", script, part)
 		}
 	}
 	return nil

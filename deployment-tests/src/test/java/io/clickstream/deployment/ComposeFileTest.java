@@ -113,13 +113,52 @@ class ComposeFileTest {
                 "CLICKHOUSE_ADMIN_PASSWORD",
                 "CLICKHOUSE_INGEST_PASSWORD",
                 "CLICKHOUSE_READER_PASSWORD",
-                "GRAFANA_ADMIN_PASSWORD")) {
+                "GRAFANA_ADMIN_PASSWORD",
+                "MINIO_ROOT_PASSWORD")) {
             assertEquals("${" + secret + ":-}", env("secrets", secret));
             assertEquals(
                     1,
                     Files.readString(COMPOSE).split(Pattern.quote("${" + secret), -1).length - 1,
                     secret + " is read by the secrets service only");
         }
+    }
+
+    /**
+     * The lake profile: MinIO and the exporter read the one password init-secrets.sh writes, the
+     * exporter writes to the bucket the one-shot creates, after it and after the schema.
+     */
+    @Test
+    void theLakeProfileSharesOnePasswordAndOneBucket() throws IOException {
+        String secrets = Files.readString(RepositoryLayout.resolve("scripts/init-secrets.sh"));
+        assertTrue(
+                secrets.contains("ensure minio_root \"${MINIO_ROOT_PASSWORD:-}\""),
+                "init-secrets.sh writes minio_root");
+        assertEquals("/run/clickstream-secrets/minio_root", env("minio", "MINIO_ROOT_PASSWORD_FILE"));
+        assertEquals("/run/clickstream-secrets/minio_root", env("exporter", "EXPORT_S3_SECRET_ACCESS_KEY_FILE"));
+        assertEquals(env("minio", "MINIO_ROOT_USER"), env("exporter", "EXPORT_S3_ACCESS_KEY_ID"));
+        for (String name : List.of("minio", "lake-bucket", "exporter")) {
+            assertEquals(List.of("lake"), strings(service(name).get("profiles")), name);
+            assertTrue(strings(service(name).get("volumes")).contains("secrets:/run/clickstream-secrets:ro"), name);
+        }
+        String script = String.join(" ", strings(service("lake-bucket").get("entrypoint")));
+        assertTrue(script.contains("mc mb --ignore-existing lake/clickstream-lake"), script);
+        List<String> command = strings(service("exporter").get("command"));
+        assertEquals("s3://clickstream-lake/clickstream", command.get(command.indexOf("--output") + 1));
+        assertEquals(service("minio").get("image"), service("lake-bucket").get("image"), "mc comes with MinIO's image");
+        assertEquals(
+                "service_completed_successfully",
+                service("exporter")
+                        .get("depends_on")
+                        .get("lake-bucket")
+                        .get("condition")
+                        .asText());
+        assertEquals(
+                "service_healthy",
+                service("lake-bucket")
+                        .get("depends_on")
+                        .get("minio")
+                        .get("condition")
+                        .asText());
     }
 
     @Test

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecretsScriptTest {
     private static final List<String> SECRETS =
-            List.of("clickhouse_admin", "clickhouse_ingest", "clickhouse_reader", "grafana_admin");
+            List.of("clickhouse_admin", "clickhouse_ingest", "clickhouse_reader", "grafana_admin", "minio_root");
 
     private record Run(int exitCode, String output) {}
 
@@ -58,7 +58,7 @@ class SecretsScriptTest {
             assertTrue(generated.get(name).matches("[A-Za-z0-9]{24}"), name + ": " + generated.get(name));
             assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name))));
         }
-        assertEquals(4, generated.values().stream().distinct().count(), "four different passwords");
+        assertEquals(5, generated.values().stream().distinct().count(), "five different passwords");
         assertFalse(first.output().contains(generated.get("grafana_admin")), "no password is printed");
 
         Run second = run(dir, Map.of());
