@@ -19,6 +19,9 @@ What is spoken (README, "The local ClickHouse server" and "Limits of the local f
   * response headers ``X-ClickHouse-Format``, ``-Summary``, ``-Timezone``, ``-Query-Id``,
     ``-Server-Display-Name``; errors as HTTP 4xx/5xx with ``X-ClickHouse-Exception-Code`` and
     a ``Code: N. DB::Exception: ...`` body, exactly like ClickHouse.
+Closed to web pages: a request with an ``Origin`` header (what a browser adds to a page's
+request) is refused with 403 before anything runs, and so is a ``Host`` that does not name the
+loopback address this server listens on (DNS rebinding). Users and passwords: ``--user``.
 Not spoken: ClickHouse's native compressed responses (``compress=1``; the client must use
 ``compress=false``), compressed request bodies (``decompress=1``), HTTP sessions. Per-request settings (URL
 parameters that are not protocol parameters) apply to that request: through the INSERT's
@@ -233,6 +236,16 @@ class Request:
         return user, password
 
 
+def _loopback_host(host):
+    """Whether a Host header names this machine's loopback interface (with or without a port)."""
+    name = host.strip().lower()
+    if name.startswith("["):
+        name = name[1:name.find("]")] if "]" in name else name
+    elif name.count(":") == 1:
+        name = name.partition(":")[0]
+    return name in ("localhost", "::1") or name.startswith("127.")
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: the client pools connections
     # Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and the
@@ -241,6 +254,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "ClickHouse-chDB"
     engine = None      # set by serve()
     users = {}         # user -> password
+    loopback_only = True  # listening on a loopback address only: Host must name it
 
     def log_message(self, fmt, *args):
         LOG.debug("%s " + fmt, self.address_string(), *args)
@@ -281,6 +295,8 @@ class Handler(BaseHTTPRequestHandler):
 
     # --- verbs -----------------------------------------------------------------------
     def do_GET(self):
+        if not self._from_this_machine():
+            return
         path = urlsplit(self.path).path
         if path in ("/ping", "/") and "query=" not in self.path:
             self._send(200, b"Ok.\n", {"Content-Type": "text/plain; charset=UTF-8"})
@@ -290,7 +306,37 @@ class Handler(BaseHTTPRequestHandler):
     do_HEAD = do_GET
 
     def do_POST(self):
+        if not self._from_this_machine():
+            self._read_body()
+            return
         self._handle(readonly=False)
+
+    def _from_this_machine(self):
+        """Refuses what a web page can make a browser send here (answered 403, nothing run).
+
+        Any page the user visits may POST to http://127.0.0.1:8123/ with Content-Type
+        text/plain, which needs no CORS preflight: the browser sends it, with an Origin header,
+        and only hides the answer from the page, after the query ran. ClickHouse's clients
+        (clickhouse-jdbc, curl, Grafana's back end) send no Origin, so every request that has
+        one is refused, "null" included. A page on a host name that resolves to 127.0.0.1 (DNS
+        rebinding) is same-origin and may send none: while this server listens on a loopback
+        address, a Host header that is not a loopback name is refused too.
+        """
+        origin = self.headers.get("Origin")
+        if origin is not None:
+            reason = f"requests from web pages are refused (Origin: {origin[:100]})"
+        elif self.loopback_only and not _loopback_host(self.headers.get("Host", "")):
+            reason = f"Host {self.headers.get('Host', '')[:100]!r} is not this machine's loopback address"
+        else:
+            return True
+        LOG.warning("refused a request from %s: %s", self.address_string(), reason)
+        self._send(403, f"Code: {ACCESS_DENIED}. DB::Exception: {reason}. (ACCESS_DENIED)\n".encode(), {
+            "Content-Type": "text/plain; charset=UTF-8",
+            "X-ClickHouse-Exception-Code": str(ACCESS_DENIED),
+            "Connection": "close",
+        })
+        self.close_connection = True
+        return False
 
     def _handle(self, readonly):
         body = self._read_body()
@@ -399,6 +445,7 @@ def serve(args):
         LOG.error("chDB is not installed: pip install -r local/requirements.txt (or run local/python.sh)")
         return 3
     Handler.engine, Handler.users = engine, users
+    Handler.loopback_only = args.host in ("127.0.0.1", "localhost", "::1") or args.host.startswith("127.")
     try:
         server = Server((args.host, args.port), Handler)
     except OSError as exc:

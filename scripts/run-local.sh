@@ -8,7 +8,8 @@
 #
 #   scripts/run-local.sh [--duration SECONDS]
 #
-# Environment: CLICKHOUSE_PORT (8123), DATA_DIR (./data), SUMMARY_INTERVAL (5),
+# Environment: CLICKHOUSE_PORT (8123), DATA_DIR (./data), CLICKHOUSE_PASSWORD (generated into
+# $DATA_DIR/clickhouse.password at the first run), SUMMARY_INTERVAL (5),
 # PRODUCER_RATE (100), COLLECTOR_PORT (8088), and any other producer/consumer/collector
 # variable (see README).
 set -euo pipefail
@@ -56,11 +57,26 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
+# The local ClickHouse's password: $CLICKHOUSE_PASSWORD if set, else the one generated at the
+# first run and kept in $DATA_DIR/clickhouse.password (readable by this user only). Every
+# service below gets it; the server also refuses any request a web page makes (an Origin header).
+password_file="$data_dir/clickhouse.password"
+if [[ -z "${CLICKHOUSE_PASSWORD:-}" ]]; then
+    if [[ ! -s "$password_file" ]]; then
+        # (tr ends on SIGPIPE once head has its 24 characters: not a failure here)
+        (umask 077 && set +o pipefail && LC_ALL=C tr -dc 'A-Za-z0-9' < /dev/urandom | head -c 24 > "$password_file.tmp" \
+            && mv "$password_file.tmp" "$password_file")
+    fi
+    CLICKHOUSE_PASSWORD="$(cat "$password_file")"
+fi
+export CLICKHOUSE_PASSWORD
+
 query() {
-    curl -sf --data-binary "$1" "http://127.0.0.1:$clickhouse_port/" 2> /dev/null
+    curl -sf -u "default:$CLICKHOUSE_PASSWORD" --data-binary "$1" "http://127.0.0.1:$clickhouse_port/" 2> /dev/null
 }
 
-echo "run-local: starting ClickHouse (chDB) on 127.0.0.1:$clickhouse_port, data in $data_dir/clickhouse"
+echo "run-local: starting ClickHouse (chDB) on 127.0.0.1:$clickhouse_port, data in $data_dir/clickhouse" \
+    "(user default, password in $password_file unless CLICKHOUSE_PASSWORD is set)"
 "$python" local/chdb_http_server.py --port "$clickhouse_port" --path "$data_dir/clickhouse" \
     > "$logs/clickhouse.log" 2>&1 &
 pids+=($!)

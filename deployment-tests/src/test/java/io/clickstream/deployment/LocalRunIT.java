@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * scripts/run-local.sh as a user runs it: data reaches ClickHouse, all event types arrive, an
- * event posted to the collector is stored, and SIGTERM (what Ctrl-C does) stops every process it
+ * event posted to the collector is stored, its ClickHouse has a generated password and refuses
+ * what a web page can send it, and SIGTERM (what Ctrl-C does) stops every process it
  * started. How fast the data shows up is measured by scripts/bench.sh, not asserted here.
  */
 class LocalRunIT {
@@ -51,9 +53,12 @@ class LocalRunIT {
         Process run = TestProcesses.start(builder);
         List<String> killed;
         try {
-            ClickHouseService ch =
-                    ClickHouseService.connect(URI.create("http://127.0.0.1:" + port), "default", "", "compress=false");
             awaitOutput(dir, "starting the producer", run);
+            // The password the script generated and kept for its ClickHouse (and gave the consumer).
+            String password = Files.readString(dir.resolve("data/clickhouse.password"));
+            assertTrue(password.matches("[A-Za-z0-9]{24}"), "a generated password");
+            ClickHouseService ch = ClickHouseService.connect(
+                    URI.create("http://127.0.0.1:" + port), "default", password, "compress=false");
             long producerStarted = System.nanoTime();
             awaitOutput(dir, "run-local: running.", run); // every service answers, the collector included
             Await.until("rows in ClickHouse", Await.HANG, () -> count(ch, ""), rows -> rows > 0, () -> output(dir));
@@ -95,6 +100,28 @@ class LocalRunIT {
                     () -> count(ch, "WHERE user_id = '" + user + "'"),
                     rows -> rows == 1,
                     () -> output(dir));
+            // What any web page the user visits can send without a preflight: a text/plain POST
+            // with its Origin; and a page on a name that resolves to 127.0.0.1 (DNS rebinding).
+            // Each is refused before it runs, with the password or without: the table is intact.
+            long before = count(ch, "");
+            String basic = "Basic "
+                    + java.util.Base64.getEncoder()
+                            .encodeToString(("default:" + password).getBytes(StandardCharsets.UTF_8));
+            for (String headers : List.of(
+                    "Host: 127.0.0.1:" + port + "\r\nOrigin: https://shop.attacker.example\r\n",
+                    "Host: 127.0.0.1:" + port + "\r\nOrigin: https://shop.attacker.example\r\nAuthorization: " + basic
+                            + "\r\n",
+                    "Host: 127.0.0.1:" + port + "\r\nOrigin: null\r\nAuthorization: " + basic + "\r\n",
+                    "Host: rebind.attacker.example:" + port + "\r\nAuthorization: " + basic + "\r\n",
+                    "Host: 127.0.0.1:" + port + "\r\n")) {
+                String refused = rawPost(port, headers, "DROP TABLE clickstream.events");
+                assertTrue(refused.startsWith("HTTP/1.1 403"), headers + " -> " + refused);
+            }
+            assertTrue(count(ch, "") >= before, "the table is still there after the refused DROPs");
+            assertTrue(
+                    read(dir.resolve("data/logs/clickhouse.log")).contains("refused a request"),
+                    "the server logs what it refused");
+
             String freshness =
                     ch.query("SELECT dateDiff('millisecond', max(timestamp), now64(3)) / 1000 FROM clickstream.events");
             System.out.printf("[LocalRunIT] %d rows, freshness %s s%n%s%n", count(ch, ""), freshness, output(dir));
@@ -109,6 +136,20 @@ class LocalRunIT {
             throw new AssertionError("the local ClickHouse is still running after the stop");
         } catch (IOException expected) {
             // refused: stopped
+        }
+    }
+
+    /** A POST as a browser would send it for a page (headers as given), and the server's whole answer. */
+    private static String rawPost(int port, String headers, String body) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) Await.HANG.toMillis());
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            socket.getOutputStream()
+                    .write(("POST / HTTP/1.1\r\n" + headers + "Content-Type: text/plain\r\nContent-Length: "
+                                    + bytes.length + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(bytes);
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
