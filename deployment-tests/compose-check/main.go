@@ -25,6 +25,7 @@ type check struct {
 	envFiles []string
 	profiles []string
 	services []string
+	proxy    bool // the env file sets HTTPS_PROXY=http://proxy.example.com:3128 and NO_PROXY=.example.com
 }
 
 func main() {
@@ -39,6 +40,7 @@ func main() {
 		{name: ".env.example as .env", envFiles: []string{filepath.Join(root, ".env.example")}, services: base},
 		{name: "load profile", profiles: []string{"load"}, services: append(append([]string{}, base...), "producer-load")},
 		{name: "lake profile", profiles: []string{"lake"}, services: append(append([]string{}, base...), "minio", "lake-bucket", "exporter")},
+		{name: "behind a proxy", envFiles: []string{filepath.Join(root, "deployment-tests/compose-check/proxy.env")}, services: base, proxy: true},
 	}
 	failed := false
 	for _, c := range checks {
@@ -86,6 +88,11 @@ func run(root string, c check) error {
 			return fmt.Errorf("service %s: %w", name, err)
 		}
 	}
+	if c.proxy {
+		if err := checkProxy(project); err != nil {
+			return err
+		}
+	}
 	if exporter, ok := project.Services["exporter"]; ok {
 		return checkLake(exporter, project.Services["lake-bucket"])
 	}
@@ -121,6 +128,28 @@ func checkService(service types.ServiceConfig) error {
 				return fmt.Errorf("bind mount source %s: %w", volume.Source, err)
 			}
 		}
+	}
+	return nil
+}
+
+// checkProxy: the proxy reaches every image build and Grafana, and Grafana still reaches
+// ClickHouse directly whatever NO_PROXY the user sets.
+func checkProxy(project *types.Project) error {
+	for _, name := range []string{"consumer", "producer", "collector", "schema"} {
+		build := project.Services[name].Build
+		if build == nil {
+			return fmt.Errorf("service %s has no build", name)
+		}
+		if arg := build.Args["HTTPS_PROXY"]; arg == nil || *arg != "http://proxy.example.com:3128" {
+			return fmt.Errorf("service %s: build arg HTTPS_PROXY %v", name, arg)
+		}
+	}
+	grafana := project.Services["grafana"].Environment
+	if v := grafana["HTTPS_PROXY"]; v == nil || *v != "http://proxy.example.com:3128" {
+		return fmt.Errorf("grafana HTTPS_PROXY %v", v)
+	}
+	if v := grafana["NO_PROXY"]; v == nil || *v != "clickhouse,localhost,127.0.0.1,.example.com" {
+		return fmt.Errorf("grafana NO_PROXY %v", *v)
 	}
 	return nil
 }

@@ -22,8 +22,19 @@ import org.junit.jupiter.api.Test;
 class ComposeFileTest {
     private static final Path COMPOSE = RepositoryLayout.resolve("docker-compose.yml");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(?:[:?-][^}]*)?}");
-    private static final JsonNode FILE = Provisioning.yaml(COMPOSE);
+    /** As the Compose loader reads it: anchors and merge keys ({@code <<: *build}) resolved (SnakeYAML does). */
+    private static final JsonNode FILE = composeFile();
+
     private static final JsonNode SERVICES = FILE.get("services");
+
+    private static JsonNode composeFile() {
+        try {
+            Object tree = new org.yaml.snakeyaml.Yaml().load(Files.readString(COMPOSE));
+            return new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(tree);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     private static JsonNode service(String name) {
         JsonNode service = SERVICES.get(name);
@@ -233,26 +244,42 @@ class ComposeFileTest {
         assertFalse(Files.readString(COMPOSE).contains(":?"), "no variable is required: it runs without a .env");
     }
 
+    /**
+     * One Dockerfile: a build stage compiles the reactor once, and each service's target copies
+     * its jar from it into a JRE image that runs as non-root; every base image pinned.
+     */
     @Test
-    void dockerfilesBuildTheJarsInAStageAndRunThemAsNonRoot() throws IOException {
-        for (String module : List.of("producer", "consumer")) {
+    void oneBuildStageMakesTheJarsAndEachTargetRunsOneAsNonRoot() throws IOException {
+        String text = Files.readString(RepositoryLayout.resolve("Dockerfile"));
+        List<String> froms = text.lines().filter(l -> l.startsWith("FROM ")).toList();
+        assertEquals(
+                1,
+                text.lines()
+                        .filter(l -> l.contains("sh scripts/maven-with-proxy.sh "))
+                        .count(),
+                "Maven runs once, through the proxy script: " + text);
+        for (String module : List.of("producer", "consumer", "collector")) {
             JsonNode build = service(module).get("build");
             assertEquals(".", build.get("context").asText());
-            Path dockerfile = RepositoryLayout.resolve(build.get("dockerfile").asText());
-            String text = Files.readString(dockerfile);
+            assertEquals(module, build.get("target").asText(), module);
+            assertEquals(
+                    "${HTTPS_PROXY:-}", build.get("args").get("HTTPS_PROXY").asText(), "the proxy reaches Maven");
+            assertTrue(froms.contains("FROM runtime AS " + module), "a target " + module);
             String jar = "clickstream-" + module + ".jar";
-            assertEquals(2, text.lines().filter(l -> l.startsWith("FROM ")).count(), dockerfile + " is multi-stage");
-            assertTrue(text.contains("/src/" + module + "/target/" + jar), dockerfile + " copies the built " + jar);
-            assertTrue(
-                    text.lines().anyMatch(l -> l.startsWith("USER ") && !l.contains("root")),
-                    dockerfile + " runs as non-root");
+            assertTrue(text.contains("COPY --from=build /src/" + module + "/target/" + jar), "copies the built " + jar);
             assertTrue(
                     Files.readString(RepositoryLayout.resolve(module + "/pom.xml"))
                             .contains("<finalName>clickstream-" + module + "</finalName>"),
                     "the pom builds " + jar);
-            for (String from : text.lines().filter(l -> l.startsWith("FROM ")).toList()) {
-                assertTrue(from.matches("FROM [a-z0-9./-]+:[0-9][A-Za-z0-9._-]*( AS \\w+)?"), "pinned: " + from);
-            }
+        }
+        assertTrue(text.contains("-pl consumer,producer,collector -am package"), "the three jars in one build");
+        assertTrue(text.contains("-Dspotless.check.skip=true"), "no format check without .git");
+        assertTrue(text.lines().anyMatch(l -> l.startsWith("USER ") && !l.contains("root")), "the runtime is non-root");
+        for (String from : froms) {
+            assertTrue(
+                    from.matches("FROM [a-z0-9./-]+:[0-9][A-Za-z0-9._-]*( AS \\w+)?")
+                            || from.startsWith("FROM runtime AS "),
+                    "pinned: " + from);
         }
         try (Stream<String> lines = Files.lines(RepositoryLayout.resolve(".dockerignore"))) {
             assertTrue(
