@@ -15,8 +15,12 @@ GRANT INSERT, SELECT ON clickstream.events TO clickstream_ingest;
 GRANT INSERT, SELECT ON clickstream.dead_letters TO clickstream_ingest;
 GRANT INSERT, SELECT ON clickstream.dead_letter_replays TO clickstream_ingest;
 GRANT SELECT(database, table, name, type) ON system.columns TO clickstream_ingest;
+-- The password the secrets hold now (CREATE USER IF NOT EXISTS keeps an existing user's):
+-- applied at every start of the compose ClickHouse, so a password changed in .env takes effect.
+ALTER USER clickstream_ingest IDENTIFIED WITH sha256_password BY '{{CLICKHOUSE_INGEST_PASSWORD}}';
 
 CREATE USER IF NOT EXISTS clickstream_reader
     IDENTIFIED WITH sha256_password BY '{{CLICKHOUSE_READER_PASSWORD}}'
     SETTINGS readonly = 2, max_execution_time = 60;
 GRANT SELECT ON clickstream.* TO clickstream_reader;
+ALTER USER clickstream_reader IDENTIFIED WITH sha256_password BY '{{CLICKHOUSE_READER_PASSWORD}}';

@@ -26,6 +26,7 @@ type check struct {
 	profiles []string
 	services []string
 	proxy    bool // the env file sets HTTPS_PROXY=http://proxy.example.com:3128 and NO_PROXY=.example.com
+	dollar   bool // the env file sets CLICKHOUSE_ADMIN_PASSWORD='pa$word&more'
 }
 
 func main() {
@@ -41,6 +42,7 @@ func main() {
 		{name: "load profile", profiles: []string{"load"}, services: append(append([]string{}, base...), "producer-load")},
 		{name: "lake profile", profiles: []string{"lake"}, services: append(append([]string{}, base...), "minio", "lake-bucket", "exporter")},
 		{name: "behind a proxy", envFiles: []string{filepath.Join(root, "deployment-tests/compose-check/proxy.env")}, services: base, proxy: true},
+		{name: "a password with a $ in single quotes", envFiles: []string{filepath.Join(root, "deployment-tests/compose-check/dollar.env")}, services: base, dollar: true},
 	}
 	failed := false
 	for _, c := range checks {
@@ -86,6 +88,11 @@ func run(root string, c check) error {
 	for _, name := range names {
 		if err := checkService(project.Services[name]); err != nil {
 			return fmt.Errorf("service %s: %w", name, err)
+		}
+	}
+	if c.dollar {
+		if v := project.Services["secrets"].Environment["CLICKHOUSE_ADMIN_PASSWORD"]; v == nil || *v != "pa$word&more" {
+			return fmt.Errorf("the secrets service gets CLICKHOUSE_ADMIN_PASSWORD %v, not pa$word&more", *v)
 		}
 	}
 	if c.proxy {

@@ -118,7 +118,9 @@ class ComposeFileTest {
         for (String secret : List.of("clickhouse_admin", "clickhouse_ingest", "clickhouse_reader")) {
             assertTrue(entrypoint.contains(secret), "the ClickHouse entrypoint reads " + secret);
         }
-        assertTrue(entrypoint.contains("exec /entrypoint.sh \"$@\""), "then runs the image's own entrypoint");
+        assertTrue(
+                entrypoint.contains("exec \"${CLICKHOUSE_IMAGE_ENTRYPOINT:-/entrypoint.sh}\" \"$@\""),
+                "then runs the image's own entrypoint");
         // .env may still set a password: only the secrets service reads these variables, and none is required.
         for (String secret : List.of(
                 "CLICKHOUSE_ADMIN_PASSWORD",
@@ -170,6 +172,26 @@ class ComposeFileTest {
                         .get("minio")
                         .get("condition")
                         .asText());
+    }
+
+    /**
+     * Every service has a memory limit, and the default stack's long-running services together fit
+     * a 4 GB Docker VM with room for its OS (at most 3 GiB); Kafka's heap is set within its limit.
+     */
+    @Test
+    void everyServiceHasAMemoryLimitAndTheStackFitsAFourGigabyteVm() {
+        long total = 0;
+        for (var it = SERVICES.fields(); it.hasNext(); ) {
+            var entry = it.next();
+            JsonNode limit = entry.getValue().get("mem_limit");
+            assertTrue(limit != null && limit.asText().matches("\\d+m"), entry.getKey() + " mem_limit: " + limit);
+            boolean oneShot = "no".equals(entry.getValue().path("restart").asText());
+            if (!entry.getValue().has("profiles") && !oneShot) {
+                total += Long.parseLong(limit.asText().replace("m", ""));
+            }
+        }
+        assertTrue(total <= 3 * 1024, "the default stack's limits add up to " + total + " MiB");
+        assertEquals("-Xms256m -Xmx256m", env("kafka", "KAFKA_HEAP_OPTS"), "Kafka's heap, not its 1 GB default");
     }
 
     @Test
