@@ -160,7 +160,7 @@ public final class ConsumerMain {
     private static void ensureTopic(ConsumerOptions config, String topic, int partitions)
             throws StartupWait.NotReadyException, StartupWait.FailedException {
         try {
-            TopicInitializer.ensureTopic(config.bootstrapServers(), topic, partitions, (short) 1);
+            TopicInitializer.ensureTopic(config.bootstrapServers(), topic, partitions, config.replicationFactor());
         } catch (KafkaUnavailableException e) {
             if (e.getCause() instanceof java.util.concurrent.TimeoutException
                     || e.getCause() instanceof org.apache.kafka.common.errors.RetriableException) {

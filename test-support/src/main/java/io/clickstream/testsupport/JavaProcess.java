@@ -66,8 +66,15 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     public static JavaProcess mainClass(String mainClass, Path log, List<String> args) throws IOException {
-        List<String> command =
-                new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"), mainClass));
+        return mainClass(List.of(), mainClass, log, args);
+    }
+
+    /** {@code mainClass} on this JVM's class path, with JVM options such as {@code -Xmx256m}. */
+    public static JavaProcess mainClass(List<String> jvmOptions, String mainClass, Path log, List<String> args)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
         return start(command, log);
     }

@@ -14,6 +14,7 @@ public final class ConsumerSettings {
             "KAFKA_TOPIC_PARTITIONS",
             "3",
             "partitions of the topic if the consumer has to create it (the producer uses the same variable)");
+    public static final Setting REPLICATION = io.clickstream.service.kafka.PublisherSettings.REPLICATION;
     public static final Setting GROUP = Setting.of(
             "--group-id",
             "CONSUMER_GROUP_ID",
@@ -94,6 +95,7 @@ public final class ConsumerSettings {
             BOOTSTRAP,
             TOPIC,
             PARTITIONS,
+            REPLICATION,
             GROUP,
             INSTANCE_ID,
             DLQ_TOPIC,

@@ -38,15 +38,17 @@ public final class TopicInitializer {
             Optional<TopicDescription> existing = describe(admin, topic);
             if (existing.isEmpty()) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor)))
+                    admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor)
+                                    .configs(topicConfig(replicationFactor))))
                             .all()
                             .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                     awaitLeaders(admin, topic);
                     LOG.info(
-                            "created topic {} with {} partitions (replication factor {})",
+                            "created topic {} with {} partitions (replication factor {}{})",
                             topic,
                             partitions,
-                            replicationFactor);
+                            replicationFactor,
+                            replicationFactor >= 3 ? ", min.insync.replicas 2" : "");
                     return partitions;
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
@@ -79,6 +81,15 @@ public final class TopicInitializer {
             Thread.currentThread().interrupt();
             throw new KafkaUnavailableException("interrupted while preparing topic " + topic, e);
         }
+    }
+
+    /**
+     * With three replicas or more, a write (acks=all, which every publisher here uses) is
+     * acknowledged once two of them have it: one broker may fail, or restart, without losing an
+     * acknowledged event or stopping writes. Fewer replicas: the broker's default.
+     */
+    static Map<String, String> topicConfig(short replicationFactor) {
+        return replicationFactor >= 3 ? Map.of("min.insync.replicas", "2") : Map.of();
     }
 
     /**
