@@ -14,10 +14,27 @@ import io.clickstream.testsupport.RealServices;
 import io.clickstream.testsupport.RepositoryLayout;
 import io.clickstream.testsupport.TopicContents;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -124,6 +141,127 @@ class BrokerFailoverIT {
                     ch.queryLong("SELECT uniqExact(event_id) FROM " + db + ".events"),
                     "distinct event ids: none stored twice");
         }
+    }
+
+    /**
+     * (c) The collector jar under steady traffic (eight clients, one event per request, each with
+     * its own event id) while the leader of a partition is killed: every event answered 202 is on
+     * the topic exactly once, none is on it twice, and every request is answered. Requests made
+     * while the partition has no leader may be answered 503 (the page retries them); such an
+     * event may still be on the topic once (stored, its answer lost to the timeout).
+     */
+    @Test
+    void killingALeaderUnderCollectorTrafficLosesNoAcceptedEvent(@TempDir Path dir) throws Exception {
+        Path repo = RepositoryLayout.root();
+        String topic = "failover-collector-" + Long.toHexString(System.nanoTime());
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        try (KafkaClusterProcesses cluster = KafkaClusterProcesses.start(dir);
+                JavaProcess collector = JavaProcess.collector(
+                        repo,
+                        dir.resolve("collector.log"),
+                        cluster.bootstrapServers(),
+                        topic,
+                        port,
+                        List.of("--partitions", "3", "--replication-factor", "3"))) {
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + port;
+            Await.untilTrue(
+                    "the collector healthy", Await.HANG, () -> get(http, base + "/health") == 200, collector::tail);
+
+            ConcurrentHashMap<String, Integer> answers = new ConcurrentHashMap<>();
+            AtomicBoolean sending = new AtomicBoolean(true);
+            ExecutorService clients = Executors.newFixedThreadPool(8);
+            List<Future<?>> loops = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                int client = c;
+                loops.add(clients.submit(() -> {
+                    for (int i = 0; sending.get(); i++) {
+                        String id = UUID.randomUUID().toString();
+                        String body = "{\"event_id\":\"" + id + "\",\"event_type\":\"page_view\",\"user_id\":\"u"
+                                + client + "-" + i + "\",\"product_id\":\"p\",\"price\":0}";
+                        answers.put(id, post(http, base + "/v1/events", body));
+                    }
+                    return null;
+                }));
+            }
+            Await.untilTrue(
+                    "500 events accepted",
+                    Await.HANG,
+                    () -> answers.values().stream().filter(a -> a == 202).count() >= 500,
+                    collector::tail);
+            int leader = cluster.leaderOf(topic, 0);
+            long acceptedBefore =
+                    answers.values().stream().filter(a -> a == 202).count();
+            long killedAt = System.nanoTime();
+            cluster.kill(leader);
+            Await.untilTrue(
+                    "2,000 more events accepted after the kill",
+                    Await.HANG,
+                    () -> answers.values().stream().filter(a -> a == 202).count() >= acceptedBefore + 2_000,
+                    collector::tail);
+            double recovered = (System.nanoTime() - killedAt) / 1e9;
+            sending.set(false);
+            for (Future<?> loop : loops) {
+                loop.get(Await.HANG.toSeconds(), TimeUnit.SECONDS); // every request answered
+            }
+            clients.shutdown();
+
+            Map<String, Integer> onTopic = new HashMap<>();
+            for (ConsumerRecord<String, byte[]> record : TopicContents.readAll(cluster.bootstrapServers(), topic)) {
+                onTopic.merge(JSON.readTree(record.value()).get("event_id").asText(), 1, Integer::sum);
+            }
+            Map<Integer, Long> byStatus = new TreeMap<>();
+            answers.values().forEach(a -> byStatus.merge(a, 1L, Long::sum));
+            List<String> lost = answers.entrySet().stream()
+                    .filter(e -> e.getValue() == 202 && !onTopic.containsKey(e.getKey()))
+                    .map(Map.Entry::getKey)
+                    .toList();
+            List<String> twice = onTopic.entrySet().stream()
+                    .filter(e -> e.getValue() > 1)
+                    .map(Map.Entry::getKey)
+                    .toList();
+            long storedDespiteRefusal = answers.entrySet().stream()
+                    .filter(e -> e.getValue() != 202 && onTopic.containsKey(e.getKey()))
+                    .count();
+            System.out.printf(
+                    "[BrokerFailoverIT] collector: broker %d (leader of %s-0) killed at %,d accepted; 2,000 more"
+                            + " accepted %.1f s later; answers %s; %,d refused but stored%n",
+                    leader, topic, acceptedBefore, recovered, byStatus, storedDespiteRefusal);
+            assertEquals(List.of(), lost, "events answered 202 and not on the topic");
+            assertEquals(List.of(), twice, "events on the topic twice");
+            assertTrue(
+                    byStatus.keySet().stream().allMatch(a -> a == 202 || a == 503),
+                    "every answer 202 or 503 (retry later): " + byStatus);
+            assertTrue(
+                    onTopic.keySet().stream().allMatch(answers::containsKey), "nothing on the topic that was not sent");
+        }
+    }
+
+    private static int get(HttpClient http, String url) {
+        try {
+            return http.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (Exception notYet) {
+            return 0;
+        }
+    }
+
+    private static int post(HttpClient http, String url, String body) throws Exception {
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("Content-Type", "application/json")
+                                .timeout(Await.HANG) // a hang detector: every request must be answered
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static Set<String> eventIds(List<ConsumerRecord<String, byte[]>> records) throws IOException {
