@@ -6,9 +6,10 @@
 #   scripts/bench.sh --only c,e     only those scenarios (a to e), printed, no report
 #   scripts/bench.sh --drain-only   only the outage scenario (e), printed, no report
 #   scripts/bench.sh --collector    only the collector's HTTP benchmark; updates its BENCHMARKS.md section
+#   scripts/bench.sh --scaling [N]  1, 2 and 3 consumers draining one backlog of N events (1,000,000) from 6 partitions; printed
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [[ " $* " != *" --only "* && " $* " != *" --drain-only "* ]]; then  # the full run ends with the collector's
+if [[ " $* " != *" --only "* && " $* " != *" --drain-only "* && " $* " != *" --scaling "* ]]; then  # the full run ends with the collector's
     command -v wrk > /dev/null || { echo "bench.sh: wrk is required for the collector benchmark (apt-get install wrk)" >&2; exit 2; }
 fi
 CLICKSTREAM_PYTHON="$(local/python.sh)"  # a Python with the pinned chDB (sets up .venv-local/ on first use)
@@ -18,5 +19,7 @@ mvn -B -q -ntp -pl bench dependency:build-classpath -Dmdep.outputFile=target/cla
 main=io.clickstream.bench.BenchmarkMain
 if [[ " $* " == *" --collector "* ]]; then
     main=io.clickstream.bench.CollectorBenchmark
+elif [[ " $* " == *" --scaling "* ]]; then
+    main=io.clickstream.bench.ConsumerScaling
 fi
 exec java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" "$main" "$@"

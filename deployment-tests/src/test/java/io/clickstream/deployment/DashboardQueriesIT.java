@@ -395,30 +395,8 @@ class DashboardQueriesIT {
         clickHouse.execute(FixtureEvent.insertInto(
                 fresh,
                 List.of(
-                        new FixtureEvent(
-                                e.type(),
-                                e.userId(),
-                                e.sessionId(),
-                                e.productId(),
-                                e.category(),
-                                e.price(),
-                                Instant.parse("2019-10-01T10:00:00Z"),
-                                storedLast,
-                                e.device(),
-                                e.os(),
-                                e.browser()),
-                        new FixtureEvent(
-                                e.type(),
-                                e.userId(),
-                                e.sessionId(),
-                                e.productId(),
-                                e.category(),
-                                e.price(),
-                                liveEvent,
-                                liveEvent.plusSeconds(1),
-                                e.device(),
-                                e.os(),
-                                e.browser()))));
+                        e.at(Instant.parse("2019-10-01T10:00:00Z"), storedLast),
+                        e.at(liveEvent, liveEvent.plusSeconds(1)))));
         String sql = GrafanaMacros.expand(panels.get("Data freshness"), FROM, TO, INTERVAL_SECONDS)
                 .replace("clickstream.", fresh + ".");
         double freshness = Double.parseDouble(clickHouse.queryRows(sql).get(0).get("freshness_seconds"));

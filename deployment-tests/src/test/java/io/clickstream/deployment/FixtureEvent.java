@@ -19,6 +19,12 @@ record FixtureEvent(
         String os,
         String browser) {
 
+    /** The same event at another time, stored at {@code ingestedAt}. */
+    FixtureEvent at(Instant time, Instant ingested) {
+        return new FixtureEvent(
+                type, userId, sessionId, productId, category, price, time, ingested, device, os, browser);
+    }
+
     Instant minute() {
         return timestamp.truncatedTo(ChronoUnit.MINUTES);
     }
