@@ -63,7 +63,8 @@ public final class ConsumerScaling {
                 server.restart(); // each run a fresh engine process (it slows as it ages)
                 String database = "scaling_" + consumers + "_" + Long.toHexString(System.nanoTime() & 0xFFFFFF);
                 List<JavaProcess> group = new ArrayList<>();
-                CpuShare.Sample from = CpuShare.sample();
+                CpuShare.Sample from;
+                CpuShare.Sample to;
                 try {
                     for (int i = 0; i < consumers; i++) {
                         group.add(JavaProcess.consumer(
@@ -75,13 +76,16 @@ public final class ConsumerScaling {
                                 ch.jdbcUrl(database),
                                 List.of("--http-port", "-1")));
                     }
+                    // CPU over the drain itself: from the first row stored to the last (not the JVMs' start)
+                    BenchmarkMain.waitForRows(ch, database + ".events", 1, Duration.ofMinutes(5), group.get(0));
+                    from = CpuShare.sample();
                     BenchmarkMain.waitForRows(ch, database + ".events", backlog, Duration.ofMinutes(20), group.get(0));
+                    to = CpuShare.sample();
                 } finally {
                     for (JavaProcess consumer : group) {
                         consumer.stop();
                     }
                 }
-                CpuShare.Sample to = CpuShare.sample();
                 double seconds = (ch.queryLong("SELECT toUnixTimestamp64Milli(max(ingested_at)) - "
                                 + "toUnixTimestamp64Milli(min(ingested_at)) FROM " + database + ".events")
                         / 1000.0);
