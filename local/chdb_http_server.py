@@ -445,7 +445,7 @@ def serve(args):
         LOG.error("chDB is not installed: pip install -r local/requirements.txt (or run local/python.sh)")
         return 3
     Handler.engine, Handler.users = engine, users
-    Handler.loopback_only = args.host in ("127.0.0.1", "localhost", "::1") or args.host.startswith("127.")
+    Handler.loopback_only = _loopback_host(args.host)
     try:
         server = Server((args.host, args.port), Handler)
     except OSError as exc:

@@ -91,8 +91,8 @@ func run(root string, c check) error {
 		}
 	}
 	if c.dollar {
-		if v := project.Services["secrets"].Environment["CLICKHOUSE_ADMIN_PASSWORD"]; v == nil || *v != "pa$word&more" {
-			return fmt.Errorf("the secrets service gets CLICKHOUSE_ADMIN_PASSWORD %v, not pa$word&more", *v)
+		if v := value(project.Services["secrets"].Environment["CLICKHOUSE_ADMIN_PASSWORD"]); v != "pa$word&more" {
+			return fmt.Errorf("the secrets service gets CLICKHOUSE_ADMIN_PASSWORD %q, not pa$word&more", v)
 		}
 	}
 	if c.proxy {
@@ -142,21 +142,30 @@ func checkService(service types.ServiceConfig) error {
 // checkProxy: the proxy reaches every image build and Grafana, and Grafana still reaches
 // ClickHouse directly whatever NO_PROXY the user sets.
 func checkProxy(project *types.Project) error {
+	const proxy = "http://proxy.example.com:3128"
 	for _, name := range []string{"consumer", "producer", "collector", "schema"} {
 		build := project.Services[name].Build
 		if build == nil {
 			return fmt.Errorf("service %s has no build", name)
 		}
-		if arg := build.Args["HTTPS_PROXY"]; arg == nil || *arg != "http://proxy.example.com:3128" {
-			return fmt.Errorf("service %s: build arg HTTPS_PROXY %v", name, arg)
+		if arg := value(build.Args["HTTPS_PROXY"]); arg != proxy {
+			return fmt.Errorf("service %s: build arg HTTPS_PROXY %q, not %s", name, arg, proxy)
 		}
 	}
 	grafana := project.Services["grafana"].Environment
-	if v := grafana["HTTPS_PROXY"]; v == nil || *v != "http://proxy.example.com:3128" {
-		return fmt.Errorf("grafana HTTPS_PROXY %v", v)
+	if v := value(grafana["HTTPS_PROXY"]); v != proxy {
+		return fmt.Errorf("grafana HTTPS_PROXY %q, not %s", v, proxy)
 	}
-	if v := grafana["NO_PROXY"]; v == nil || *v != "clickhouse,localhost,127.0.0.1,.example.com" {
-		return fmt.Errorf("grafana NO_PROXY %v", *v)
+	if v := value(grafana["NO_PROXY"]); v != "clickhouse,localhost,127.0.0.1,.example.com" {
+		return fmt.Errorf("grafana NO_PROXY %q", v)
 	}
 	return nil
+}
+
+// value: a resolved variable, "" when it is absent (nil).
+func value(v *string) string {
+	if v == nil {
+		return ""
+	}
+	return *v
 }

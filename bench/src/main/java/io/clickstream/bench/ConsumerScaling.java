@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * How the drain rate moves with the number of consumers: one backlog on a topic of 6 partitions,
@@ -90,8 +89,8 @@ public final class ConsumerScaling {
                                 + "toUnixTimestamp64Milli(min(ingested_at)) FROM " + database + ".events")
                         / 1000.0);
                 long unique = ch.queryLong("SELECT uniqExact(event_id) FROM " + database + ".events");
-                double engine = share(from, to, "python");
-                double jvms = share(from, to, "java");
+                double engine = CpuShare.shareOf(from, to, "python");
+                double jvms = CpuShare.shareOf(from, to, "java");
                 String row = String.format(
                         "| %d | %,.0f | %.1f | %.0f%% | %.0f%% | %,d |",
                         consumers,
@@ -115,22 +114,5 @@ public final class ConsumerScaling {
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.arch"),
                 String.join("\n", rows));
-    }
-
-    /** The share of the machine (all cores) used over the interval by our descendant processes named {@code name*}. */
-    private static double share(CpuShare.Sample from, CpuShare.Sample to, String name) {
-        double capacity =
-                (to.nanos() - from.nanos()) / 1e9 * 100 * Runtime.getRuntime().availableProcessors();
-        long ticks = 0;
-        long self = ProcessHandle.current().pid();
-        for (Map.Entry<Long, Map.Entry<String, Long>> process : to.processes().entrySet()) {
-            if (process.getKey() != self && process.getValue().getKey().startsWith(name)) {
-                long before = from.processes()
-                        .getOrDefault(process.getKey(), Map.entry("", 0L))
-                        .getValue();
-                ticks += process.getValue().getValue() - before;
-            }
-        }
-        return ticks / capacity;
     }
 }

@@ -108,11 +108,34 @@ final class CpuShare {
         }
     }
 
-    static Shares between(Sample from, Sample to) {
-        double capacity = (to.nanos() - from.nanos())
+    /** The machine's capacity over an interval, in ticks: cores × time. */
+    private static double capacity(Sample from, Sample to) {
+        return (to.nanos() - from.nanos())
                 / 1e9
                 * TICKS_PER_SECOND
                 * Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * The share of the machine used over the interval by the processes (other than this JVM)
+     * whose name starts with {@code name}, alive at its end: e.g. "java" for the jars started.
+     */
+    static double shareOf(Sample from, Sample to, String name) {
+        long self = ProcessHandle.current().pid();
+        long ticks = 0;
+        for (Map.Entry<Long, Map.Entry<String, Long>> process : to.processes().entrySet()) {
+            if (process.getKey() != self && process.getValue().getKey().startsWith(name)) {
+                ticks += process.getValue().getValue()
+                        - from.processes()
+                                .getOrDefault(process.getKey(), Map.entry("", 0L))
+                                .getValue();
+            }
+        }
+        return ticks / capacity(from, to);
+    }
+
+    static Shares between(Sample from, Sample to) {
+        double capacity = capacity(from, to);
         double ours = (to.ours() - from.ours()) / capacity;
         double busy = (to.busy() - from.busy()) / capacity;
         Set<Long> ourPids = new HashSet<>();

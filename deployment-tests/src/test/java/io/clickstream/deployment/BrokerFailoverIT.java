@@ -211,7 +211,7 @@ class BrokerFailoverIT {
 
             Map<String, Integer> onTopic = new HashMap<>();
             for (ConsumerRecord<String, byte[]> record : TopicContents.readAll(cluster.bootstrapServers(), topic)) {
-                onTopic.merge(JSON.readTree(record.value()).get("event_id").asText(), 1, Integer::sum);
+                onTopic.merge(eventId(record), 1, Integer::sum);
             }
             Map<Integer, Long> byStatus = new TreeMap<>();
             answers.values().forEach(a -> byStatus.merge(a, 1L, Long::sum));
@@ -264,10 +264,14 @@ class BrokerFailoverIT {
                 .statusCode();
     }
 
+    private static String eventId(ConsumerRecord<String, byte[]> record) throws IOException {
+        return JSON.readTree(record.value()).get("event_id").asText();
+    }
+
     private static Set<String> eventIds(List<ConsumerRecord<String, byte[]>> records) throws IOException {
         Set<String> ids = new HashSet<>();
         for (ConsumerRecord<String, byte[]> record : records) {
-            ids.add(JSON.readTree(record.value()).get("event_id").asText());
+            ids.add(eventId(record));
         }
         return ids;
     }

@@ -30,6 +30,7 @@ public final class KafkaClusterProcesses implements AutoCloseable {
     private final Path dir;
     private final int[] brokerPorts;
     private final JavaProcess[] nodes = new JavaProcess[NODES + 1]; // by node id, 1..3
+    private final boolean[] killed = new boolean[NODES + 1]; // by node id: killed on purpose, not yet restarted
     private final Admin admin;
 
     private KafkaClusterProcesses(Path dir, int[] brokerPorts) {
@@ -145,7 +146,7 @@ public final class KafkaClusterProcesses implements AutoCloseable {
                 Await.HANG,
                 () -> {
                     for (int id = 1; id <= NODES; id++) {
-                        if (nodes[id] != null && !nodes[id].isAlive() && wanted(id)) {
+                        if (nodes[id] != null && !nodes[id].isAlive() && !killed[id]) {
                             throw new AssertionError("node " + id + " exited:\n" + nodes[id].tail());
                         }
                     }
@@ -160,12 +161,6 @@ public final class KafkaClusterProcesses implements AutoCloseable {
                     }
                 },
                 () -> nodes[1] == null ? "" : nodes[1].tail());
-    }
-
-    private final boolean[] killed = new boolean[NODES + 1];
-
-    private boolean wanted(int id) {
-        return !killed[id];
     }
 
     /** The node id leading {@code topic}'s {@code partition}, as the cluster's metadata says now. */

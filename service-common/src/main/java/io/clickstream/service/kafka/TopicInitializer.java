@@ -37,9 +37,9 @@ public final class TopicInitializer {
                 (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS)))) {
             Optional<TopicDescription> existing = describe(admin, topic);
             if (existing.isEmpty()) {
+                Map<String, String> configs = topicConfig(replicationFactor);
                 try {
-                    admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor)
-                                    .configs(topicConfig(replicationFactor))))
+                    admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor).configs(configs)))
                             .all()
                             .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                     awaitLeaders(admin, topic);
@@ -48,7 +48,7 @@ public final class TopicInitializer {
                             topic,
                             partitions,
                             replicationFactor,
-                            replicationFactor >= 3 ? ", min.insync.replicas 2" : "");
+                            configs.isEmpty() ? "" : ", " + configs);
                     return partitions;
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
