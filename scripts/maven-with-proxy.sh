@@ -27,7 +27,7 @@ proxy() {  # proxy URL: the <proxy> element
     hostport="${rest%%/*}"
     case "$hostport" in
         *:*) host="${hostport%:*}"; port="${hostport##*:}" ;;
-        *) host="$hostport"; port=80 ;;
+        *) host="$hostport"; [ "$protocol" = https ] && port=443 || port=80 ;;
     esac
     case "$port" in
         ''|*[!0-9]*) echo "maven-with-proxy: the proxy '$1' has no valid port" >&2; exit 2 ;;

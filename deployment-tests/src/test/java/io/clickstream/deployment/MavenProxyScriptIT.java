@@ -83,6 +83,45 @@ class MavenProxyScriptIT {
         assertTrue(!run.output().contains("p%26ss"), "the proxy's password is not printed");
     }
 
+    /**
+     * What the script writes for each form of proxy URL, read from a stand-in mvn that prints the
+     * settings file it is given: the scheme's default port when none is written, the credentials
+     * XML-escaped, NO_PROXY's ".domain" as Maven's "*.domain".
+     */
+    @Test
+    void eachFormOfProxyUrlBecomesMavensProxy(@TempDir Path dir) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\ncat \"$2\"\n");
+        assertTrue(bin.resolve("mvn").toFile().setExecutable(true));
+        Map<String, String> expected = Map.of(
+                "https://proxy.corp",
+                "<protocol>https</protocol><host>proxy.corp</host><port>443</port>",
+                "http://proxy.corp",
+                "<protocol>http</protocol><host>proxy.corp</host><port>80</port>",
+                "http://me:a<b&c@proxy.corp:3128/",
+                "<host>proxy.corp</host><port>3128</port><username>me</username><password>a&lt;b&amp;c</password>");
+        for (Map.Entry<String, String> proxy : expected.entrySet()) {
+            ProcessBuilder builder = new ProcessBuilder(
+                            "sh",
+                            RepositoryLayout.resolve("scripts/maven-with-proxy.sh")
+                                    .toString(),
+                            "-q")
+                    .redirectErrorStream(true);
+            builder.environment().keySet().removeIf(k -> k.toLowerCase().endsWith("_proxy"));
+            builder.environment().put("PATH", bin + ":" + builder.environment().get("PATH"));
+            builder.environment()
+                    .put("MAVEN_PROXY_SETTINGS", dir.resolve("settings.xml").toString());
+            builder.environment().put("HTTPS_PROXY", proxy.getKey());
+            builder.environment().put("NO_PROXY", "localhost,.corp");
+            Process process = TestProcesses.start(builder);
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(Await.HANG.toSeconds(), TimeUnit.SECONDS), "the script hung");
+            assertEquals(0, process.exitValue(), output);
+            assertTrue(output.contains(proxy.getValue()), proxy.getKey() + ":\n" + output);
+            assertTrue(output.contains("<nonProxyHosts>localhost|*.corp</nonProxyHosts>"), output);
+        }
+    }
+
     /** An HTTP proxy that serves CONNECT only: each tunnel pipes bytes both ways, and is recorded. */
     private static final class TunnelingProxy implements AutoCloseable {
         private final ServerSocket server = new ServerSocket(0);
