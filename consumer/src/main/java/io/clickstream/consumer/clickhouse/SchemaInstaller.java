@@ -18,6 +18,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,11 +45,18 @@ public final class SchemaInstaller {
 
     private SchemaInstaller() {}
 
-    /** Statements of every bundled schema file, in order, for {@code database}. */
+    /** Statements of every bundled schema file, in order, for {@code database} on one server. */
     public static List<String> statements(String database, Map<String, String> variables) {
+        return statements(database, variables, SchemaLayout.SINGLE);
+    }
+
+    /** Statements of every bundled schema file, in order, for {@code database} in {@code layout}. */
+    public static List<String> statements(String database, Map<String, String> variables, SchemaLayout layout) {
         List<String> statements = new ArrayList<>();
         for (Map.Entry<String, String> file : bundledFiles()) {
-            statements.addAll(statements(file.getKey(), file.getValue(), database, variables));
+            for (String sql : statements(file.getKey(), file.getValue(), database, variables)) {
+                statements.add(layout.apply(sql));
+            }
         }
         return statements;
     }
@@ -82,13 +90,23 @@ public final class SchemaInstaller {
     }
 
     /**
-     * Creates whatever is missing. The connection must not depend on {@code database} existing
-     * (connect to {@code default}): the first statement creates it.
+     * Creates whatever is missing on one server. The connection must not depend on {@code database}
+     * existing (connect to {@code default}): the first statement creates it.
      */
     public static void install(Connection connection, String database, Map<String, String> variables)
             throws SQLException {
+        install(connection, database, variables, SchemaLayout.SINGLE);
+    }
+
+    /**
+     * Creates whatever is missing, in {@code layout}, on the server {@code connection} talks to: in the
+     * replicated layout, run it on every replica (each joins the same Keeper path).
+     */
+    public static void install(
+            Connection connection, String database, Map<String, String> variables, SchemaLayout layout)
+            throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            for (String sql : statements(database, variables)) {
+            for (String sql : statements(database, variables, layout)) {
                 Matcher view = MODIFY_QUERY.matcher(sql);
                 if (view.matches() && runsAlready(statement, view.group(1), view.group(2), view.group(3))) {
                     continue;
@@ -96,7 +114,10 @@ public final class SchemaInstaller {
                 statement.execute(sql);
             }
         }
-        LOG.info("schema applied to database {}", database);
+        LOG.info(
+                "schema applied to database {} ({} layout)",
+                database,
+                layout.name().toLowerCase(Locale.ROOT));
     }
 
     /**
