@@ -10,6 +10,7 @@
 #     volume holds now (a password changed in .env reaches ClickHouse at the next start). The
 #     schema is brought up to date by the "schema" one-shot at every start (SchemaInstaller, which
 #     changes a view's query only when it differs).
+# CLICKSTREAM_INIT_SCHEMA=false: the users only, always (a replica whose schema apply-schema applies).
 # {{NAME}} placeholders are substituted from the environment (passwords: from the secrets volume,
 # see docker-entrypoint.sh). CLICKSTREAM_SQL_DIR and CLICKSTREAM_INIT_MARKER are for tests.
 set -euo pipefail
@@ -31,7 +32,12 @@ done
 
 sql_dir="${CLICKSTREAM_SQL_DIR:-/clickstream}"
 marker="${CLICKSTREAM_INIT_MARKER:-/var/lib/clickhouse/clickstream-init.done}"
-if [[ -f "$marker" ]]; then
+if [[ "${CLICKSTREAM_INIT_SCHEMA:-true}" == "false" ]]; then
+    # A replica of the cluster (docker-compose.cluster.yml): its tables are Replicated*, created by
+    # the consumer image's apply-schema --schema-layout replicated from these same files.
+    echo "docker-init: the schema is applied by apply-schema (CLICKSTREAM_INIT_SCHEMA=false): the users only"
+    files=("$sql_dir"/access/*.sql)
+elif [[ -f "$marker" ]]; then
     echo "docker-init: initialized before ($marker): the users and their passwords only"
     files=("$sql_dir"/access/*.sql)
 else

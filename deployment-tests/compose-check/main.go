@@ -22,6 +22,7 @@ import (
 
 type check struct {
 	name     string
+	file     string // docker-compose.yml when empty
 	envFiles []string
 	profiles []string
 	services []string
@@ -36,6 +37,8 @@ func main() {
 	}
 	root, _ = filepath.Abs(root)
 	base := []string{"clickhouse", "collector", "consumer", "grafana", "kafka", "producer", "schema", "secrets"}
+	cluster := []string{"balancer", "clickhouse-1", "clickhouse-2", "collector-1", "collector-2", "consumer-1", "consumer-2",
+		"grafana", "kafka-1", "kafka-2", "kafka-3", "keeper-1", "keeper-2", "keeper-3", "producer", "schema-1", "schema-2", "secrets"}
 	checks := []check{
 		{name: "no .env", services: base},
 		{name: ".env.example as .env", envFiles: []string{filepath.Join(root, ".env.example")}, services: base},
@@ -43,6 +46,8 @@ func main() {
 		{name: "lake profile", profiles: []string{"lake"}, services: append(append([]string{}, base...), "minio", "lake-bucket", "exporter")},
 		{name: "behind a proxy", envFiles: []string{filepath.Join(root, "deployment-tests/compose-check/proxy.env")}, services: base, proxy: true},
 		{name: "a password with a $ in single quotes", envFiles: []string{filepath.Join(root, "deployment-tests/compose-check/dollar.env")}, services: base, dollar: true},
+		{name: "the cluster", file: "docker-compose.cluster.yml", services: cluster},
+		{name: "the cluster, .env.example as .env", file: "docker-compose.cluster.yml", envFiles: []string{filepath.Join(root, ".env.example")}, services: cluster},
 	}
 	failed := false
 	for _, c := range checks {
@@ -67,7 +72,11 @@ func run(root string, c check) error {
 		cli.WithEnvFiles(c.envFiles...),
 		cli.WithDotEnv,
 	}
-	opts, err := cli.NewProjectOptions([]string{filepath.Join(root, "docker-compose.yml")}, options...)
+	file := c.file
+	if file == "" {
+		file = "docker-compose.yml"
+	}
+	opts, err := cli.NewProjectOptions([]string{filepath.Join(root, file)}, options...)
 	if err != nil {
 		return err
 	}
@@ -102,6 +111,66 @@ func run(root string, c check) error {
 	}
 	if exporter, ok := project.Services["exporter"]; ok {
 		return checkLake(exporter, project.Services["lake-bucket"])
+	}
+	if c.file == "docker-compose.cluster.yml" {
+		return checkCluster(project)
+	}
+	return nil
+}
+
+// checkCluster: what the cluster's guarantees rest on, as the loader resolves it (anchors,
+// merges and extends included): each consumer writes to its own replica, never the balancer, with
+// quorum 2; every topic client creates topics at replication factor 3; three Kafka nodes and three
+// Keeper nodes with distinct ids; replicas that name themselves distinctly and leave the schema to
+// apply-schema in the replicated layout; Grafana reads through the balancer and depends on no
+// service of the single-server file.
+func checkCluster(project *types.Project) error {
+	env := func(service, name string) string { return value(project.Services[service].Environment[name]) }
+	expect := func(service, name, want string) error {
+		if got := env(service, name); got != want {
+			return fmt.Errorf("service %s: %s is %q, expected %q", service, name, got, want)
+		}
+		return nil
+	}
+	var problems []error
+	for i, n := range []string{"1", "2", "3"} {
+		kafka, keeper := "kafka-"+n, "keeper-"+n
+		problems = append(problems,
+			expect(kafka, "KAFKA_NODE_ID", n),
+			expect(kafka, "KAFKA_ADVERTISED_LISTENERS", "INTERNAL://"+kafka+":29092"),
+			expect(kafka, "KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093"),
+			expect(kafka, "KAFKA_MIN_INSYNC_REPLICAS", "2"),
+			expect(kafka, "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "3"),
+			expect(kafka, "KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE", "false"),
+			expect(keeper, "KEEPER_SERVER_ID", n))
+		if i < 2 {
+			replica := "clickhouse-" + n
+			problems = append(problems,
+				expect(replica, "CLICKHOUSE_REPLICA", replica),
+				expect(replica, "CLICKSTREAM_INIT_SCHEMA", "false"),
+				expect("schema-"+n, "CLICKHOUSE_JDBC_URL", "jdbc:clickhouse://"+replica+":8123/clickstream"),
+				expect("schema-"+n, "CLICKHOUSE_SCHEMA_LAYOUT", "replicated"),
+				expect("consumer-"+n, "CLICKHOUSE_JDBC_URL", "jdbc:clickhouse://"+replica+":8123/clickstream"),
+				expect("consumer-"+n, "CLICKHOUSE_INSERT_QUORUM", "2"),
+				expect("consumer-"+n, "KAFKA_TOPIC_REPLICATION_FACTOR", "3"),
+				expect("collector-"+n, "KAFKA_TOPIC_REPLICATION_FACTOR", "3"),
+				expect("consumer-"+n, "KAFKA_BOOTSTRAP_SERVERS", "kafka-1:29092,kafka-2:29092,kafka-3:29092"),
+				expect("collector-"+n, "KAFKA_BOOTSTRAP_SERVERS", "kafka-1:29092,kafka-2:29092,kafka-3:29092"))
+		}
+	}
+	problems = append(problems, expect("producer", "KAFKA_TOPIC_REPLICATION_FACTOR", "3"))
+	if aliases := project.Services["balancer"].Networks["default"]; aliases == nil || strings.Join(aliases.Aliases, ",") != "clickhouse" {
+		problems = append(problems, fmt.Errorf("the balancer is not \"clickhouse\" on the network (Grafana's data source host)"))
+	}
+	for dependency := range project.Services["grafana"].DependsOn {
+		if _, ok := project.Services[dependency]; !ok {
+			problems = append(problems, fmt.Errorf("grafana depends on %s, which the cluster does not have", dependency))
+		}
+	}
+	for _, problem := range problems {
+		if problem != nil {
+			return problem
+		}
 	}
 	return nil
 }

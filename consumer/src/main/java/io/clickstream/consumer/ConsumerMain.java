@@ -5,7 +5,9 @@ import io.clickstream.consumer.clickhouse.ClickHouseDeadLetterTable;
 import io.clickstream.consumer.clickhouse.ClickHouseEventWriter;
 import io.clickstream.consumer.clickhouse.ClickHousePool;
 import io.clickstream.consumer.clickhouse.ErrorClassifier;
+import io.clickstream.consumer.clickhouse.Replication;
 import io.clickstream.consumer.clickhouse.SchemaInstaller;
+import io.clickstream.consumer.clickhouse.SchemaLayout;
 import io.clickstream.consumer.clickhouse.WriteException;
 import io.clickstream.consumer.config.ConsumerOptions;
 import io.clickstream.consumer.config.ConsumerSettings;
@@ -95,7 +97,9 @@ public final class ConsumerMain {
         CountDownLatch stopRequested = new CountDownLatch(1);
         StartupWait startup = new StartupWait(config.maxRetryBackoff(), stopRequested);
         try (HikariDataSource pool = pool(config)) {
-            boolean ready = startup.until("ClickHouse", () -> prepareSchema(config, pool, config.applySchema()))
+            AtomicReference<Replication> replication = new AtomicReference<>();
+            boolean ready = startup.until(
+                            "ClickHouse", () -> replication.set(prepareSchema(config, pool, config.applySchema())))
                     // Whichever of producer and consumer starts first creates the topic, with the same partitions.
                     && startup.until("Kafka", () -> {
                         ensureTopic(config, config.topic(), config.partitions());
@@ -104,7 +108,7 @@ public final class ConsumerMain {
             if (!ready) {
                 return stopRequested.getCount() == 0 ? EXIT_OK : EXIT_FATAL;
             }
-            return consume(config, pool);
+            return consume(config, pool, replication.get());
         }
     }
 
@@ -131,17 +135,45 @@ public final class ConsumerMain {
         }
     }
 
-    /** Applies ({@code apply}) and checks the schema. */
-    private static void prepareSchema(ConsumerOptions config, HikariDataSource pool, boolean apply)
+    /**
+     * Applies ({@code apply}) and checks the schema; how to write to it follows from the engine
+     * {@code events} has, whatever {@code --schema-layout} says when only checking.
+     */
+    private static Replication prepareSchema(ConsumerOptions config, HikariDataSource pool, boolean apply)
             throws StartupWait.NotReadyException, StartupWait.FailedException {
         try {
             if (apply) {
                 try (Connection bootstrap =
                         DriverManager.getConnection(config.jdbcUrlOf("default"), config.user(), config.password())) {
-                    SchemaInstaller.install(bootstrap, config.database(), config.schemaVariables());
+                    SchemaInstaller.install(
+                            bootstrap, config.database(), config.schemaVariables(), config.schemaLayout());
                 }
             }
-            SchemaInstaller.check(pool, config.database());
+            SchemaLayout layout = SchemaInstaller.check(pool, config.database());
+            if (apply && layout != config.schemaLayout()) {
+                throw new StartupWait.FailedException(
+                        config.database() + ".events exists as a " + describe(layout)
+                                + " table, and --schema-layout is "
+                                + describe(config.schemaLayout())
+                                + ": ClickHouse cannot change a table's engine in place (docs/consumer.md,"
+                                + " \"On a replicated ClickHouse\")",
+                        null);
+            }
+            if (layout == SchemaLayout.SINGLE && !config.insertQuorum().equals("0")) {
+                throw new StartupWait.FailedException(
+                        "--insert-quorum " + config.insertQuorum() + " needs replicated tables; " + config.database()
+                                + ".events is a single-server MergeTree table",
+                        null);
+            }
+            LOG.info(
+                    "events is {}{}",
+                    describe(layout),
+                    layout == SchemaLayout.REPLICATED
+                            ? ": lookups wait for this replica to fetch what the others stored; insert quorum "
+                                    + config.insertQuorum()
+                            : "");
+            return new Replication(
+                    layout == SchemaLayout.REPLICATED, config.insertQuorum(), config.clickHouseTimeout());
         } catch (SchemaInstaller.IncompatibleSchemaException e) {
             throw new StartupWait.FailedException(e.getMessage(), e);
         } catch (SQLException | RuntimeException e) {
@@ -170,7 +202,11 @@ public final class ConsumerMain {
         }
     }
 
-    private static int consume(ConsumerOptions config, HikariDataSource pool) {
+    private static String describe(SchemaLayout layout) {
+        return layout == SchemaLayout.REPLICATED ? "replicated (Replicated*MergeTree)" : "single-server (MergeTree)";
+    }
+
+    private static int consume(ConsumerOptions config, HikariDataSource pool, Replication replication) {
         AtomicReference<IngestLoop> running = new AtomicReference<>();
         AtomicBoolean stopRequested = new AtomicBoolean();
         // SIGTERM: stop polling; the main thread then flushes, commits and closes the clients (the
@@ -187,13 +223,14 @@ public final class ConsumerMain {
                     }
                 },
                 config.shutdownTimeout().plusSeconds(15))) {
-            return consumeUntilStopped(config, pool, running, stopRequested);
+            return consumeUntilStopped(config, pool, replication, running, stopRequested);
         }
     }
 
     private static int consumeUntilStopped(
             ConsumerOptions config,
             HikariDataSource pool,
+            Replication replication,
             AtomicReference<IngestLoop> running,
             AtomicBoolean stopRequested) {
         IngestMetrics metrics = new IngestMetrics();
@@ -219,7 +256,7 @@ public final class ConsumerMain {
                     consumer,
                     config.topic(),
                     topicIds,
-                    new ClickHouseEventWriter(pool),
+                    new ClickHouseEventWriter(pool, replication),
                     deadLetters,
                     new EventCodec(),
                     new BlockBuffers(config.batchMaxRows(), config.batchMaxWait(), System::nanoTime),

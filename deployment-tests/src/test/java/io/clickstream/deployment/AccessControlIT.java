@@ -85,6 +85,12 @@ class AccessControlIT {
                 + " source_offset, replayed_at, replay_topic, replay_partition, replay_offset)"
                 + " VALUES (generateUUIDv4(), 0, 1, now64(3), 't', 0, 9)");
         assertEquals(1, ingest().queryLong("SELECT count() FROM " + database + ".dead_letter_replays"));
+        // the schema check reads the engine of events (a replicated one changes the lookups)
+        assertEquals(
+                "MergeTree",
+                ingest().query("SELECT engine FROM system.tables WHERE database = '" + database
+                                + "' AND name = 'events'")
+                        .strip());
         denied(() -> ingest().query("SELECT count() FROM " + database + ".events_per_minute"), "reading other tables");
         denied(() -> ingest().execute("DROP TABLE " + database + ".dead_letters"), "DROP dead_letters");
         denied(() -> ingest().execute("DROP TABLE " + database + ".events"), "DROP");

@@ -31,10 +31,18 @@ public final class ClickHouseEventWriter implements EventWriter {
             + " AND kafka_offset BETWEEN ? AND ?";
 
     private final DataSource dataSource;
+    private final Replication replication;
     private final RowBinaryEncoder encoder = new RowBinaryEncoder();
 
+    /** Writes to one server's events table. */
     public ClickHouseEventWriter(DataSource dataSource) {
+        this(dataSource, Replication.NONE);
+    }
+
+    /** Writes to the events table of the server or replica the pool's URL names. */
+    public ClickHouseEventWriter(DataSource dataSource, Replication replication) {
         this.dataSource = dataSource;
+        this.replication = replication;
     }
 
     @Override
@@ -44,7 +52,8 @@ public final class ClickHouseEventWriter implements EventWriter {
                 Names.EVENTS_TABLE,
                 EventTable.NAMES,
                 out -> encoder.write(rows, out),
-                settings -> settings
+                settings -> replication
+                        .applyTo(settings)
                         // a re-sent batch (same token) is dropped by ClickHouse, and so are its rollup rows
                         .serverSetting("insert_deduplicate", "1")
                         .serverSetting("insert_deduplication_token", deduplicationToken)
@@ -79,6 +88,7 @@ public final class ClickHouseEventWriter implements EventWriter {
     public StoredRange storedRange(String topic, UUID topicId, int partition, long fromOffset) throws WriteException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement(STORED_RANGE)) {
+            replication.catchUp(connection);
             bindPartition(select, topic, topicId, partition);
             select.setLong(4, fromOffset);
             try (ResultSet rows = select.executeQuery()) {
@@ -96,6 +106,7 @@ public final class ClickHouseEventWriter implements EventWriter {
             throws WriteException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement(STORED_OFFSETS)) {
+            replication.catchUp(connection);
             bindPartition(select, topic, topicId, partition);
             select.setLong(4, fromOffset);
             select.setLong(5, toOffset);

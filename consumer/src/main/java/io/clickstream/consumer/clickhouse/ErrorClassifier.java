@@ -59,8 +59,12 @@ public final class ErrorClassifier {
             Map.entry(241, Kind.RETRIABLE), // MEMORY_LIMIT_EXCEEDED
             Map.entry(242, Kind.RETRIABLE), // TABLE_IS_READ_ONLY
             Map.entry(252, Kind.RETRIABLE), // TOO_MANY_PARTS
-            Map.entry(285, Kind.RETRIABLE), // TOO_FEW_LIVE_REPLICAS
-            Map.entry(319, Kind.RETRIABLE), // UNKNOWN_STATUS_OF_INSERT
+            Map.entry(225, Kind.RETRIABLE), // NO_ZOOKEEPER (Keeper unreachable, replicated tables)
+            Map.entry(285, Kind.RETRIABLE), // TOO_FEW_LIVE_REPLICAS (fewer live replicas than insert_quorum)
+            Map.entry(286, Kind.RETRIABLE), // UNSATISFIED_QUORUM_FOR_PREVIOUS_WRITE
+            Map.entry(289, Kind.RETRIABLE), // REPLICA_IS_NOT_IN_QUORUM
+            Map.entry(
+                    319, Kind.RETRIABLE), // UNKNOWN_STATUS_OF_INSERT (quorum not reached in time: re-send, same token)
             Map.entry(425, Kind.RETRIABLE), // SYSTEM_ERROR
             Map.entry(999, Kind.RETRIABLE)); // KEEPER_EXCEPTION
 

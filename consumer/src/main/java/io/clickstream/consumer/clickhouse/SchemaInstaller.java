@@ -139,9 +139,11 @@ public final class SchemaInstaller {
      * Checks that {@code database.events} and {@code database.dead_letters} exist with columns
      * the consumer can write.
      *
+     * @return the layout {@code events} is in: {@link SchemaLayout#REPLICATED} if its engine is a Replicated* one
      * @throws IncompatibleSchemaException listing every missing or mistyped column
      */
-    public static void check(DataSource dataSource, String database) throws SQLException, IncompatibleSchemaException {
+    public static SchemaLayout check(DataSource dataSource, String database)
+            throws SQLException, IncompatibleSchemaException {
         checkTable(dataSource, database, Names.EVENTS_TABLE, EventTable.WRITTEN, "004_exactly_once.sql");
         checkTable(
                 dataSource,
@@ -149,6 +151,16 @@ public final class SchemaInstaller {
                 ClickHouseDeadLetterTable.TABLE,
                 ClickHouseDeadLetterTable.WRITTEN,
                 "005_dead_letters.sql");
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet engine = statement.executeQuery("SELECT engine FROM system.tables WHERE database = '"
+                        + database + "' AND name = '" + Names.EVENTS_TABLE + "'")) {
+            if (!engine.next()) {
+                throw new IncompatibleSchemaException("table " + database + "." + Names.EVENTS_TABLE
+                        + " is not in system.tables for this user (010_users.sql grants it)");
+            }
+            return engine.getString(1).startsWith("Replicated") ? SchemaLayout.REPLICATED : SchemaLayout.SINGLE;
+        }
     }
 
     private static void checkTable(

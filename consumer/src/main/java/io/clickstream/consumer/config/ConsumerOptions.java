@@ -2,6 +2,7 @@ package io.clickstream.consumer.config;
 
 import static io.clickstream.consumer.config.ConsumerSettings.*;
 
+import io.clickstream.consumer.clickhouse.SchemaLayout;
 import io.clickstream.service.ConfigException;
 import io.clickstream.service.Settings;
 import java.net.InetAddress;
@@ -9,6 +10,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -31,6 +33,8 @@ public record ConsumerOptions(
         Duration batchMaxWait,
         int catchUpMaxRows,
         boolean applySchema,
+        SchemaLayout schemaLayout,
+        String insertQuorum,
         int rawRetentionDays,
         int rollupRetentionDays,
         Duration maxRetryBackoff,
@@ -83,12 +87,22 @@ public record ConsumerOptions(
                 // The memory bound: at most this many decoded rows are buffered (about 0.6 KB each).
                 s.integer(CATCH_UP_ROWS, 0, 1_000_000),
                 s.choice(SCHEMA, List.of("apply", "check")).equals("apply"),
+                SchemaLayout.of(s.choice(SCHEMA_LAYOUT, List.of("single", "replicated"))),
+                insertQuorum(s),
                 s.integer(RAW_RETENTION, 1, 36_500),
                 s.integer(ROLLUP_RETENTION, 1, 36_500),
                 backoff,
                 s.duration(SHUTDOWN_TIMEOUT),
                 s.integer(HTTP_PORT, -1, 65_535),
                 s.duration(LAG_INTERVAL));
+    }
+
+    private static String insertQuorum(Settings s) throws ConfigException {
+        String quorum = s.string(INSERT_QUORUM).strip().toLowerCase(Locale.ROOT);
+        if (quorum.equals("auto") || quorum.equals("0") || quorum.matches("[2-9]")) {
+            return quorum;
+        }
+        throw Settings.invalid(INSERT_QUORUM, s.string(INSERT_QUORUM), "must be 0 (off), 2..9 or auto");
     }
 
     private static String hostName() throws ConfigException {
@@ -149,7 +163,7 @@ public record ConsumerOptions(
                 + ", instanceId=" + instanceId
                 + ", deadLetterTopic=" + deadLetterTopic + ", jdbcUrl=" + jdbcUrl + ", user=" + user
                 + ", password=" + (password.isEmpty() ? "(empty)" : "****") + ", clickHouseTimeout=" + clickHouseTimeout
-                + ", poolSize=" + poolSize
+                + ", poolSize=" + poolSize + ", schemaLayout=" + schemaLayout + ", insertQuorum=" + insertQuorum
                 + ", batchMaxRows=" + batchMaxRows + ", batchMaxWait=" + batchMaxWait + ", catchUpMaxRows="
                 + catchUpMaxRows
                 + "]";

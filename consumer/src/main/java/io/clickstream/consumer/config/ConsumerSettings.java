@@ -65,6 +65,18 @@ public final class ConsumerSettings {
             "CLICKHOUSE_SCHEMA",
             "apply",
             "apply: create what is missing from clickhouse/init, then check; check: only check");
+    public static final Setting SCHEMA_LAYOUT = Setting.of(
+            "--schema-layout",
+            "CLICKHOUSE_SCHEMA_LAYOUT",
+            "single",
+            "single: MergeTree tables on one server; replicated: Replicated* tables on the replica the URL names"
+                    + " (macros {shard} and {replica} defined in its configuration), for --schema apply");
+    public static final Setting INSERT_QUORUM = Setting.of(
+            "--insert-quorum",
+            "CLICKHOUSE_INSERT_QUORUM",
+            "0",
+            "on a replicated events table, commit offsets only once this many replicas hold the insert (2..9, or"
+                    + " auto for a majority); 0: once the replica written to holds it");
     public static final Setting RAW_RETENTION = Setting.of(
             "--raw-retention-days",
             "RAW_RETENTION_DAYS",
@@ -108,6 +120,8 @@ public final class ConsumerSettings {
             BATCH_WAIT,
             CATCH_UP_ROWS,
             SCHEMA,
+            SCHEMA_LAYOUT,
+            INSERT_QUORUM,
             RAW_RETENTION,
             ROLLUP_RETENTION,
             MAX_BACKOFF,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clickstream.consumer.clickhouse.SchemaLayout;
 import io.clickstream.service.ConfigException;
 import io.clickstream.service.Settings;
 import java.time.Duration;
@@ -24,6 +25,23 @@ class ConsumerOptionsTest {
         assertEquals("clickstream", c.database());
         assertEquals("clickstream.events.dlq", c.deadLetterTopic());
         assertTrue(c.applySchema());
+        assertEquals(SchemaLayout.SINGLE, c.schemaLayout());
+        assertEquals("0", c.insertQuorum());
+    }
+
+    @Test
+    void aReplicatedLayoutAndItsQuorum() throws Exception {
+        ConsumerOptions c = config(Map.of("CLICKHOUSE_SCHEMA_LAYOUT", "replicated"), "--insert-quorum", "AUTO");
+        assertEquals(SchemaLayout.REPLICATED, c.schemaLayout());
+        assertEquals("auto", c.insertQuorum());
+        assertEquals("2", config(Map.of("CLICKHOUSE_INSERT_QUORUM", "2")).insertQuorum());
+        assertEquals(
+                "invalid --insert-quorum / CLICKHOUSE_INSERT_QUORUM: '1' must be 0 (off), 2..9 or auto",
+                assertThrows(ConfigException.class, () -> config(Map.of(), "--insert-quorum", "1"))
+                        .getMessage());
+        assertTrue(assertThrows(ConfigException.class, () -> config(Map.of(), "--schema-layout", "sharded"))
+                .getMessage()
+                .startsWith("invalid --schema-layout / CLICKHOUSE_SCHEMA_LAYOUT: 'sharded'"));
     }
 
     @Test
