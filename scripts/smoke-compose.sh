@@ -16,18 +16,26 @@
 #       first starts ClickHouse alone and kills it (SIGKILL) while its init scripts run, as a
 #       Ctrl-C, a laptop's sleep or an OOM kill would, then runs the checks above: the next
 #       start must heal it.
+#   scripts/smoke-compose.sh --cluster
+#       docker-compose.cluster.yml instead (3 Kafka brokers, 3 Keepers, 2 ClickHouse replicas, 2
+#       consumers, 2 collectors behind HAProxy; no lake): the same checks (Grafana reads through
+#       the balancer), and while events flow a replica is restarted and a broker killed (SIGKILL)
+#       and started again; once the producer stops and the consumers have caught up, each replica
+#       holds every event once (count = distinct event ids, the same on both).
 # It prints how long the start took (up to every service healthy): cold the first time on a
 # machine, warm (images built and pulled) after.
 #
 # It runs as its own compose project on other host ports (13000, 18123, 19092, 18088, 19000,
-# 19001), so a running demo is left alone. Needs docker with the compose plugin, curl and python3.
+# 19001), so a running demo is left alone (--cluster: the project clickstream-smoke-cluster). Needs docker with the compose plugin, curl and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 interrupted=false
+cluster=false
 case "${1:-}" in
     "") ;;
     --interrupted-first-start) interrupted=true ;;
-    *) echo "usage: scripts/smoke-compose.sh [--interrupted-first-start]" >&2; exit 2 ;;
+    --cluster) cluster=true ;;
+    *) echo "usage: scripts/smoke-compose.sh [--interrupted-first-start | --cluster]" >&2; exit 2 ;;
 esac
 
 project="clickstream-smoke"
@@ -38,6 +46,16 @@ export COLLECTOR_PUBLISHED_PORT="${SMOKE_COLLECTOR_PORT:-18088}"
 export MINIO_PORT="${SMOKE_MINIO_PORT:-19000}"
 export MINIO_CONSOLE_PORT="${SMOKE_MINIO_CONSOLE_PORT:-19001}"
 compose=(docker compose -p "$project" --env-file /dev/null --profile lake)
+healthy=(kafka clickhouse grafana consumer minio)
+ch=clickhouse
+kafka=kafka
+if $cluster; then
+    compose=(docker compose -p "$project-cluster" --env-file /dev/null -f docker-compose.cluster.yml)
+    healthy=(kafka-1 kafka-2 kafka-3 keeper-1 keeper-2 keeper-3 clickhouse-1 clickhouse-2 grafana consumer-1
+             consumer-2 collector-1 collector-2)
+    ch=clickhouse-1
+    kafka=kafka-1
+fi
 grafana="http://127.0.0.1:$GRAFANA_PORT"
 
 for tool in docker curl python3; do
@@ -89,13 +107,13 @@ wait_healthy() {  # wait_healthy SERVICE SECONDS
         sleep 3
     done
 }
-for service in kafka clickhouse grafana consumer minio; do
+for service in "${healthy[@]}"; do
     wait_healthy "$service" 600
 done
 echo "smoke: started in $((SECONDS - started)) s (docker compose up, builds included, until every service was healthy)"
 
-clickhouse() {
-    "${compose[@]}" exec -T clickhouse bash -c \
+clickhouse() {  # clickhouse SQL [SERVICE]
+    "${compose[@]}" exec -T "${2:-$ch}" bash -c \
         'clickhouse client --password "$(cat /run/clickstream-secrets/clickhouse_admin)" --query "$0"' "$1"
 }
 deadline=$((SECONDS + 120))
@@ -104,7 +122,7 @@ until (( $(clickhouse "SELECT count() FROM clickstream.events") > 0 )); do
     sleep 3
 done
 # One poison record, so the dead-letter panels have a row to show (and the DLQ path runs for real).
-"${compose[@]}" exec -T kafka /opt/kafka/bin/kafka-console-producer.sh \
+"${compose[@]}" exec -T "$kafka" /opt/kafka/bin/kafka-console-producer.sh \
     --bootstrap-server localhost:29092 --topic clickstream.events <<< 'smoke: not an event'
 sleep 10  # a few more batches, so the five-minute panels have data
 echo "smoke: $(clickhouse "SELECT count() FROM clickstream.events") events stored"
@@ -114,17 +132,52 @@ until (( $(clickhouse "SELECT count() FROM clickstream.dead_letters") > 0 )); do
     sleep 3
 done
 
-# The lake: a one-off export of today with the exporter service's image, settings and secrets,
+if $cluster; then
+    # Faults while events flow: a replica restarted (inserts wait for it: quorum 2), a broker
+    # killed and started again (its partitions move to the others).
+    echo "smoke: restarting clickhouse-2 while events flow"
+    "${compose[@]}" restart clickhouse-2
+    wait_healthy clickhouse-2 300
+    echo "smoke: killing kafka-2 (SIGKILL) while events flow, then starting it again"
+    "${compose[@]}" kill -s SIGKILL kafka-2
+    sleep 15
+    "${compose[@]}" start kafka-2
+    wait_healthy kafka-2 300
+    "${compose[@]}" stop producer
+    group_lag() {
+        "${compose[@]}" exec -T kafka-1 /opt/kafka/bin/kafka-consumer-groups.sh --bootstrap-server localhost:29092 \
+            --describe --group clickstream-clickhouse 2> /dev/null \
+            | awk '$2 == "clickstream.events" { if ($6 == "-") missing = 1; else lag += $6 } END { print (missing ? -1 : lag + 0) }'
+    }
+    deadline=$((SECONDS + 300))
+    until [[ "$(group_lag)" == "0" ]]; do
+        (( SECONDS < deadline )) || { echo "smoke: the consumers did not catch up within 300 s (lag $(group_lag))" >&2; exit 1; }
+        sleep 3
+    done
+    for replica in clickhouse-1 clickhouse-2; do
+        clickhouse "SYSTEM SYNC REPLICA clickstream.events" "$replica"
+        read -r rows distinct <<< "$(clickhouse "SELECT count(), uniqExact(event_id) FROM clickstream.events" "$replica")"
+        echo "smoke: $replica holds $rows events, $distinct distinct"
+        [[ "$rows" == "$distinct" ]] || { echo "smoke: $replica stored events twice" >&2; exit 1; }
+        [[ -z "${first_rows:-}" || "$rows" == "$first_rows" ]] \
+            || { echo "smoke: the replicas differ ($first_rows and $rows events)" >&2; exit 1; }
+        first_rows="$rows"
+    done
+fi
+
+# The lake (not in the cluster): a one-off export of today with the exporter service's image, settings and secrets,
 # then ClickHouse reads the object back from MinIO (the path and credentials the exporter used).
-today="$(date -u +%F)"
-"${compose[@]}" run --rm --no-deps -T exporter export --from "$today" \
-    --output s3://clickstream-lake/clickstream --s3-endpoint http://minio:9000
-minio_password="$("${compose[@]}" exec -T minio cat /run/clickstream-secrets/minio_root)"
-exported="$(clickhouse "SELECT count() FROM s3('http://minio:9000/clickstream-lake/clickstream/events/date=$today/part-0.parquet', 'clickstream', '$minio_password', 'Parquet')")"
-(( exported > 0 )) || { echo "smoke: the exported Parquet of $today holds no rows" >&2; exit 1; }
-echo "smoke: $exported events of $today exported to s3://clickstream-lake as Parquet and read back"
-[[ "$("${compose[@]}" ps --format '{{.State}}' exporter)" == "running" ]] \
-    || { echo "smoke: the scheduled exporter is not running" >&2; exit 1; }
+if ! $cluster; then
+    today="$(date -u +%F)"
+    "${compose[@]}" run --rm --no-deps -T exporter export --from "$today" \
+        --output s3://clickstream-lake/clickstream --s3-endpoint http://minio:9000
+    minio_password="$("${compose[@]}" exec -T minio cat /run/clickstream-secrets/minio_root)"
+    exported="$(clickhouse "SELECT count() FROM s3('http://minio:9000/clickstream-lake/clickstream/events/date=$today/part-0.parquet', 'clickstream', '$minio_password', 'Parquet')")"
+    (( exported > 0 )) || { echo "smoke: the exported Parquet of $today holds no rows" >&2; exit 1; }
+    echo "smoke: $exported events of $today exported to s3://clickstream-lake as Parquet and read back"
+    [[ "$("${compose[@]}" ps --format '{{.State}}' exporter)" == "running" ]] \
+        || { echo "smoke: the scheduled exporter is not running" >&2; exit 1; }
+fi
 
 admin_password="$("${compose[@]}" exec -T grafana cat /run/clickstream-secrets/grafana_admin)"
 GRAFANA="$grafana" GRAFANA_AUTH="admin:$admin_password" python3 - grafana/dashboards/clickstream-live.json \
