@@ -20,7 +20,14 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     public static JavaProcess jar(Path jar, Path log, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar.toString()));
+        return jar(List.of(), jar, log, args);
+    }
+
+    /** {@code jar} with JVM options such as {@code -Xmx240m}. */
+    public static JavaProcess jar(List<String> jvmOptions, Path jar, Path log, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(args);
         return start(command, log);
     }
@@ -52,6 +59,19 @@ public final class JavaProcess implements AutoCloseable {
     public static JavaProcess collector(
             Path repo, Path log, String bootstrapServers, String topic, int port, List<String> options)
             throws IOException {
+        return collector(List.of(), repo, log, bootstrapServers, topic, port, options);
+    }
+
+    /** The collector jar as above, in a JVM with {@code jvmOptions}. */
+    public static JavaProcess collector(
+            List<String> jvmOptions,
+            Path repo,
+            Path log,
+            String bootstrapServers,
+            String topic,
+            int port,
+            List<String> options)
+            throws IOException {
         List<String> args = new ArrayList<>(List.of(
                 "--bootstrap-servers",
                 bootstrapServers,
@@ -62,7 +82,7 @@ public final class JavaProcess implements AutoCloseable {
                 "--port",
                 Integer.toString(port)));
         args.addAll(options);
-        return jar(repo.resolve("collector/target/clickstream-collector.jar"), log, args);
+        return jar(jvmOptions, repo.resolve("collector/target/clickstream-collector.jar"), log, args);
     }
 
     public static JavaProcess mainClass(String mainClass, Path log, List<String> args) throws IOException {
