@@ -63,8 +63,8 @@ public final class ErrorClassifier {
             Map.entry(285, Kind.RETRIABLE), // TOO_FEW_LIVE_REPLICAS (fewer live replicas than insert_quorum)
             Map.entry(286, Kind.RETRIABLE), // UNSATISFIED_QUORUM_FOR_PREVIOUS_WRITE
             Map.entry(289, Kind.RETRIABLE), // REPLICA_IS_NOT_IN_QUORUM
-            Map.entry(
-                    319, Kind.RETRIABLE), // UNKNOWN_STATUS_OF_INSERT (quorum not reached in time: re-send, same token)
+            // quorum not reached in time: re-sent with the same token, which waits for the existing part's quorum
+            Map.entry(319, Kind.RETRIABLE), // UNKNOWN_STATUS_OF_INSERT
             Map.entry(425, Kind.RETRIABLE), // SYSTEM_ERROR
             Map.entry(999, Kind.RETRIABLE)); // KEEPER_EXCEPTION
 
