@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.clickstream.consumer.clickhouse.ClickHousePool;
 import io.clickstream.consumer.clickhouse.SchemaInstaller;
 import io.clickstream.testsupport.ClickHouseService;
+import io.clickstream.testsupport.LocalClickHouseServer;
 import io.clickstream.testsupport.RealServices;
 import io.clickstream.testsupport.TestProcesses;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(RealServices.class)
 class ExportIT {
-    private static final String PYTHON = System.getenv().getOrDefault("CLICKSTREAM_PYTHON", "python3");
+    private static final String PYTHON = LocalClickHouseServer.python();
 
     /** Prints, per Parquet file under a directory: its path relative to it, rows, distinct ids (or -), revenue of purchases. */
     private static final String READER = String.join(

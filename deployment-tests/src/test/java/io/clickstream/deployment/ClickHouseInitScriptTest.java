@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.clickstream.testsupport.Await;
 import io.clickstream.testsupport.RepositoryLayout;
 import io.clickstream.testsupport.TestProcesses;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,13 +54,11 @@ class ClickHouseInitScriptTest {
         env.put("APPLIED", applied.toString());
         env.put("FAIL_ON", failOn);
         env.putAll(extraEnv);
-        Process process = TestProcesses.start(builder);
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(Await.HANG.toSeconds(), TimeUnit.SECONDS), "docker-init.sh hung");
+        TestProcesses.Finished finished = TestProcesses.run(builder, "docker-init.sh");
         List<String> files = List.of(Files.readString(applied).split("----\n")).stream()
                 .filter(sql -> !sql.isBlank())
                 .toList();
-        return new Run(process.exitValue(), output, files);
+        return new Run(finished.exitCode(), finished.output(), files);
     }
 
     @Test
@@ -135,10 +130,10 @@ class ClickHouseInitScriptTest {
                 .redirectErrorStream(true);
         builder.environment().put("CLICKSTREAM_SECRETS_DIR", secrets.toString());
         builder.environment().put("CLICKHOUSE_IMAGE_ENTRYPOINT", image.toString());
-        Process process = TestProcesses.start(builder);
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(Await.HANG.toSeconds(), TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), output);
-        assertEquals("always=true ingest=clickhouse_ingest-password args=server", output.trim());
+        TestProcesses.Finished entrypoint = TestProcesses.run(builder, "docker-entrypoint.sh");
+        assertEquals(0, entrypoint.exitCode(), entrypoint.output());
+        assertEquals(
+                "always=true ingest=clickhouse_ingest-password args=server",
+                entrypoint.output().trim());
     }
 }

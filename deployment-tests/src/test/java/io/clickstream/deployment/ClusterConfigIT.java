@@ -4,17 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.clickstream.testsupport.Await;
+import io.clickstream.testsupport.LocalClickHouseServer;
 import io.clickstream.testsupport.RepositoryLayout;
 import io.clickstream.testsupport.TestProcesses;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,26 +27,20 @@ import org.w3c.dom.NodeList;
  * compose file gives each service is checked by deployment-tests/compose-check.
  */
 class ClusterConfigIT {
-    private record Run(int exitCode, String output) {}
-
-    private static Run run(Map<String, String> env, String... command) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    private static TestProcesses.Finished run(Map<String, String> env, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
-        Process process;
         try {
-            process = TestProcesses.start(builder);
+            return TestProcesses.run(builder, command[0]);
         } catch (IOException e) {
             throw new AssertionError("cannot run " + command[0] + " (.ci/run installs it): " + e.getMessage(), e);
         }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(Await.HANG.toSeconds(), TimeUnit.SECONDS), command[0] + " hung");
-        return new Run(process.exitValue(), output);
     }
 
     @Test
     void haproxyAcceptsTheBalancersConfigurationAndRefusesABrokenOne(@TempDir Path dir) throws Exception {
         Path config = RepositoryLayout.resolve("cluster/haproxy.cfg");
-        Run check = run(Map.of(), "haproxy", "-c", "-f", config.toString());
+        TestProcesses.Finished check = run(Map.of(), "haproxy", "-c", "-f", config.toString());
         assertEquals(0, check.exitCode(), check.output());
         // the same check finds a mistake: a frontend sending to a backend that does not exist
         Path broken = dir.resolve("haproxy.cfg");
@@ -60,7 +52,7 @@ class ClusterConfigIT {
 
     @Test
     void eachReplicaGetsItsMacrosAndInterserverHostFromItsEnvironment(@TempDir Path dir) throws Exception {
-        String python = System.getenv().getOrDefault("CLICKSTREAM_PYTHON", "python3");
+        String python = LocalClickHouseServer.python();
         String probe = "import chdb, sys\n"
                 + "conn = chdb.connect('file:' + sys.argv[1] + '?config-file=' + sys.argv[2])\n"
                 + "cur = conn.cursor()\n"
@@ -71,7 +63,7 @@ class ClusterConfigIT {
         String config =
                 RepositoryLayout.resolve("cluster/clickhouse-replica.xml").toString();
         for (String replica : List.of("clickhouse-1", "clickhouse-2")) {
-            Run answer = run(
+            TestProcesses.Finished answer = run(
                     Map.of("CLICKHOUSE_REPLICA", replica),
                     python,
                     script.toString(),

@@ -3,7 +3,6 @@ package io.clickstream.deployment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.clickstream.testsupport.Await;
 import io.clickstream.testsupport.RepositoryLayout;
 import io.clickstream.testsupport.TestProcesses;
 import java.io.BufferedReader;
@@ -19,7 +18,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,9 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and with the proxy gone the download fails instead of going around it.
  */
 class MavenProxyScriptIT {
-    private record Run(int exitCode, String output) {}
-
-    private static Run maven(Path dir, Map<String, String> env) throws Exception {
+    private static TestProcesses.Finished maven(Path dir, Map<String, String> env) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(
                         "sh",
                         RepositoryLayout.resolve("scripts/maven-with-proxy.sh").toString(),
@@ -42,22 +38,19 @@ class MavenProxyScriptIT {
                         "org.apache.maven.plugins:maven-dependency-plugin:2.8:get",
                         "-Dartifact=org.slf4j:slf4j-api:2.0.16",
                         "-Dtransitive=false")
-                .directory(dir.toFile())
-                .redirectErrorStream(true);
+                .directory(dir.toFile());
         builder.environment().keySet().removeIf(k -> k.toLowerCase().endsWith("_proxy"));
         builder.environment()
                 .put("MAVEN_PROXY_SETTINGS", dir.resolve("settings.xml").toString());
         builder.environment().putAll(env);
-        Process process = TestProcesses.start(builder);
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(Await.HANG.toSeconds(), TimeUnit.SECONDS), "Maven hung");
-        return new Run(process.exitValue(), output);
+        return TestProcesses.run(builder, "Maven");
     }
 
     @Test
     void mavenDownloadsThroughTheProxyNamedByHttpsProxy(@TempDir Path dir) throws Exception {
         try (TunnelingProxy proxy = new TunnelingProxy()) {
-            Run run = maven(dir, Map.of("HTTPS_PROXY", "http://127.0.0.1:" + proxy.port(), "NO_PROXY", "localhost"));
+            TestProcesses.Finished run =
+                    maven(dir, Map.of("HTTPS_PROXY", "http://127.0.0.1:" + proxy.port(), "NO_PROXY", "localhost"));
             assertEquals(0, run.exitCode(), run.output());
             assertTrue(
                     Files.exists(dir.resolve("repository/org/slf4j/slf4j-api/2.0.16/slf4j-api-2.0.16.jar")),
@@ -77,7 +70,7 @@ class MavenProxyScriptIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
-        Run run = maven(dir, Map.of("https_proxy", "http://user:p%26ss@127.0.0.1:" + closed));
+        TestProcesses.Finished run = maven(dir, Map.of("https_proxy", "http://user:p%26ss@127.0.0.1:" + closed));
         assertTrue(run.exitCode() != 0, "downloaded without the proxy:\n" + run.output());
         assertTrue(run.output().contains("Maven through the proxy http://127.0.0.1:" + closed), run.output());
         assertTrue(!run.output().contains("p%26ss"), "the proxy's password is not printed");
@@ -102,21 +95,18 @@ class MavenProxyScriptIT {
                 "<host>proxy.corp</host><port>3128</port><username>me</username><password>a&lt;b&amp;c</password>");
         for (Map.Entry<String, String> proxy : expected.entrySet()) {
             ProcessBuilder builder = new ProcessBuilder(
-                            "sh",
-                            RepositoryLayout.resolve("scripts/maven-with-proxy.sh")
-                                    .toString(),
-                            "-q")
-                    .redirectErrorStream(true);
+                    "sh",
+                    RepositoryLayout.resolve("scripts/maven-with-proxy.sh").toString(),
+                    "-q");
             builder.environment().keySet().removeIf(k -> k.toLowerCase().endsWith("_proxy"));
             builder.environment().put("PATH", bin + ":" + builder.environment().get("PATH"));
             builder.environment()
                     .put("MAVEN_PROXY_SETTINGS", dir.resolve("settings.xml").toString());
             builder.environment().put("HTTPS_PROXY", proxy.getKey());
             builder.environment().put("NO_PROXY", "localhost,.corp");
-            Process process = TestProcesses.start(builder);
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(process.waitFor(Await.HANG.toSeconds(), TimeUnit.SECONDS), "the script hung");
-            assertEquals(0, process.exitValue(), output);
+            TestProcesses.Finished script = TestProcesses.run(builder, "the script");
+            String output = script.output();
+            assertEquals(0, script.exitCode(), output);
             assertTrue(output.contains(proxy.getValue()), proxy.getKey() + ":\n" + output);
             assertTrue(output.contains("<nonProxyHosts>localhost|*.corp</nonProxyHosts>"), output);
         }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clickstream.consumer.clickhouse.SchemaInstaller;
 import io.clickstream.consumer.clickhouse.SchemaLayout;
-import io.clickstream.testsupport.Await;
+import io.clickstream.testsupport.LocalClickHouseServer;
 import io.clickstream.testsupport.RepositoryLayout;
 import io.clickstream.testsupport.TestProcesses;
 import java.io.IOException;
@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 import org.junit.jupiter.api.AfterAll;
@@ -42,8 +41,6 @@ class ReplicatedSchemaIT {
     private static ZooKeeperServerEmbedded zooKeeper;
     private static int zooKeeperPort;
     private static Path zooKeeperDir;
-
-    private record Run(int exitCode, String output) {}
 
     @BeforeAll
     static void startZooKeeper() throws Exception {
@@ -84,7 +81,7 @@ class ReplicatedSchemaIT {
     }
 
     /** Runs {@code statements} on a fresh replica named {@code replica}; prints table|path|replica per table. */
-    private static Run replica(Path dir, String replica, List<String> statements) throws Exception {
+    private static TestProcesses.Finished replica(Path dir, String replica, List<String> statements) throws Exception {
         Path sql = Files.writeString(
                 dir.resolve(replica + ".sql"), String.join("\n;;\n", statements), StandardCharsets.UTF_8);
         Path script = Files.writeString(
@@ -107,17 +104,13 @@ class ReplicatedSchemaIT {
                         // the embedded engine's threads do not stop cleanly at exit: leave without them
                         + "os._exit(0)\n");
         ProcessBuilder builder = new ProcessBuilder(
-                        System.getenv().getOrDefault("CLICKSTREAM_PYTHON", "python3"),
-                        script.toString(),
-                        dir.resolve(replica).toString(),
-                        replicaConfig(dir).toString(),
-                        sql.toString())
-                .redirectErrorStream(true);
+                LocalClickHouseServer.python(),
+                script.toString(),
+                dir.resolve(replica).toString(),
+                replicaConfig(dir).toString(),
+                sql.toString());
         builder.environment().put("CLICKHOUSE_REPLICA", replica);
-        Process process = TestProcesses.start(builder);
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(Await.HANG.toSeconds(), TimeUnit.SECONDS), "the engine hung");
-        return new Run(process.exitValue(), output);
+        return TestProcesses.run(builder, "the engine as " + replica);
     }
 
     private static List<String> creates(List<String> statements) {
@@ -155,19 +148,19 @@ class ReplicatedSchemaIT {
                         .filter(s -> s.contains(database + ".events") || s.startsWith("CREATE DATABASE"))
                         .filter(s -> !s.contains("MATERIALIZED VIEW"))
                         .toList();
-        Run first = replica(dir, "clickhouse-1", statements);
+        TestProcesses.Finished first = replica(dir, "clickhouse-1", statements);
         assertTrue(first.output().contains("DONE"), first.output());
         List<String> drifted = statements.stream()
                 .map(s -> s.replace("ORDER BY (event_type, timestamp)", "ORDER BY (event_type, timestamp, user_id)"))
                 .collect(Collectors.toList());
-        Run second = replica(dir, "clickhouse-2", drifted);
+        TestProcesses.Finished second = replica(dir, "clickhouse-2", drifted);
         assertNotEquals(0, second.exitCode(), second.output());
         // "Existing table metadata in ZooKeeper differs in sorting key expression" (METADATA_MISMATCH)
         assertTrue(
                 second.output().contains("FAILED") && second.output().contains("METADATA_MISMATCH"), second.output());
     }
 
-    private static TreeMap<String, String> tables(Run run, String replica) {
+    private static TreeMap<String, String> tables(TestProcesses.Finished run, String replica) {
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains("DONE"), run.output());
         TreeMap<String, String> tables = new TreeMap<>();

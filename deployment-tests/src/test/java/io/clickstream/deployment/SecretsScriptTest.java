@@ -4,17 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.clickstream.testsupport.Await;
 import io.clickstream.testsupport.RepositoryLayout;
 import io.clickstream.testsupport.TestProcesses;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,19 +23,12 @@ class SecretsScriptTest {
     private static final List<String> SECRETS =
             List.of("clickhouse_admin", "clickhouse_ingest", "clickhouse_reader", "grafana_admin", "minio_root");
 
-    private record Run(int exitCode, String output) {}
-
-    private static Run run(Path dir, Map<String, String> env) throws Exception {
+    private static TestProcesses.Finished run(Path dir, Map<String, String> env) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(
-                        "/bin/sh",
-                        RepositoryLayout.resolve("scripts/init-secrets.sh").toString())
-                .redirectErrorStream(true);
+                "/bin/sh", RepositoryLayout.resolve("scripts/init-secrets.sh").toString());
         builder.environment().put("SECRETS_DIR", dir.toString());
         builder.environment().putAll(env);
-        Process process = TestProcesses.start(builder);
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(Await.HANG.toSeconds(), TimeUnit.SECONDS), "init-secrets.sh hung");
-        return new Run(process.exitValue(), output);
+        return TestProcesses.run(builder, "init-secrets.sh");
     }
 
     private static Map<String, String> read(Path dir) throws Exception {
@@ -51,7 +41,7 @@ class SecretsScriptTest {
 
     @Test
     void generatesEveryPasswordOnceAndKeepsItOnTheNextStart(@TempDir Path dir) throws Exception {
-        Run first = run(dir, Map.of());
+        TestProcesses.Finished first = run(dir, Map.of());
         assertEquals(0, first.exitCode(), first.output());
         Map<String, String> generated = read(dir);
         for (String name : SECRETS) {
@@ -61,7 +51,7 @@ class SecretsScriptTest {
         assertEquals(5, generated.values().stream().distinct().count(), "five different passwords");
         assertFalse(first.output().contains(generated.get("grafana_admin")), "no password is printed");
 
-        Run second = run(dir, Map.of());
+        TestProcesses.Finished second = run(dir, Map.of());
         assertEquals(0, second.exitCode(), second.output());
         assertEquals(generated, read(dir), "kept across starts");
     }
@@ -69,11 +59,11 @@ class SecretsScriptTest {
     @Test
     void aPasswordFromTheEnvironmentIsUsedAndOneWithAQuoteIsRefused(@TempDir Path dir) throws Exception {
         run(dir, Map.of());
-        Run given = run(dir, Map.of("GRAFANA_ADMIN_PASSWORD", "chosen-by-me"));
+        TestProcesses.Finished given = run(dir, Map.of("GRAFANA_ADMIN_PASSWORD", "chosen-by-me"));
         assertEquals(0, given.exitCode(), given.output());
         assertEquals("chosen-by-me", Files.readString(dir.resolve("grafana_admin")));
 
-        Run quoted = run(dir, Map.of("CLICKHOUSE_READER_PASSWORD", "it's"));
+        TestProcesses.Finished quoted = run(dir, Map.of("CLICKHOUSE_READER_PASSWORD", "it's"));
         assertEquals(1, quoted.exitCode());
         assertTrue(
                 quoted.output().contains("the password for clickhouse_reader must not contain a quote or a backslash"),

@@ -82,7 +82,8 @@ final class ContainerServices {
         return new Started<>(service, container::stop);
     }
 
-    private static int freePort() {
+    /** A port free on this machine now, for a container's fixed host binding. */
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -16,6 +16,12 @@ import java.util.stream.Stream;
  */
 public final class LocalClickHouseServer implements AutoCloseable {
     static final String PYTHON_VARIABLE = "CLICKSTREAM_PYTHON";
+
+    /** The Python that runs the local engine (chdb-core): {@value #PYTHON_VARIABLE}, or python3. */
+    public static String python() {
+        return System.getenv().getOrDefault(PYTHON_VARIABLE, "python3");
+    }
+
     static final String INSTALL_HINT = "install the local ClickHouse engine with: pip install -r local/requirements.txt"
             + " (or start a ClickHouse and set CLICKSTREAM_IT_CLICKHOUSE_URL, or run with a Docker engine)";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -96,7 +102,7 @@ public final class LocalClickHouseServer implements AutoCloseable {
         Path portFile = workDir.resolve("port");
         Files.deleteIfExists(portFile);
         Path log = workDir.resolve("server.log");
-        String python = System.getenv().getOrDefault(PYTHON_VARIABLE, "python3");
+        String python = python();
         List<String> command = List.of(
                 python,
                 script.toString(),

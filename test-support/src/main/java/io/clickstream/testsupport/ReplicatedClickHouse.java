@@ -3,8 +3,6 @@ package io.clickstream.testsupport;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +72,7 @@ public final class ReplicatedClickHouse implements AutoCloseable {
             keepers.parallelStream().forEach(GenericContainer::start);
             for (int n = 1; n <= 2; n++) {
                 String name = "clickhouse-" + n;
-                int hostPort = freePort();
+                int hostPort = ContainerServices.freePort();
                 GenericContainer<?> replica = new GenericContainer<>(IMAGE)
                         .withNetwork(network)
                         .withNetworkAliases(name)
@@ -128,13 +126,5 @@ public final class ReplicatedClickHouse implements AutoCloseable {
         replicas.forEach(GenericContainer::stop);
         keepers.forEach(GenericContainer::stop);
         network.close();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port for a ClickHouse replica", e);
-        }
     }
 }

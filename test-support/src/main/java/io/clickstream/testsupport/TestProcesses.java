@@ -1,6 +1,8 @@
 package io.clickstream.testsupport;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +60,45 @@ public final class TestProcesses {
             }
             return builder.start();
         }
+    }
+
+    /** A process run to its end: its exit code and its output (stdout and stderr together). */
+    public record Finished(int exitCode, String output) {}
+
+    /**
+     * Runs {@code builder}'s command to its end (stderr merged into stdout) and returns its exit code
+     * and output. One that has not ended after {@link Await#HANG} is killed and fails the test, naming
+     * {@code what} and showing what it printed: its output is read on a thread of its own, so a hung
+     * process is caught even while it keeps its output open.
+     */
+    public static Finished run(ProcessBuilder builder, String what) throws IOException, InterruptedException {
+        return run(builder, what, Await.HANG);
+    }
+
+    /** {@link #run(ProcessBuilder, String)} with its own hang detector. */
+    public static Finished run(ProcessBuilder builder, String what, Duration hangAfter)
+            throws IOException, InterruptedException {
+        Process process = start(builder.redirectErrorStream(true));
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        Thread reader = new Thread(
+                () -> {
+                    try (InputStream in = process.getInputStream()) {
+                        in.transferTo(output);
+                    } catch (IOException closed) {
+                        // the process was killed: what was read so far is kept
+                    }
+                },
+                "output of " + what);
+        reader.start();
+        if (!process.waitFor(hangAfter.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+            reader.join();
+            throw new AssertionError(what + " hung (killed after " + hangAfter.toSeconds() + " s); its output:\n"
+                    + output.toString(StandardCharsets.UTF_8));
+        }
+        // ends even if a child it left holds the pipe: the JDK drains and closes it when the process exits
+        reader.join();
+        return new Finished(process.exitValue(), output.toString(StandardCharsets.UTF_8));
     }
 
     private static void killAll() {

@@ -63,4 +63,22 @@ class TestProcessesTest {
     private static List<Long> pids(List<ProcessHandle> processes) {
         return processes.stream().map(ProcessHandle::pid).toList();
     }
+
+    @Test
+    void aRunGivesTheExitCodeAndBothStreams() throws Exception {
+        TestProcesses.Finished finished =
+                TestProcesses.run(new ProcessBuilder("sh", "-c", "echo out; echo err >&2; exit 3"), "a script");
+        assertEquals(3, finished.exitCode());
+        assertEquals("out\nerr\n", finished.output());
+    }
+
+    @Test
+    void aRunThatHangsIsKilledAndFailsWithWhatItPrinted() throws Exception {
+        ProcessBuilder hanging = new ProcessBuilder("sh", "-c", "echo started; exec sleep 600");
+        AssertionError hung = assertThrows(
+                AssertionError.class, () -> TestProcesses.run(hanging, "a hanging script", Duration.ofSeconds(1)));
+        assertTrue(hung.getMessage().startsWith("a hanging script hung"), hung.getMessage());
+        assertTrue(hung.getMessage().endsWith("started\n"), hung.getMessage());
+        assertEquals(List.of(), TestProcesses.running(), "the hanging process was killed");
+    }
 }
