@@ -65,8 +65,9 @@ final class CollectorBenchmark {
         }
     }
 
-    /** What the benchmark measured: the three loads and the broker outage. */
     /**
+     * What the benchmark measured: the three loads and the broker outage.
+     *
      * @param collectorShare the collector process's share of the machine (cores × time) during the
      *                       saturation load: with the events it accepted, its CPU per event
      */
@@ -161,10 +162,13 @@ final class CollectorBenchmark {
             System.out.println("== collector: saturation, " + IN_FLIGHT + " requests in flight");
             System.out.println("load: " + bench.wrkCommand(measure, work.resolve("collector-load.lua")));
             bench.saturate(warmUp, work);
-            // the collector is the only other JVM running now (the broker is in this one, wrk is not Java)
-            CpuShare.Sample before = CpuShare.sample();
-            Result saturated = sharingCpu(() -> bench.saturate(measure, work));
-            double collectorShare = CpuShare.shareOf(before, CpuShare.sample(), "java");
+            // Sampled here rather than by sharingCpu: the same two samples give the collector's own share
+            // too (the only other JVM running now: the broker is in this one, wrk is not Java).
+            CpuShare.Sample from = CpuShare.sample();
+            Result load = bench.saturate(measure, work);
+            CpuShare.Sample to = CpuShare.sample();
+            Result saturated = load.withCpu(CpuShare.between(from, to));
+            double collectorShare = CpuShare.shareOf(from, to, "java");
             System.out.println(saturated);
             System.out.println("== collector: paced at " + PACED_EVENTS_PER_SECOND + " events/s");
             bench.paced(warmUp);
