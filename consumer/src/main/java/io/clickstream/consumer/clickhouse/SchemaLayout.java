@@ -15,9 +15,8 @@ import java.util.regex.Pattern;
  *       {@value #KEEPER_PATH} and the replica name {@value #REPLICA_NAME}, ahead of the engine's own
  *       arguments. {@code {shard}} and {@code {replica}} are macros each server defines in its
  *       configuration; {@code {database}} and {@code {table}} are ClickHouse's own. The path names the
- *       database and table, not the table's UUID, so the same statement run on each replica (the schema
- *       is applied replica by replica, as every consumer applies it to the replica it writes to) makes
- *       replicas of one table, never tables of their own.
+ *       database and table, not the table's UUID, so the same statement run on each replica (apply-schema
+ *       runs once per replica) makes replicas of one table, never tables of their own.
  *   <li>{@code non_replicated_deduplication_window} becomes {@code replicated_deduplication_window}:
  *       the same number of blocks, remembered in Keeper for all replicas together, so a block re-sent
  *       to any replica is recognised (docs/consumer.md, "On a replicated ClickHouse").
