@@ -127,23 +127,43 @@ final class BlockFlusher {
         }
     }
 
-    /** Prepares blocks never attempted, commits their intents, and starts the inserts. */
+    /**
+     * Prepares blocks never attempted, commits their intents, and starts the inserts.
+     *
+     * <p>Blocks taken from the buffers or the outage are in this method's hands alone until they
+     * are submitted, kept in the outage, or released: if anything interrupts it (the shutdown
+     * hook's {@code wakeup()} makes the intent's {@code commitSync} throw, though Kafka may have
+     * applied the intent), the blocks go back to the outage as they are, to be sent first. Lost
+     * here, the partition's next block would be sent next, and its intent would commit the offset
+     * past records never stored.
+     */
     private boolean send(List<Block> blocks, boolean attempted) throws FatalIngestException {
-        if (!attempted) {
-            try {
-                List<Block> prepared = new ArrayList<>(blocks.size());
-                for (Block block : blocks) {
-                    prepared.add(store.prepare(block));
+        List<Block> inHand = blocks;
+        boolean intentMayBeCommitted = attempted;
+        OwnershipFence.Answer answer;
+        try {
+            if (!attempted) {
+                try {
+                    List<Block> prepared = new ArrayList<>(blocks.size());
+                    for (Block block : blocks) {
+                        prepared.add(store.prepare(block));
+                    }
+                    inHand = prepared;
+                } catch (WriteException e) {
+                    if (e.kind() == WriteException.Kind.FATAL) {
+                        throw new FatalIngestException(e.getMessage(), e);
+                    }
+                    return failed(blocks, false, e); // not sent: prepared again on the retry
                 }
-                blocks = prepared;
-            } catch (WriteException e) {
-                if (e.kind() == WriteException.Kind.FATAL) {
-                    throw new FatalIngestException(e.getMessage(), e);
-                }
-                return failed(blocks, false, e); // not sent: prepared again on the retry
             }
+            intentMayBeCommitted = true;
+            answer = fence.confirm(inHand, storedEnds);
+        } catch (RuntimeException e) {
+            outage.keep(inHand, intentMayBeCommitted);
+            throw e;
         }
-        switch (fence.confirm(blocks, storedEnds)) {
+        blocks = inHand;
+        switch (answer) {
             case FENCED -> {
                 refusedEnds();
                 rewind(blocks);
@@ -233,7 +253,7 @@ final class BlockFlusher {
         if (inFlight == null) {
             return null;
         }
-        outage.retryNow(inFlight.flush().blocks());
+        outage.keep(inFlight.flush().blocks(), true);
         WriteException failure = inFlight.failure();
         return failure != null && failure.kind() == WriteException.Kind.FATAL
                 ? new FatalIngestException(failure.getMessage(), failure)

@@ -219,8 +219,9 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             }
         } catch (FatalIngestException e) {
             LOG.error("flush on revocation failed: {}", e.getMessage());
+        } finally {
+            flusher.release(partitions); // gone whatever happened above (a wakeup, too): their next owner reads them
         }
-        flusher.release(partitions);
     }
 
     @Override

@@ -48,7 +48,7 @@ final class InsertOutage {
     /** The blocks were not stored: keep them, pause everything, schedule the next attempt. */
     void failed(List<Block> failed, boolean mayHaveBeenSent, String reason) {
         blocks = List.copyOf(failed);
-        attempted = attempted || mayHaveBeenSent;
+        attempted = mayHaveBeenSent;
         Duration wait = backoff.next();
         retryAt = nanoClock.getAsLong() + wait.toNanos();
         if (!active) {
@@ -63,10 +63,17 @@ final class InsertOutage {
         LOG.warn("retrying in {} ms: {}", wait.toMillis(), reason);
     }
 
-    /** Blocks to send at once, without an outage (taken back from a callback): attempted, so kept as they are. */
-    void retryNow(List<Block> taken) {
+    /**
+     * Blocks to send at once, first, without starting an outage: taken back from a callback, or
+     * from a send that was interrupted. Nothing else may be waiting (one flush is in hand at a
+     * time). If they {@code mayHaveBeenSent} (their intent may be committed), they never change.
+     */
+    void keep(List<Block> taken, boolean mayHaveBeenSent) {
+        if (!blocks.isEmpty()) {
+            throw new IllegalStateException("blocks kept while others wait: " + blocks + ", " + taken);
+        }
         blocks = List.copyOf(taken);
-        attempted = true;
+        attempted = mayHaveBeenSent;
         retryAt = nanoClock.getAsLong();
     }
 
@@ -99,7 +106,11 @@ final class InsertOutage {
         return attempted;
     }
 
-    /** Takes the waiting blocks whose partitions are still {@code owned}; the others' next owner forms them. */
+    /**
+     * Takes the waiting blocks whose partitions are still {@code owned}; the others' next owner
+     * forms them. The taker holds them until they are sent, or gives them back ({@link #failed},
+     * {@link #keep}) saying again whether they may have been sent.
+     */
     List<Block> take(Predicate<TopicPartition> owned) {
         List<Block> kept = new ArrayList<>();
         for (Block block : blocks) {
@@ -108,6 +119,7 @@ final class InsertOutage {
             }
         }
         blocks = List.of();
+        attempted = false;
         return kept;
     }
 

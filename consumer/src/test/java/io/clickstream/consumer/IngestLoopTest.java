@@ -38,6 +38,7 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +64,12 @@ class IngestLoopTest {
     private int intentTimeouts;
     /** The group has moved on without this member: Kafka refuses its commits. */
     private boolean fenced;
+    /**
+     * The shutdown hook wakes the consumer while the next intent is on its way: Kafka applies it, and
+     * the waiting {@code commitSync} throws {@link WakeupException} (as the real client does when
+     * {@code wakeup()} is called during a blocking call).
+     */
+    private boolean wakeupDuringNextIntent;
     /** Ownership checks before inserts (commits of unchanged offsets with the batch's end as metadata). */
     private final List<String> intents = Collections.synchronizedList(new ArrayList<>());
 
@@ -83,6 +90,10 @@ class IngestLoopTest {
                     }
                     intents.add(offsets.toString()); // applied too: a later owner reads it
                     super.commitSync(offsets);
+                    if (wakeupDuringNextIntent) {
+                        wakeupDuringNextIntent = false;
+                        throw new WakeupException();
+                    }
                     return;
                 }
                 if (commitTimeouts > 0) {
@@ -801,6 +812,69 @@ class IngestLoopTest {
             assertEquals(0, writer.stored.size());
             assertEquals(0, progress(P0));
         }
+    }
+
+    /**
+     * Issue 33, found by its numbers: a retry's blocks were taken out of the outage, the shutdown
+     * hook's wakeup interrupted their intent, and the drain, finding nothing left to retry, sent the
+     * partition's next block: its intent committed the offset past the block that was never stored.
+     */
+    @Test
+    void aShutdownThatWakesARetrysIntentKeepsItsBlockAndCommitsNothingPastIt() throws Exception {
+        pollUntilResumed();
+        writer.failNext(1_000, WriteException.Kind.RETRIABLE, false); // ClickHouse down
+        addEvents(P0, 0, 1177);
+        loop.pollOnce(); // block [0, 1000) fails; [1000, 1177) is buffered behind it
+        now += 31 * SECOND;
+        wakeupDuringNextIntent = true; // SIGTERM while the retry's intent is on its way
+        assertThrows(WakeupException.class, loop::pollOnce);
+        assertTrue(!loop.drain(Duration.ZERO), "ClickHouse is still down: nothing drained");
+        assertEquals(0, progress(P0), "committed past a block that was never stored");
+        assertIntent(P0, 1000);
+        writer.failNext(0, WriteException.Kind.RETRIABLE, false); // ClickHouse back; a new consumer
+        crashAndRestart(1000);
+        addEvents(P0, 0, 1177);
+        for (int i = 0; i < 3; i++) { // the lookup; the intent's block, with its token; the rest
+            loop.pollOnce();
+            now += 5 * SECOND;
+        }
+        assertEquals(1177L, committed(P0));
+        assertEquals(1177, writer.stored.size(), "every record stored");
+        assertTrue(writer.tokens.contains(BatchToken.of(rows(P0, 0, 1000))));
+        assertEquals(List.of(), writer.duplicates);
+    }
+
+    /** The same wakeup on a block's first intent: the block is kept as it is and stored by the drain. */
+    @Test
+    void aShutdownThatWakesABlocksFirstIntentDrainsThatBlockBeforeTheNext() throws Exception {
+        pollUntilResumed();
+        addEvents(P0, 0, 1177);
+        wakeupDuringNextIntent = true;
+        assertThrows(WakeupException.class, loop::pollOnce); // [0, 1000) was due; its intent is applied
+        assertTrue(loop.drain(Duration.ofSeconds(5)));
+        assertEquals(List.of("write 1000"), writes(), "the woken block, with its token");
+        assertTrue(writer.tokens.contains(BatchToken.of(rows(P0, 0, 1000))));
+        assertEquals(1000L, committed(P0), "the records the poll returned after it were not handled: read again");
+    }
+
+    /** A wakeup in the revocation's flush still releases the revoked partitions. */
+    @Test
+    void aWakeupDuringTheRevocationFlushStillReleasesTheRevokedPartitions() throws Exception {
+        pollUntilResumed();
+        addEvents(P0, 0, 30);
+        loop.pollOnce();
+        wakeupDuringNextIntent = true;
+        assertThrows(WakeupException.class, () -> consumer.rebalance(List.of(P1)));
+        assertTrue(loop.drain(Duration.ofSeconds(5)), "nothing of P0 left to drain: it is not ours");
+        assertEquals(0, writer.stored.size(), "the revoked partition's block is its next owner's");
+        assertIntent(P0, 30);
+    }
+
+    private void assertIntent(TopicPartition partition, long end) {
+        OffsetAndMetadata offset = consumer.committed(Set.of(partition)).get(partition);
+        assertTrue(
+                offset != null && offset.metadata().startsWith("intent end=" + end + " "),
+                "the intent its next owner forms again: " + offset);
     }
 
     @Test
