@@ -324,6 +324,11 @@ final class BlockFlusher {
         return inserts.busy();
     }
 
+    /** Rows taken out of the buffers and not stored yet: waiting for a retry, or in flight. */
+    int rowsInHand() {
+        return outage.rows() + inserts.rowsInFlight();
+    }
+
     /**
      * Stores and commits what is buffered, until {@code timeout} passes (a clean stop).
      *

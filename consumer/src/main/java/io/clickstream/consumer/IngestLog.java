@@ -28,11 +28,13 @@ final class IngestLog {
                 System.currentTimeMillis() - oldestEventMillis);
     }
 
-    void lag(long lag, int partitions, boolean outage) {
+    void lag(long lag, long inMemory, int partitions, boolean outage) {
         LOG.info(
-                "lag {} records on {} partitions; consumed {}, inserted {}, dead-lettered {}, duplicates skipped {}{}",
+                "lag {} records on {} partitions ({} fetched, not stored yet); consumed {}, inserted {}, dead-lettered {},"
+                        + " duplicates skipped {}{}",
                 lag,
                 partitions,
+                inMemory,
                 metrics.consumed.sum(),
                 metrics.inserted.sum(),
                 metrics.deadLettered.sum(),

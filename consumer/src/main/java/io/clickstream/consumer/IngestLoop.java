@@ -146,11 +146,7 @@ public final class IngestLoop implements ConsumerRebalanceListener {
         metrics.lastPollAt.set(System.currentTimeMillis());
         metrics.consumed.add(records.count());
         flusher.collect(false); // a flush that finished meanwhile: commit it before anything else
-        long lag = consumer.assignment().stream() // records behind the head, from the last fetch (no request)
-                .mapToLong(partition -> consumer.currentLag(partition).orElse(0))
-                .sum();
-        metrics.lag.set(lag);
-        buffers.maxRows(catchUp.update(lag, metrics.consumed.sum())); // larger blocks while far behind
+        buffers.maxRows(catchUp.update(lagInKafka(), metrics.consumed.sum())); // larger blocks while far behind
         int handled = heldBack.handleHeld(buffers, handler, !outage.active()); // they come before anything polled since
         for (TopicPartition partition : records.partitions()) {
             List<ConsumerRecord<byte[], byte[]>> polled = records.records(partition);
@@ -176,11 +172,31 @@ public final class IngestLoop implements ConsumerRebalanceListener {
             lookups.lookUp(partition -> outage.resumeUnlessActive(partition));
         }
         flusher.commitStored(); // the ends no intent carried this iteration
+        reportLag();
+    }
+
+    /** Records behind the end of the assigned partitions in Kafka, from the last fetch (no request). */
+    private long lagInKafka() {
+        return consumer.assignment().stream()
+                .mapToLong(partition -> consumer.currentLag(partition).orElse(0)) // unknown until the first fetch
+                .sum();
+    }
+
+    /**
+     * The lag the consumer reports counts every record not stored: behind the end in Kafka, and
+     * fetched but only in memory (buffered, held back, waiting for a retry, in flight). Kafka's
+     * lag alone is 0 once everything is fetched, stored or not.
+     */
+    private void reportLag() {
+        long waiting = buffers.size() + heldBack.size(); // for the next flush
+        long inMemory = waiting + flusher.rowsInHand();
+        long lag = lagInKafka() + inMemory;
+        metrics.buffered.set(waiting);
+        metrics.lag.set(lag);
         if (nanoClock.getAsLong() >= nextLagLog) {
-            log.lag(lag, consumer.assignment().size(), outage.active());
+            log.lag(lag, inMemory, consumer.assignment().size(), outage.active());
             nextLagLog = nanoClock.getAsLong() + lagIntervalNanos;
         }
-        metrics.buffered.set(buffers.size() + heldBack.size());
     }
 
     private boolean atLogEnd(TopicPartition partition) {

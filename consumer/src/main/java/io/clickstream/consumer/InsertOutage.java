@@ -55,10 +55,7 @@ final class InsertOutage {
             active = true;
             metrics.clickHouseUp.set(0);
             consumer.pause(consumer.assignment());
-            LOG.warn(
-                    "{} rows not stored, nothing committed for them; partitions paused: {}",
-                    failed.stream().mapToInt(b -> b.rows().size()).sum(),
-                    reason);
+            LOG.warn("{} rows not stored, nothing committed for them; partitions paused: {}", rows(), reason);
         }
         LOG.warn("retrying in {} ms: {}", wait.toMillis(), reason);
     }
@@ -86,6 +83,11 @@ final class InsertOutage {
 
     boolean active() {
         return active;
+    }
+
+    /** Rows of the blocks waiting to be sent again. */
+    int rows() {
+        return blocks.stream().mapToInt(b -> b.rows().size()).sum();
     }
 
     /** Whether blocks are waiting to be sent again. */

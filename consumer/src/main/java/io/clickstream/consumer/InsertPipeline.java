@@ -68,6 +68,11 @@ final class InsertPipeline {
         return inFlight != null;
     }
 
+    /** Rows of the flush in flight (0 if none). */
+    int rowsInFlight() {
+        return inFlight == null ? 0 : inFlight.rows();
+    }
+
     /** Whether the flush in flight has finished (its outcome can be taken without waiting). */
     boolean finished() {
         return inFlight != null && result.isDone();

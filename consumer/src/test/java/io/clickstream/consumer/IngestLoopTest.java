@@ -870,6 +870,31 @@ class IngestLoopTest {
         assertIntent(P0, 30);
     }
 
+    /** Issue 33: Kafka's lag is 0 once everything is fetched; the reported lag counts what is not stored. */
+    @Test
+    void theReportedLagCountsFetchedRecordsNotStoredYet() throws Exception {
+        try (GatedInsertThread inserts = new GatedInsertThread()) {
+            startLoop(inserts);
+            pollUntilResumed();
+            consumer.updateEndOffsets(Map.of(P0, 1177L, P1, 0L));
+            addEvents(P0, 0, 1177);
+            loop.pollOnce(); // [0, 1000) in flight, [1000, 1177) buffered: all fetched
+            assertEquals(0, consumer.currentLag(P0).getAsLong(), "Kafka's own lag");
+            assertEquals(1177, metrics.lag.get(), "in flight and buffered");
+            writer.failNext(1, WriteException.Kind.RETRIABLE, false);
+            inserts.gate.release();
+            pollUntil(() -> metrics.clickHouseUp.get() == 0); // failed: waiting for its retry
+            assertEquals(1177, metrics.lag.get(), "waiting for a retry and buffered");
+            now += 31 * SECOND;
+            inserts.gate.release(2);
+            pollUntil(() -> Long.valueOf(1000).equals(committed(P0)));
+            now += 5 * SECOND;
+            pollUntil(() -> Long.valueOf(1177).equals(committed(P0)));
+            loop.pollOnce();
+            assertEquals(0, metrics.lag.get(), "everything stored");
+        }
+    }
+
     private void assertIntent(TopicPartition partition, long end) {
         OffsetAndMetadata offset = consumer.committed(Set.of(partition)).get(partition);
         assertTrue(

@@ -46,7 +46,11 @@ public final class IngestMetrics {
                 "duration of the last insert",
                 lastInsertMillis.get());
         gauge(out, "clickstream_consumer_buffered_rows", "rows waiting for the next flush", buffered.get());
-        gauge(out, "clickstream_consumer_lag_records", "records behind the end of the assigned partitions", lag.get());
+        gauge(
+                out,
+                "clickstream_consumer_lag_records",
+                "records of the assigned partitions not stored yet: behind their end in Kafka, or fetched and in memory",
+                lag.get());
         gauge(out, "clickstream_consumer_clickhouse_up", "1 while inserts succeed", clickHouseUp.get());
         // The process, in the names Prometheus' JVM clients use, for CPU per event and heap in benchmarks.
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
