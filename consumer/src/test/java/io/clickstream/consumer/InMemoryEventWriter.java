@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -65,6 +66,11 @@ final class InMemoryEventWriter implements EventWriter {
     private boolean holdNext;
     private List<EventRow> heldRows;
     private String heldToken;
+
+    /** Whether a held write waits to land. */
+    boolean holdsAnInsert() {
+        return heldRows != null;
+    }
 
     /** The held write lands now, deduplicated by its token like any other. */
     void landHeld() {
@@ -153,15 +159,11 @@ final class InMemoryEventWriter implements EventWriter {
     public StoredRange storedRange(String topic, UUID topicId, int partition, long fromOffset) throws WriteException {
         calls.add("lookup " + topic + "-" + partition + " from " + fromOffset);
         failLookupIfScripted();
-        long count = 0;
-        long max = -1;
-        for (EventRow row : stored.values()) {
-            if (row.topicId().equals(topicId) && row.partition() == partition && row.offset() >= fromOffset) {
-                count++;
-                max = Math.max(max, row.offset());
-            }
-        }
-        return count == 0 ? StoredRange.NONE : new StoredRange(count, max);
+        SortedMap<String, EventRow> range =
+                stored.subMap(key(topicId, partition, fromOffset), key(topicId, partition + 1, 0));
+        return range.isEmpty()
+                ? StoredRange.NONE
+                : new StoredRange(range.size(), range.get(range.lastKey()).offset());
     }
 
     @Override
@@ -170,13 +172,9 @@ final class InMemoryEventWriter implements EventWriter {
         calls.add("lookup " + topic + "-" + partition + " " + fromOffset + ".." + toOffset);
         failLookupIfScripted();
         Set<Long> offsets = new HashSet<>();
-        for (EventRow row : stored.values()) {
-            if (row.topicId().equals(topicId)
-                    && row.partition() == partition
-                    && row.offset() >= fromOffset
-                    && row.offset() <= toOffset) {
-                offsets.add(row.offset());
-            }
+        for (EventRow row : stored.subMap(key(topicId, partition, fromOffset), key(topicId, partition, toOffset + 1))
+                .values()) {
+            offsets.add(row.offset());
         }
         return offsets;
     }
