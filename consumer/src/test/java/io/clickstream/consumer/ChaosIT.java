@@ -95,6 +95,11 @@ class ChaosIT {
                 log(report);
                 Files.writeString(Path.of("target", "chaos-report.txt"), report + System.lineSeparator());
                 assertEquals(List.of(), chaos.unexpectedExits(), "no consumer may exit on its own");
+                assertEquals(
+                        List.of(),
+                        chaos.livenessViolations(),
+                        "every partition stores again within " + StallWatch.LIVENESS_BOUND.toSeconds()
+                                + " s of each heal\n" + report);
                 assertEquals(acknowledged, events1, "lost: " + (acknowledged - events1) + "\n" + report);
                 assertEquals(events1, rows, "stored twice: " + (rows - events1) + "\n" + report);
                 assertEquals(events1, records, "a Kafka record stored under two event ids\n" + report);

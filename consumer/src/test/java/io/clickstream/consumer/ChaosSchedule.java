@@ -49,7 +49,14 @@ final class ChaosSchedule implements AutoCloseable {
         /** A consumer leaves the group (SIGTERM). */
         LEAVE(1),
         /** Another writer stores 1,000 events spread over 200 days in one insert. */
-        HISTORY_WRITER(2);
+        HISTORY_WRITER(2),
+        /** Two busy processes take both cores for 5 to 30 s (other work on the machine, a noisy neighbour). */
+        STARVE_CPU(2),
+        /**
+         * A consumer stopped and continued (SIGSTOP, SIGCONT) in spans of 0.1 to 0.5 s for 5 to 20 s:
+         * a throttled container, GC pauses; its calls to Kafka and ClickHouse land at odd moments.
+         */
+        STUTTER_CONSUMER(2);
 
         final int weight;
 
@@ -64,6 +71,9 @@ final class ChaosSchedule implements AutoCloseable {
      * every insert into a retry that queues behind the last one (a retry storm, not a fault).
      */
     private static final Duration CLICKHOUSE_TIMEOUT = Duration.ofSeconds(6);
+
+    /** Kafka's default session timeout (the consumers keep it): a killed consumer's partitions wait that long. */
+    private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(45);
 
     private static final int MIN_CONSUMERS = 1;
     private static final int MAX_CONSUMERS = 3;
@@ -86,12 +96,18 @@ final class ChaosSchedule implements AutoCloseable {
     private boolean brokerFrozen;
     private boolean requestsDelayed;
     private boolean clickHouseDown;
+    /** The busy loops of {@link Fault#STARVE_CPU}, while it lasts. */
+    private final List<Process> busyLoops = new ArrayList<>();
+    /** Until when a killed consumer's partitions wait for its session to expire. */
+    private long sessionsExpireAt;
 
-    /** A consumer process and whether the schedule has it frozen. */
+    /** A consumer process and whether the schedule has it frozen (or stuttering, until when). */
     private static final class Member {
         final String name;
         final ConsumerProcess process;
         boolean frozen;
+        long stutterUntil;
+        boolean stutterStopped;
 
         Member(String name, ConsumerProcess process) {
             this.name = name;
@@ -177,7 +193,48 @@ final class ChaosSchedule implements AutoCloseable {
                 inject(draw());
                 nextFault = System.nanoTime() + millis(2_000, 8_000) * 1_000_000L;
             }
+            stutter();
+            watchLiveness();
             Thread.sleep(100);
+        }
+    }
+
+    /**
+     * Liveness is measured (by {@link StallWatch}) whenever no fault that stops partitions for a
+     * while, by design, is active: ClickHouse down, the broker or a consumer frozen, an insert
+     * request delayed, a killed consumer's session not yet expired. Starved cores, stuttering
+     * consumers, cut or held answers, joins and leaves do not excuse a partition that stops.
+     */
+    private void watchLiveness() {
+        boolean stopping = clickHouseDown
+                || brokerFrozen
+                || requestsDelayed
+                || System.nanoTime() < sessionsExpireAt
+                || members.stream().anyMatch(m -> m.frozen);
+        if (stopping) {
+            stalls.faultActive();
+        } else if (!stalls.measuring()) {
+            stalls.faultsHealed();
+        }
+    }
+
+    /** Stuttering consumers: each 100 ms, stopped or continued at random, until their span ends. */
+    private void stutter() throws IOException, InterruptedException {
+        for (Member member : members) {
+            if (member.stutterUntil == 0) {
+                continue;
+            }
+            boolean stop = System.nanoTime() < member.stutterUntil && !member.stutterStopped && random.nextBoolean();
+            if (member.stutterStopped) {
+                member.process.resume();
+                member.stutterStopped = false;
+            } else if (stop) {
+                member.process.suspend();
+                member.stutterStopped = true;
+            }
+            if (System.nanoTime() >= member.stutterUntil && !member.stutterStopped) {
+                member.stutterUntil = 0;
+            }
         }
     }
 
@@ -234,7 +291,7 @@ final class ChaosSchedule implements AutoCloseable {
                 yield true;
             }
             case FREEZE_CONSUMER -> {
-                Member member = pick(m -> !m.frozen);
+                Member member = pick(m -> !m.frozen && m.stutterUntil == 0);
                 if (member == null) {
                     yield false;
                 }
@@ -252,6 +309,8 @@ final class ChaosSchedule implements AutoCloseable {
                 }
                 members.remove(member);
                 member.process.kill();
+                sessionsExpireAt =
+                        System.nanoTime() + SESSION_TIMEOUT.plusSeconds(5).toNanos();
                 log("killed " + member.name);
                 heal(millis(1_000, 5_000), "restart a consumer", () -> {
                     if (members.size() < 2) {
@@ -264,9 +323,8 @@ final class ChaosSchedule implements AutoCloseable {
                 if (clickHouseDown) {
                     yield false;
                 }
-                stalls.clickHouseGone();
+                stalls.faultActive();
                 ch.crash();
-                stalls.clickHouseBack();
                 log("killed ClickHouse (SIGKILL) and started it again");
                 yield true;
             }
@@ -275,7 +333,7 @@ final class ChaosSchedule implements AutoCloseable {
                     yield false;
                 }
                 clickHouseDown = true;
-                stalls.clickHouseGone();
+                stalls.faultActive();
                 ch.stop();
                 long after = millis(2_000, 20_000);
                 heal(after, "start ClickHouse", this::startClickHouse);
@@ -314,6 +372,31 @@ final class ChaosSchedule implements AutoCloseable {
                 yield true;
             }
             case HISTORY_WRITER -> !clickHouseDown && writeHistory();
+            case STARVE_CPU -> {
+                if (!busyLoops.isEmpty()) {
+                    yield false;
+                }
+                for (int i = 0; i < 2; i++) {
+                    busyLoops.add(new ProcessBuilder("sh", "-c", "while :; do :; done")
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .redirectError(ProcessBuilder.Redirect.DISCARD)
+                            .start());
+                }
+                long after = millis(5_000, 30_000);
+                heal(after, "stop the busy loops", this::stopBusyLoops);
+                log("two busy loops take the cores for " + after + " ms");
+                yield true;
+            }
+            case STUTTER_CONSUMER -> {
+                Member member = pick(m -> !m.frozen && m.stutterUntil == 0);
+                if (member == null) {
+                    yield false;
+                }
+                long span = millis(5_000, 20_000);
+                member.stutterUntil = System.nanoTime() + span * 1_000_000L;
+                log(member.name + " stutters (stopped and continued at random) for " + span + " ms");
+                yield true;
+            }
         };
         if (done) {
             injected.merge(fault, 1, Integer::sum);
@@ -354,8 +437,14 @@ final class ChaosSchedule implements AutoCloseable {
 
     private void startClickHouse() {
         ch.start();
-        stalls.clickHouseBack();
         clickHouseDown = false;
+    }
+
+    private void stopBusyLoops() throws InterruptedException {
+        for (Process loop : busyLoops) {
+            loop.destroyForcibly().waitFor();
+        }
+        busyLoops.clear();
     }
 
     /** 1,000 events over 200 days, as one insert of another writer (not through the consumers' proxy). */
@@ -400,6 +489,10 @@ final class ChaosSchedule implements AutoCloseable {
     /** Ends every fault at once (and any that comes due), and brings the group back to two consumers. */
     void healAll() throws Exception {
         healDue(true);
+        for (Member member : members) {
+            member.stutterUntil = 1; // ends at the next turn, continued if stopped
+        }
+        stutter();
         proxy.releaseDelayedInserts();
         if (clickHouseDown) {
             startClickHouse();
@@ -414,6 +507,11 @@ final class ChaosSchedule implements AutoCloseable {
 
     List<String> unexpectedExits() {
         return unexpectedExits;
+    }
+
+    /** Heals after which some partition did not store again within {@link StallWatch#LIVENESS_BOUND}. */
+    List<String> livenessViolations() {
+        return stalls.violations();
     }
 
     int faultsInjected() {
@@ -470,6 +568,7 @@ final class ChaosSchedule implements AutoCloseable {
     @Override
     public void close() throws Exception {
         stalls.stop();
+        stopBusyLoops();
         if (brokerFrozen) {
             thawBroker();
         }

@@ -1,18 +1,22 @@
 package io.clickstream.consumer;
 
 import io.clickstream.testsupport.ClickHouseService;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Measures the longest stretch without a new stored row of a topic while a run goes on (the
  * producer sends all the time, so every such stretch is a stall): sampled once a second on a
- * thread of its own. A sample ClickHouse does not answer counts as no progress. Also measures
- * liveness after ClickHouse outages: from ClickHouse answering again ({@link #clickHouseBack()})
- * to every partition having stored a record it had not stored then.
+ * thread of its own. A sample ClickHouse does not answer counts as no progress. Also checks
+ * liveness after each heal: from the moment no fault that stops a partition is active any more
+ * ({@link #faultsHealed()}) to every partition having stored a record it had not stored then,
+ * which must take at most {@link #LIVENESS_BOUND}; a later fault cuts the measurement short
+ * ({@link #faultActive()}).
  */
 final class StallWatch {
     private final ClickHouseService ch;
@@ -28,7 +32,15 @@ final class StallWatch {
     private volatile Baseline back;
 
     private final List<Double> recoveries = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     private int abandoned;
+
+    /**
+     * From a heal to every partition storing again: the consumers' retry backoff cap (5 s) and
+     * look-ups' backoff, a rebalance, a block's wait, a drain on busy cores — seconds each; a
+     * partition that stopped for good never gets there.
+     */
+    static final Duration LIVENESS_BOUND = Duration.ofSeconds(90);
 
     private record Baseline(long atNanos, Map<Long, Long> stored) {}
 
@@ -40,17 +52,22 @@ final class StallWatch {
         this.partitions = partitions;
     }
 
-    /** ClickHouse answers again (called right after it does): starts measuring until every partition stores. */
-    void clickHouseBack() {
+    /** No fault that stops a partition is active any more: measures until every partition stores. */
+    void faultsHealed() {
         try {
             back = new Baseline(System.nanoTime(), storedPerPartition());
         } catch (RuntimeException e) {
-            back = null; // not answering after all: nothing to measure from
+            back = null; // ClickHouse not answering after all: nothing to measure from
         }
     }
 
-    /** ClickHouse goes away again: a measurement not finished by then is abandoned (counted, not timed). */
-    void clickHouseGone() {
+    /** Whether a measurement from a heal is running. */
+    boolean measuring() {
+        return back != null;
+    }
+
+    /** A fault that stops partitions begins: a measurement not finished by then is abandoned (counted, not timed). */
+    void faultActive() {
         if (back != null) {
             back = null;
             abandoned++;
@@ -78,13 +95,30 @@ final class StallWatch {
             return;
         }
         Map<Long, Long> now = storedPerPartition();
+        double seconds = (System.nanoTime() - baseline.atNanos()) / 1e9;
         if (baseline.stored().entrySet().stream().allMatch(e -> now.get(e.getKey()) > e.getValue())) {
-            double seconds = (System.nanoTime() - baseline.atNanos()) / 1e9;
             recoveries.add(seconds);
             back = null;
             System.out.printf(
-                    "[ChaosIT] %6.1f s  every partition stored again, %.1f s after ClickHouse answered%n",
+                    "[ChaosIT] %6.1f s  every partition stored again, %.1f s after the faults were healed%n",
                     (System.nanoTime() - origin) / 1e9, seconds);
+        } else if (seconds > LIVENESS_BOUND.toSeconds() && back == baseline) {
+            String stuck = baseline.stored().entrySet().stream()
+                    .filter(e -> now.get(e.getKey()) <= e.getValue())
+                    .map(e -> "partition " + e.getKey() + " (last stored offset " + e.getValue() + ")")
+                    .collect(Collectors.joining(", "));
+            violations.add(String.format(
+                    "%.0f s: %s stored nothing in the %d s after the faults were healed",
+                    (baseline.atNanos() - origin) / 1e9, stuck, LIVENESS_BOUND.toSeconds()));
+            System.out.println("[ChaosIT] LIVENESS " + violations.get(violations.size() - 1));
+            back = null;
+        }
+    }
+
+    /** Heals after which some partition did not store again within the bound. */
+    List<String> violations() {
+        synchronized (violations) {
+            return List.copyOf(violations);
         }
     }
 
@@ -133,7 +167,7 @@ final class StallWatch {
     String recoveries() {
         synchronized (recoveries) {
             return String.format(
-                    "every partition storing again after ClickHouse answered: %d times, longest %.1f s%s",
+                    "every partition storing again after the faults were healed: %d times, longest %.1f s%s",
                     recoveries.size(),
                     recoveries.stream().mapToDouble(Double::doubleValue).max().orElse(0),
                     abandoned + (back == null ? 0 : 1) == 0
