@@ -9,7 +9,7 @@ engine built as a library). Data lives in ``--path`` and survives restarts.
 
 JDBC URL: ``jdbc:clickhouse://127.0.0.1:8123/default?compress=false``.
 
-What is spoken (README, "The local ClickHouse server" and "Limits of the local fallback"):
+What is spoken (docs/run.md, "The local ClickHouse server", and docs/develop.md, "How the tests find Kafka and ClickHouse"):
   * ``GET /ping`` and ``GET /`` -> ``Ok.``; ``GET /?query=...`` runs a read-only query;
   * ``POST /``: SQL in the body, or ``query=`` in the URL with the data in the body
     (``INSERT INTO t FORMAT RowBinary`` + binary rows); ``param_<name>`` query parameters;

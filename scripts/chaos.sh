@@ -11,7 +11,7 @@
 # Prints the seed first (rerun a failure with the same --seed: the same schedule of faults) and
 # the result last; the report is also written to consumer/target/chaos-report.txt, and each
 # consumer's log to consumer/target/chaos-logs/seed-S/. Needs what
-# mvn verify needs (see README, "Tests"); CLICKSTREAM_IT_DOCKER and the other test variables apply.
+# mvn verify needs (see docs/develop.md); CLICKSTREAM_IT_DOCKER and the other test variables apply.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

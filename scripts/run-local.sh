@@ -11,7 +11,7 @@
 # Environment: CLICKHOUSE_PORT (8123), DATA_DIR (./data), CLICKHOUSE_PASSWORD (generated into
 # $DATA_DIR/clickhouse.password at the first run), SUMMARY_INTERVAL (5),
 # PRODUCER_RATE (100), COLLECTOR_PORT (8088), and any other producer/consumer/collector
-# variable (see README).
+# variable (see docs/configuration.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

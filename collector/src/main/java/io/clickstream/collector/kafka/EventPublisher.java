@@ -84,7 +84,7 @@ public final class EventPublisher implements AutoCloseable {
     /**
      * Sends the events; the future completes once Kafka acknowledged all of them, or fails with
      * {@link NotAcknowledgedException} if any was not acknowledged in time (some may have been:
-     * the page re-sends the request, see the README's "Limits").
+     * the page re-sends the request, see docs/collector.md, "Limits").
      */
     public CompletableFuture<Void> publish(List<ClickEvent> events) {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
