@@ -89,6 +89,11 @@ public final class EventCodec {
             writeOptional(json, "order_id", event.orderId());
             writeOptional(json, "brand", event.brand());
             writeOptional(json, "category_id", event.categoryId());
+            TrafficFields.write(json, event.traffic());
+            writeOptional(json, "customer_id", event.customerId());
+            if (!event.properties().isEmpty()) {
+                event.properties().write(json);
+            }
             json.writeEndObject();
             json.flush();
             return out.toByteArray();
@@ -122,14 +127,20 @@ public final class EventCodec {
             {"os", event.os()},
             {"order_id", event.orderId()},
             {"brand", event.brand()},
-            {"category_id", event.categoryId()}
+            {"category_id", event.categoryId()},
+            {"customer_id", event.customerId()}
         };
         for (String[] field : optional) {
             if (field[1] != null) {
                 EventFields.limited(field[0], field[1]);
             }
         }
+        if (event.customerId() != null) {
+            EventFields.identifier("customer_id", event.customerId());
+        }
         EventFields.orderOfPurchase(event.eventType(), event.orderId());
+        TrafficFields.validate(event.traffic());
+        EventProperties.of(event.properties().values()); // the limits, for properties built in memory
     }
 
     /**
@@ -196,6 +207,9 @@ public final class EventCodec {
         private String orderId;
         private String brand;
         private String categoryId;
+        private String customerId;
+        private EventProperties properties = EventProperties.NONE;
+        private final TrafficFields traffic = new TrafficFields();
         private int seen; // one bit per known field, to reject duplicates
 
         private void once(int bit, String name) throws InvalidEventException {
@@ -221,6 +235,8 @@ public final class EventCodec {
                 case "order_id" -> 1 << 11;
                 case "brand" -> 1 << 12;
                 case "category_id" -> 1 << 13;
+                case "customer_id" -> 1 << 14;
+                case "properties" -> 1 << 15;
                 default -> 0;
             };
             if (bit != 0) {
@@ -241,7 +257,13 @@ public final class EventCodec {
                 case "order_id" -> orderId = optionalText(name, token, parser);
                 case "brand" -> brand = optionalText(name, token, parser);
                 case "category_id" -> categoryId = optionalText(name, token, parser);
-                default -> parser.skipChildren(); // unknown fields are ignored by contract
+                case "customer_id" -> customerId = optionalText(name, token, parser);
+                case "properties" -> properties = EventProperties.read(token, parser);
+                default -> {
+                    if (!traffic.accept(name, token, parser)) {
+                        parser.skipChildren(); // unknown fields are ignored by contract
+                    }
+                }
             }
         }
 
@@ -259,6 +281,9 @@ public final class EventCodec {
             validatePrice(require("price", price));
             Instant at = parseTimestamp(require("timestamp", timestamp), clock);
             orderOfPurchase(type, orderId);
+            if (customerId != null) {
+                identifier("customer_id", customerId);
+            }
             return new ClickEvent(
                     id,
                     type,
@@ -273,7 +298,10 @@ public final class EventCodec {
                     os,
                     orderId,
                     brand,
-                    categoryId);
+                    categoryId,
+                    traffic.toTraffic(),
+                    customerId,
+                    properties);
         }
 
         /** Only a purchase belongs to an order: an order id on another event is a sender's mistake. */
@@ -302,7 +330,7 @@ public final class EventCodec {
             return limited(field, parser.getText());
         }
 
-        private static String optionalText(String field, JsonToken token, JsonParser parser)
+        static String optionalText(String field, JsonToken token, JsonParser parser)
                 throws IOException, InvalidEventException {
             if (token == JsonToken.VALUE_NULL) {
                 return null;
@@ -314,7 +342,7 @@ public final class EventCodec {
             return text.isEmpty() ? null : text;
         }
 
-        private static String limited(String field, String text) throws InvalidEventException {
+        static String limited(String field, String text) throws InvalidEventException {
             if (text.length() > MAX_TEXT_LENGTH) {
                 throw new InvalidEventException(
                         field, "longer than " + MAX_TEXT_LENGTH + " characters (" + text.length() + ")");
@@ -333,7 +361,7 @@ public final class EventCodec {
             return parser.getDecimalValue();
         }
 
-        private static void identifier(String field, String value) throws InvalidEventException {
+        static void identifier(String field, String value) throws InvalidEventException {
             if (value.isBlank()) {
                 throw new InvalidEventException(field, "must not be blank");
             }
@@ -447,7 +475,7 @@ public final class EventCodec {
             }
         }
 
-        private static String describe(JsonToken token) {
+        static String describe(JsonToken token) {
             return switch (token) {
                 case START_OBJECT -> "an object";
                 case START_ARRAY -> "an array";
