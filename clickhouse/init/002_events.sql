@@ -18,6 +18,12 @@
 -- order_id: the order (transaction) a purchase belongs to, shared by the items of one checkout;
 -- '' when the sender has none (then each purchase row is an order of its own). brand and
 -- category_id: the product's, as recorded clickstreams carry them; '' when unknown.
+-- Where an event came from (docs/collector.md, "What is stored"): page and referrer are a host and
+-- a path, never a query string; utm_* are the session's campaign from its landing page; paid_click
+-- says an ad click id was there (its value is not kept); channel, is_bot and country are the
+-- collector's findings (country from the client address, which is not kept). customer_id: the
+-- shop's id of a known customer (identify). properties: custom properties as text. All '' / false
+-- / {} when unknown.
 -- stored_per_minute: rows and the newest ingested_at per minute of storing, kept by ClickHouse in
 -- each part (a projection is part of the part it describes: a block dropped as a duplicate has
 -- none, so it agrees with the table whatever is re-sent). "How long since anything was stored"
@@ -42,6 +48,21 @@ CREATE TABLE IF NOT EXISTS clickstream.events
     order_id        String,
     brand           LowCardinality(String),
     category_id     String,
+    page            String,
+    page_title      String,
+    referrer        String,
+    page_view_id    String,
+    utm_source      LowCardinality(String),
+    utm_medium      LowCardinality(String),
+    utm_campaign    LowCardinality(String),
+    utm_term        String,
+    utm_content     String,
+    paid_click      Bool,
+    channel         LowCardinality(String),
+    is_bot          Bool,
+    country         LowCardinality(String),
+    customer_id     String,
+    properties      Map(LowCardinality(String), String),
     kafka_topic     LowCardinality(String),
     kafka_topic_id  UUID,
     kafka_partition UInt16,
@@ -60,6 +81,21 @@ SETTINGS non_replicated_deduplication_window = 10000;
 ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS order_id String AFTER os;
 ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS brand LowCardinality(String) AFTER order_id;
 ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS category_id String AFTER brand;
+ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS page String AFTER category_id;
+ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS page_title String AFTER page;
+ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS referrer String AFTER page_title;
+ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS page_view_id String AFTER referrer;
+ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS utm_source LowCardinality(String) AFTER page_view_id;
+ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS utm_medium LowCardinality(String) AFTER utm_source;
+ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS utm_campaign LowCardinality(String) AFTER utm_medium;
+ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS utm_term String AFTER utm_campaign;
+ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS utm_content String AFTER utm_term;
+ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS paid_click Bool AFTER utm_content;
+ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS channel LowCardinality(String) AFTER paid_click;
+ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS is_bot Bool AFTER channel;
+ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS country LowCardinality(String) AFTER is_bot;
+ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS customer_id String AFTER country;
+ALTER TABLE clickstream.events ADD COLUMN IF NOT EXISTS properties Map(LowCardinality(String), String) AFTER customer_id;
 -- Tables of an earlier version: the projection; their parts written before it are read in full
 -- until merges rewrite them (or at once: ALTER TABLE clickstream.events MATERIALIZE PROJECTION stored_per_minute).
 ALTER TABLE clickstream.events ADD PROJECTION IF NOT EXISTS stored_per_minute (SELECT toStartOfMinute(ingested_at), count(), max(ingested_at) GROUP BY toStartOfMinute(ingested_at));

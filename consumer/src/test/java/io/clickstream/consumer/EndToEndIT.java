@@ -3,6 +3,8 @@ package io.clickstream.consumer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import io.clickstream.consumer.clickhouse.ClickHouseEventWriter;
 import io.clickstream.consumer.clickhouse.ClickHousePool;
@@ -10,7 +12,9 @@ import io.clickstream.consumer.clickhouse.SchemaInstaller;
 import io.clickstream.consumer.processing.EventRow;
 import io.clickstream.model.ClickEvent;
 import io.clickstream.model.EventCodec;
+import io.clickstream.model.EventProperties;
 import io.clickstream.model.EventType;
+import io.clickstream.model.Traffic;
 import io.clickstream.testsupport.Await;
 import io.clickstream.testsupport.ClickHouseService;
 import io.clickstream.testsupport.KafkaService;
@@ -52,6 +56,8 @@ class EndToEndIT {
     private static final int EVENTS = 5_000;
     private static final int BATCH = 1_000;
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final EventCodec codec = new EventCodec();
 
     @Test
@@ -90,15 +96,30 @@ class EndToEndIT {
                     expectedRevenue,
                     new BigDecimal(clickHouse.query(
                             "SELECT sum(price) FROM " + database + ".events WHERE event_type = 'purchase'")));
-            assertEquals(produced, readBack(pool), "events read back through JDBC equal the produced ones");
+            Map<UUID, ClickEvent> asStored = new HashMap<>();
+            for (ClickEvent e : produced.values()) { // properties are stored as text
+                asStored.put(
+                        e.eventId(),
+                        e.with(
+                                e.traffic(),
+                                e.customerId(),
+                                EventProperties.of(e.properties().asText())));
+            }
+            assertEquals(asStored, readBack(pool), "events read back through JDBC equal the produced ones");
+            assertTrue(
+                    clickHouse.queryLong("SELECT count() FROM " + database + ".events WHERE length(properties) = 3"
+                                    + " AND is_bot AND page != ''")
+                            > 0,
+                    "some events carry everything");
         }
     }
 
     /**
      * 5,000 events over all types, with sub-second timestamps, cent prices and some missing
-     * enrichment; purchases with order ids, brands and category ids.
+     * enrichment; purchases with order ids, brands and category ids; most with where they came
+     * from, some with a customer id and custom properties (text, numbers, booleans).
      */
-    private static List<ClickEvent> events(Random random) {
+    private static List<ClickEvent> events(Random random) throws Exception {
         EventType[] types = EventType.values();
         Instant start = Instant.parse("2026-11-20T10:00:00Z");
         List<ClickEvent> events = new ArrayList<>(EVENTS);
@@ -121,8 +142,48 @@ class EndToEndIT {
                     enriched && type == EventType.PURCHASE ? "order_" + random.nextInt(300) : null,
                     enriched ? "brand-" + random.nextInt(20) : null,
                     enriched ? Long.toString(2053013552326770905L + random.nextInt(50)) : null));
+            if (enriched && random.nextInt(4) > 0) {
+                ClickEvent plain = events.remove(events.size() - 1);
+                events.add(plain.with(
+                        traffic(random),
+                        random.nextBoolean() ? "cust_" + random.nextInt(100) : null,
+                        properties(random)));
+            }
         }
         return events;
+    }
+
+    private static Traffic traffic(Random random) {
+        boolean campaign = random.nextInt(3) == 0;
+        return new Traffic(
+                "shop.example.com/products/" + random.nextInt(100),
+                "Product – " + random.nextInt(100),
+                random.nextBoolean() ? "www.google.com/" : null,
+                new UUID(random.nextLong(), random.nextLong()).toString(),
+                campaign ? "newsletter" : null,
+                campaign ? "email" : null,
+                campaign ? "winter-" + random.nextInt(3) : null,
+                campaign && random.nextBoolean() ? "shoes" : null,
+                campaign && random.nextBoolean() ? "banner" : null,
+                random.nextInt(5) == 0,
+                Traffic.CHANNELS.get(random.nextInt(Traffic.CHANNELS.size())),
+                random.nextInt(20) == 0,
+                List.of("DE", "FR", "US").get(random.nextInt(3)));
+    }
+
+    private static EventProperties properties(Random random) throws Exception {
+        return switch (random.nextInt(3)) {
+            case 0 -> EventProperties.NONE;
+            case 1 -> EventProperties.of(Map.of("coupon", "WINTER"));
+            default ->
+                EventProperties.of(Map.of(
+                        "coupon",
+                        "SPRING",
+                        "size",
+                        new BigDecimal(random.nextInt(50) + ".5"),
+                        "gift",
+                        random.nextBoolean()));
+        };
     }
 
     private Map<UUID, ClickEvent> produce(KafkaService kafka, String topic, List<ClickEvent> events) {
@@ -187,7 +248,9 @@ class EndToEndIT {
                 PreparedStatement select =
                         connection.prepareStatement("SELECT event_id, event_type, user_id, product_id,"
                                 + " price, timestamp, session_id, category, device, browser, os, order_id, brand,"
-                                + " category_id FROM events");
+                                + " category_id, page, page_title, referrer, page_view_id, utm_source, utm_medium,"
+                                + " utm_campaign, utm_term, utm_content, paid_click, channel, is_bot, country,"
+                                + " customer_id, toJSONString(properties) FROM events");
                 ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 ClickEvent e = new ClickEvent(
@@ -205,6 +268,22 @@ class EndToEndIT {
                         nullIfEmpty(rows.getString(12)),
                         nullIfEmpty(rows.getString(13)),
                         nullIfEmpty(rows.getString(14)));
+                Traffic traffic = new Traffic(
+                        nullIfEmpty(rows.getString(15)),
+                        nullIfEmpty(rows.getString(16)),
+                        nullIfEmpty(rows.getString(17)),
+                        nullIfEmpty(rows.getString(18)),
+                        nullIfEmpty(rows.getString(19)),
+                        nullIfEmpty(rows.getString(20)),
+                        nullIfEmpty(rows.getString(21)),
+                        nullIfEmpty(rows.getString(22)),
+                        nullIfEmpty(rows.getString(23)),
+                        rows.getBoolean(24),
+                        nullIfEmpty(rows.getString(25)),
+                        rows.getBoolean(26),
+                        nullIfEmpty(rows.getString(27)));
+                Map<String, String> properties = JSON.readValue(rows.getString(29), new TypeReference<>() {});
+                e = e.with(traffic, nullIfEmpty(rows.getString(28)), EventProperties.of(properties));
                 stored.put(e.eventId(), e);
             }
         }

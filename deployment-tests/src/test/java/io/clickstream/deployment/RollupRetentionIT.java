@@ -99,6 +99,17 @@ class RollupRetentionIT {
                         + " FROM system.columns WHERE database = '" + db + "' AND table = 'events'"
                         + " AND name IN ('order_id', 'brand', 'category_id') ORDER BY position)"),
                 "the columns events gained, after os");
+        assertEquals(
+                columnsOf(ch, fresh, "events"),
+                columnsOf(ch, db, "events"),
+                "an upgraded events table has a fresh one's columns, in its order (traffic, customer, properties)");
+        assertEquals(
+                "|false||false||{}",
+                ch.query("SELECT concat(page, '|', toString(paid_click), '|', channel, '|', toString(is_bot), '|',"
+                                + " customer_id, '|', toString(properties)) FROM " + db + ".events"
+                                + " WHERE session_id = 's-2019-before'")
+                        .strip(),
+                "rows stored before the upgrade read as nothing known");
         assertTrue(
                 ch.query("SELECT create_table_query FROM system.tables WHERE database = '" + db
                                 + "' AND name = 'events'")
@@ -115,11 +126,35 @@ class RollupRetentionIT {
         }
     }
 
+    /** The columns of where an event came from, who and its properties: added by a later version. */
+    private static final List<String> TRAFFIC_COLUMNS = List.of(
+            "page",
+            "page_title",
+            "referrer",
+            "page_view_id",
+            "utm_source",
+            "utm_medium",
+            "utm_campaign",
+            "utm_term",
+            "utm_content",
+            "paid_click",
+            "channel",
+            "is_bot",
+            "country",
+            "customer_id",
+            "properties");
+
+    /** A table's columns as ClickHouse holds them: name and type, in position order. */
+    private static String columnsOf(ClickHouseService ch, String db, String table) {
+        return ch.query("SELECT arrayStringConcat(groupArray(name || ' ' || type), ', ') FROM (SELECT name, type"
+                + " FROM system.columns WHERE database = '" + db + "' AND table = '" + table + "' ORDER BY position)");
+    }
+
     /**
      * Turns a fresh install into what the earlier version made: views counting events without a
      * session and without orders or removals, rollups without those columns and kept 400 days
-     * after the event, events without order_id, brand and category_id and without the
-     * stored_per_minute projection. Views first: ClickHouse refuses to drop a column a view reads.
+     * after the event, events without order_id, brand and category_id, without the traffic,
+     * customer and properties columns, and without the stored_per_minute projection. Views first: ClickHouse refuses to drop a column a view reads.
      */
     private static void earlierVersion(ClickHouseService ch, String db) {
         for (String view : List.of("events_per_minute_mv", "category_day_mv", "sessions_mv")) {
@@ -145,6 +180,9 @@ class RollupRetentionIT {
                     + " + INTERVAL 400 DAY");
         }
         for (String column : List.of("order_id", "brand", "category_id")) {
+            ch.execute("ALTER TABLE " + db + ".events DROP COLUMN " + column);
+        }
+        for (String column : TRAFFIC_COLUMNS) {
             ch.execute("ALTER TABLE " + db + ".events DROP COLUMN " + column);
         }
         ch.execute("ALTER TABLE " + db + ".events DROP PROJECTION stored_per_minute");

@@ -3,6 +3,8 @@ package io.clickstream.consumer.clickhouse;
 import com.clickhouse.data.ClickHouseFormat;
 import io.clickstream.consumer.processing.EventRow;
 import io.clickstream.model.ClickEvent;
+import io.clickstream.model.EventProperties;
+import io.clickstream.model.Traffic;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,6 +12,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes event rows in ClickHouse's RowBinaryWithNamesAndTypes format for
@@ -22,7 +25,8 @@ import java.util.List;
  * least significant halves, each little-endian), {@code Enum8} ({@link EventTable#enumCode}),
  * {@code String} and {@code LowCardinality(String)} (LEB128 length + UTF-8), {@code Decimal(18, 2)}
  * (unscaled Int64), {@code DateTime64(3)} (epoch milliseconds), {@code UInt16}, {@code UInt64}
- * (little-endian).
+ * (little-endian), {@code Bool} (one byte, 0 or 1), {@code Map(K, V)} (LEB128 count, then each key
+ * and value).
  */
 final class RowBinaryEncoder {
     static final ClickHouseFormat FORMAT = ClickHouseFormat.RowBinaryWithNamesAndTypes;
@@ -59,6 +63,24 @@ final class RowBinaryEncoder {
             putString(e.orderId());
             putString(e.brand());
             putString(e.categoryId());
+            Traffic t = e.traffic();
+            putString(t.page());
+            putString(t.pageTitle());
+            putString(t.referrer());
+            putString(t.pageViewId());
+            putString(t.utmSource());
+            putString(t.utmMedium());
+            putString(t.utmCampaign());
+            putString(t.utmTerm());
+            putString(t.utmContent());
+            ensure(1);
+            buffer[size++] = (byte) (t.paidClick() ? 1 : 0);
+            putString(t.channel());
+            ensure(1);
+            buffer[size++] = (byte) (t.bot() ? 1 : 0);
+            putString(t.country());
+            putString(e.customerId());
+            putProperties(e.properties());
             putString(row.topic());
             ensure(16 + 2 + 8);
             putLong(row.topicId().getMostSignificantBits());
@@ -130,6 +152,22 @@ final class RowBinaryEncoder {
             putVarInt(utf8.length);
             System.arraycopy(utf8, 0, buffer, size, utf8.length);
             size += utf8.length;
+        }
+    }
+
+    /** A {@code Map} is an array of key-value tuples: the count, then each key and value. */
+    private void putProperties(EventProperties properties) {
+        if (properties.isEmpty()) {
+            ensure(1);
+            buffer[size++] = 0;
+            return;
+        }
+        Map<String, String> text = properties.asText();
+        ensure(5);
+        putVarInt(text.size());
+        for (Map.Entry<String, String> entry : text.entrySet()) {
+            putString(entry.getKey());
+            putString(entry.getValue());
         }
     }
 

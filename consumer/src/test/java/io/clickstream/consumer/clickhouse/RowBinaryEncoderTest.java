@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.clickstream.consumer.processing.EventRow;
 import io.clickstream.model.ClickEvent;
+import io.clickstream.model.EventProperties;
 import io.clickstream.model.EventType;
+import io.clickstream.model.Traffic;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -96,6 +99,21 @@ class RowBinaryEncoderTest {
             0, // brand absent
             1,
             'c', // category_id
+            0,
+            0,
+            0,
+            0, // page, page_title, referrer, page_view_id: ''
+            0,
+            0,
+            0,
+            0,
+            0, // utm_source .. utm_content: ''
+            0, // paid_click: false
+            0, // channel ''
+            0, // is_bot: false
+            0, // country ''
+            0, // customer_id ''
+            0, // properties: an empty Map
             1,
             't', // kafka_topic
             0x28,
@@ -127,6 +145,63 @@ class RowBinaryEncoderTest {
         };
         byte[] header = encode(List.of());
         assertArrayEquals(expected, Arrays.copyOfRange(bytes, header.length, bytes.length));
+    }
+
+    @Test
+    void encodesTrafficCustomerAndPropertiesExactly() throws Exception {
+        ClickEvent plain = ClickEvent.of(new UUID(0, 0), EventType.PAGE_VIEW, "u", "p", BigDecimal.ZERO, Instant.EPOCH);
+        Traffic traffic = new Traffic("a/b", null, "r/", null, "s", null, null, null, null, true, "email", true, "DE");
+        ClickEvent e = plain.with(traffic, "c", EventProperties.of(Map.of("y", true, "x", new BigDecimal("1.50"))));
+        byte[] withTraffic = encode(List.of(new EventRow(e, "t", new UUID(0, 0), 0, 0)));
+        byte[] without = encode(List.of(new EventRow(plain, "t", new UUID(0, 0), 0, 0)));
+        int at = encode(List.of()).length + 16 + 1 + 2 + 2 + 8 + 8 + 8; // past category_id
+        byte[] expected = {
+            3,
+            'a',
+            '/',
+            'b', // page
+            0, // page_title
+            2,
+            'r',
+            '/', // referrer
+            0, // page_view_id
+            1,
+            's', // utm_source
+            0,
+            0,
+            0,
+            0, // utm_medium .. utm_content
+            1, // paid_click
+            5,
+            'e',
+            'm',
+            'a',
+            'i',
+            'l', // channel
+            1, // is_bot
+            2,
+            'D',
+            'E', // country
+            1,
+            'c', // customer_id
+            2,
+            1,
+            'x',
+            4,
+            '1',
+            '.',
+            '5',
+            '0',
+            1,
+            'y',
+            4,
+            't',
+            'r',
+            'u',
+            'e' // properties, sorted by name, as text
+        };
+        assertArrayEquals(expected, Arrays.copyOfRange(withTraffic, at, at + expected.length));
+        assertEquals(without.length + expected.length - 15, withTraffic.length, "15 bytes when none is known");
     }
 
     @Test
@@ -165,6 +240,7 @@ class RowBinaryEncoderTest {
     void stringsAtTheirMaximumLengthFitWhateverTheBuffer() throws Exception {
         // Every text field long and non-ASCII (3 bytes per char): each write must reserve its own room.
         String long3 = "\u20ac".repeat(4_000);
+        String long256 = "\u20ac".repeat(EventProperties.MAX_VALUE_LENGTH);
         ClickEvent e = new ClickEvent(
                 UUID.randomUUID(),
                 EventType.PURCHASE,
@@ -179,13 +255,17 @@ class RowBinaryEncoderTest {
                 long3,
                 long3,
                 long3,
-                long3);
+                long3,
+                new Traffic(long3, long3, long3, long3, long3, long3, long3, long3, long3, true, long3, true, long3),
+                long3,
+                EventProperties.of(Map.of("k0", long256, "k1", long256, "k2", long256, "k3", long256, "k4", long256)));
         List<EventRow> rows = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             rows.add(new EventRow(e, "t", new UUID(1, 2), 0, i));
         }
         byte[] bytes = encode(rows);
-        int perRow = 16 + 1 + 10 * (12_000 + 2) + 8 + 8 + 2 + 16 + 2 + 8;
+        int properties = 1 + 5 * (1 + 2 + 2 + 768); // count; each: key length, key, value length (2 bytes), value
+        int perRow = 16 + 1 + 22 * (12_000 + 2) + 8 + 8 + 2 + properties + 2 + 16 + 2 + 8;
         assertEquals(encode(List.of()).length + 30L * perRow, bytes.length);
     }
 
