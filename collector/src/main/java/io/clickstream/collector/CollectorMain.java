@@ -7,6 +7,10 @@ import io.clickstream.collector.http.CollectorServer;
 import io.clickstream.collector.ingest.EventIntake;
 import io.clickstream.collector.ingest.UserAgents;
 import io.clickstream.collector.kafka.EventPublisher;
+import io.clickstream.collector.traffic.Channels;
+import io.clickstream.collector.traffic.Countries;
+import io.clickstream.collector.traffic.ReferrerList;
+import io.clickstream.collector.traffic.TrafficEnrichment;
 import io.clickstream.model.EventCodec;
 import io.clickstream.service.GracefulShutdown;
 import io.clickstream.service.ServiceCommand;
@@ -50,6 +54,21 @@ public final class CollectorMain {
             return parsed.exitCode();
         }
         CollectorOptions config = parsed.options();
+        TrafficEnrichment traffic;
+        try {
+            traffic = new TrafficEnrichment(
+                    new Channels(ReferrerList.bundled()),
+                    config.geoipDatabase() == null ? Countries.NONE : Countries.open(config.geoipDatabase()));
+        } catch (IOException e) {
+            LOG.error(
+                    "error: {} (--geoip-database, COLLECTOR_GEOIP_DATABASE) is not an IP-to-country database: {}",
+                    config.geoipDatabase(),
+                    e.getMessage());
+            return ServiceCommand.EXIT_BAD_CONFIG;
+        }
+        if (config.geoipDatabase() == null) {
+            LOG.info("no IP-to-country database (--geoip-database): events have no country");
+        }
         try {
             TopicInitializer.ensureTopic(
                     config.bootstrapServers(), config.topic(), config.partitions(), config.replicationFactor());
@@ -66,7 +85,7 @@ public final class CollectorMain {
                 EventPublisher publisher =
                         new EventPublisher(config.bootstrapServers(), config.topic(), config.kafkaTimeout())) {
             long started = System.nanoTime();
-            EventIntake intake = new EventIntake(new EventCodec(), new UserAgents());
+            EventIntake intake = new EventIntake(new EventCodec(), new UserAgents(), traffic);
             CollectorServer server = new CollectorServer(
                     config.host(),
                     config.port(),
@@ -78,6 +97,7 @@ public final class CollectorMain {
                             config.requestTimeout(),
                             config.idleTimeout(),
                             config.maxPendingBytes()),
+                    config.trustedProxies(),
                     intake,
                     publisher,
                     metrics);

@@ -3,11 +3,16 @@ package io.clickstream.collector.config;
 import static io.clickstream.collector.config.CollectorSettings.*;
 
 import io.clickstream.collector.http.Cors;
+import io.clickstream.collector.traffic.ClientAddresses;
 import io.clickstream.service.ConfigException;
 import io.clickstream.service.Settings;
+import java.nio.file.Path;
 import java.time.Duration;
 
-/** The collector's validated configuration, built once in {@code main}. */
+/**
+ * The collector's validated configuration, built once in {@code main}. {@code geoipDatabase}:
+ * null when none is configured (no country).
+ */
 public record CollectorOptions(
         String bootstrapServers,
         String topic,
@@ -24,6 +29,8 @@ public record CollectorOptions(
         Duration idleTimeout,
         long maxPendingBytes,
         Duration shutdownTimeout,
+        Path geoipDatabase,
+        ClientAddresses trustedProxies,
         Duration progressInterval) {
 
     private static Duration positive(Settings s, io.clickstream.service.Setting setting) throws ConfigException {
@@ -45,6 +52,13 @@ public record CollectorOptions(
         if (kafkaTimeout.toMillis() < 1_000 || kafkaTimeout.toMinutes() > 10) {
             throw Settings.invalid(KAFKA_TIMEOUT, s.string(KAFKA_TIMEOUT), "must be between 1s and 10m");
         }
+        String geoip = s.string(GEOIP_DATABASE);
+        ClientAddresses trusted;
+        try {
+            trusted = ClientAddresses.trusting(s.string(TRUSTED_PROXIES));
+        } catch (IllegalArgumentException e) {
+            throw Settings.invalid(TRUSTED_PROXIES, s.string(TRUSTED_PROXIES), e.getMessage());
+        }
         return new CollectorOptions(
                 s.required(BOOTSTRAP),
                 s.required(TOPIC),
@@ -61,6 +75,8 @@ public record CollectorOptions(
                 positive(s, IDLE_TIMEOUT),
                 s.integer(MAX_PENDING_BYTES, 1_048_576, Integer.MAX_VALUE),
                 s.duration(SHUTDOWN_TIMEOUT),
+                geoip == null || geoip.isBlank() ? null : s.readableFile(GEOIP_DATABASE),
+                trusted,
                 s.duration(PROGRESS));
     }
 }

@@ -55,6 +55,18 @@ public final class CollectorSettings {
             "COLLECTOR_SHUTDOWN_TIMEOUT",
             "30s",
             "on SIGTERM: how long requests in flight may take to finish");
+    public static final Setting GEOIP_DATABASE = Setting.of(
+            "--geoip-database",
+            "COLLECTOR_GEOIP_DATABASE",
+            "",
+            "IP-to-country database (MMDB) for each event's country; none: no country."
+                    + " Read again when the file changes (scripts/fetch-geoip.sh fetches one)");
+    public static final Setting TRUSTED_PROXIES = Setting.of(
+            "--trusted-proxies",
+            "COLLECTOR_TRUSTED_PROXIES",
+            "",
+            "comma-separated addresses and CIDR ranges of proxies whose X-Forwarded-For names the client"
+                    + " (for its country); none: the connection's peer is the client");
     public static final Setting PROGRESS = Setting.of(
             "--progress-interval", "COLLECTOR_PROGRESS_INTERVAL", "30s", "how often to print a progress line");
 
@@ -74,6 +86,8 @@ public final class CollectorSettings {
             IDLE_TIMEOUT,
             MAX_PENDING_BYTES,
             SHUTDOWN_TIMEOUT,
+            GEOIP_DATABASE,
+            TRUSTED_PROXIES,
             PROGRESS);
 
     private CollectorSettings() {}

@@ -2,6 +2,7 @@ package io.clickstream.collector.http;
 
 import io.clickstream.collector.ingest.EventIntake;
 import io.clickstream.collector.kafka.EventPublisher;
+import io.clickstream.collector.traffic.ClientAddresses;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -13,7 +14,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 
 /**
  * The collector's HTTP server, on Netty: a few event-loop threads serve every connection, and a
@@ -69,6 +68,7 @@ public final class CollectorServer implements AutoCloseable {
     private final EventPublisher publisher;
     private Channel listening;
 
+    /** A collector whose clients connect directly (no proxy trusted with their address). */
     public CollectorServer(
             String host,
             int port,
@@ -77,28 +77,47 @@ public final class CollectorServer implements AutoCloseable {
             EventIntake intake,
             EventPublisher publisher,
             CollectorMetrics metrics) {
+        this(host, port, cors, limits, ClientAddresses.DIRECT, intake, publisher, metrics);
+    }
+
+    /** @param clientAddresses which proxies may say whom they forward a request for (its country) */
+    public CollectorServer(
+            String host,
+            int port,
+            Cors cors,
+            Limits limits,
+            ClientAddresses clientAddresses,
+            EventIntake intake,
+            EventPublisher publisher,
+            CollectorMetrics metrics) {
         this.address = new InetSocketAddress(host, port);
         this.publisher = publisher;
         EventsEndpoint events = new EventsEndpoint(
-                cors, limits.maxEventsPerRequest(), intake, publisher, metrics, stopping::get, Instant::now);
+                cors,
+                limits.maxEventsPerRequest(),
+                clientAddresses,
+                intake,
+                publisher,
+                metrics,
+                stopping::get,
+                Instant::now);
         byte[] tracker = resource("tracker.js");
         byte[] demo = resource("demo.html");
-        Map<String, Function<FullHttpRequest, CompletableFuture<Response>>> routes = Map.of(
+        Map<String, Route> routes = Map.of(
                 "/v1/events", events::handle,
                 "/tracker.js", get(Response.of(200, "application/javascript; charset=utf-8", tracker)),
                 "/demo", get(Response.of(200, "text/html; charset=utf-8", demo)),
-                "/health", request -> done(ready()),
+                "/health", (request, peer) -> done(ready()),
                 "/health/live",
-                        request ->
+                        (request, peer) ->
                                 done(Response.json(200, JSON.createObjectNode().put("status", "UP"))),
                 "/metrics",
-                        request -> done(Response.of(
+                        (request, peer) -> done(Response.of(
                                 200,
                                 "text/plain; version=0.0.4",
                                 metrics.prometheus().getBytes(StandardCharsets.UTF_8))),
-                "/", request -> done(Response.text(302, "see /demo\n").with("Location", "/demo")));
-        Function<FullHttpRequest, CompletableFuture<Response>> notFound =
-                request -> done(Response.text(404, "not found: POST events to /v1/events\n"));
+                "/", (request, peer) -> done(Response.text(302, "see /demo\n").with("Location", "/demo")));
+        Route notFound = (request, peer) -> done(Response.text(404, "not found: POST events to /v1/events\n"));
         ConnectionLimit connectionLimit = new ConnectionLimit(limits.maxConnections());
         RequestDeadlines.PendingBytes pending = new RequestDeadlines.PendingBytes(limits.maxPendingBytes());
         this.bootstrap = new ServerBootstrap()
@@ -140,9 +159,9 @@ public final class CollectorServer implements AutoCloseable {
     }
 
     /** A static resource: GET and HEAD (the codec leaves a HEAD answer's body out), 405 otherwise. */
-    private static Function<FullHttpRequest, CompletableFuture<Response>> get(Response resource) {
+    private static Route get(Response resource) {
         Response cached = resource.with("Cache-Control", "no-cache");
-        return request -> switch (request.method().name()) {
+        return (request, peer) -> switch (request.method().name()) {
             case "GET", "HEAD" -> done(cached);
             default -> done(Response.text(405, "method not allowed\n").with("Allow", "GET, HEAD"));
         };

@@ -7,10 +7,12 @@ import io.clickstream.collector.ingest.EventIntake;
 import io.clickstream.collector.ingest.RequestBody;
 import io.clickstream.collector.ingest.RequestRejectedException;
 import io.clickstream.collector.kafka.EventPublisher;
+import io.clickstream.collector.traffic.ClientAddresses;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +43,9 @@ final class EventsEndpoint {
 
     private final Cors cors;
     private final int maxEvents;
+    private static final String FORWARDED_FOR = "X-Forwarded-For";
+
+    private final ClientAddresses clientAddresses;
     private final EventIntake intake;
     private final EventPublisher publisher;
     private final CollectorMetrics metrics;
@@ -50,6 +55,7 @@ final class EventsEndpoint {
     EventsEndpoint(
             Cors cors,
             int maxEvents,
+            ClientAddresses clientAddresses,
             EventIntake intake,
             EventPublisher publisher,
             CollectorMetrics metrics,
@@ -57,6 +63,7 @@ final class EventsEndpoint {
             Supplier<Instant> clock) {
         this.cors = cors;
         this.maxEvents = maxEvents;
+        this.clientAddresses = clientAddresses;
         this.intake = intake;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -65,12 +72,12 @@ final class EventsEndpoint {
     }
 
     /** The answer to a request for {@code /v1/events}, with its CORS headers. */
-    CompletableFuture<Response> handle(FullHttpRequest request) {
+    CompletableFuture<Response> handle(FullHttpRequest request, InetAddress peer) {
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         boolean allowed = cors.allows(origin);
         CompletableFuture<Response> answer = switch (request.method().name()) {
             case "OPTIONS" -> CompletableFuture.completedFuture(preflight(allowed));
-            case "POST" -> post(request, origin, allowed);
+            case "POST" -> post(request, peer, origin, allowed);
             default ->
                 CompletableFuture.completedFuture(
                         Response.error(405, "method " + request.method() + " not allowed: POST events here")
@@ -94,7 +101,8 @@ final class EventsEndpoint {
                 .with("Access-Control-Max-Age", Cors.MAX_AGE_SECONDS);
     }
 
-    private CompletableFuture<Response> post(FullHttpRequest request, String origin, boolean allowed) {
+    private CompletableFuture<Response> post(
+            FullHttpRequest request, InetAddress peer, String origin, boolean allowed) {
         if (stopping.getAsBoolean()) {
             return done(unavailable("the collector is shutting down; retry").closing());
         }
@@ -115,8 +123,10 @@ final class EventsEndpoint {
         } catch (IllegalArgumentException e) {
             return done(Response.error(400, e.getMessage()));
         }
+        // The client's address: for its country, then dropped (never stored, logged or sent on).
+        InetAddress client = clientAddresses.of(peer, request.headers().getAll(FORWARDED_FOR));
         EventIntake.Result result =
-                intake.accept(parts, request.headers().get(HttpHeaderNames.USER_AGENT), sentAt, receivedAt);
+                intake.accept(parts, request.headers().get(HttpHeaderNames.USER_AGENT), client, sentAt, receivedAt);
         metrics.rejected.add(result.rejected().size());
         if (result.accepted().isEmpty()) {
             return done(Response.json(400, outcome(0, result.rejected())));

@@ -8,9 +8,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +26,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(HttpRouter.class);
     private static final String COUNTED_PATH = "/v1/events";
 
-    private final Map<String, Function<FullHttpRequest, CompletableFuture<Response>>> routes;
-    private final Function<FullHttpRequest, CompletableFuture<Response>> fallback;
+    private final Map<String, Route> routes;
+    private final Route fallback;
     private final RequestDeadlines deadlines;
     private final CollectorMetrics metrics;
     private final InFlight inFlight;
@@ -41,8 +42,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     HttpRouter(
-            Map<String, Function<FullHttpRequest, CompletableFuture<Response>>> routes,
-            Function<FullHttpRequest, CompletableFuture<Response>> fallback,
+            Map<String, Route> routes,
+            Route fallback,
             RequestDeadlines deadlines,
             CollectorMetrics metrics,
             InFlight inFlight) {
@@ -66,7 +67,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean counted = path.equals(COUNTED_PATH);
         CompletableFuture<Response> answer;
         try {
-            answer = routes.getOrDefault(path, fallback).apply(request);
+            InetAddress peer =
+                    ctx.channel().remoteAddress() instanceof InetSocketAddress remote ? remote.getAddress() : null;
+            answer = routes.getOrDefault(path, fallback).answer(request, peer);
         } catch (RuntimeException e) {
             LOG.error("request {} {} failed", request.method(), request.uri(), e);
             answer = CompletableFuture.completedFuture(Response.error(500, "internal error"));

@@ -3,9 +3,11 @@ package io.clickstream.collector.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clickstream.collector.traffic.TrafficEnrichment;
 import io.clickstream.model.ClickEvent;
 import io.clickstream.model.EventCodec;
 import io.clickstream.model.InvalidEventException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -27,6 +29,7 @@ import java.util.UUID;
  *       accepts it; an event without one gets the receive time.</li>
  *   <li>{@code event_id}: generated when absent (the tracker sends its own, so a re-sent event
  *       keeps its id).</li>
+ *   <li>the page, referrer, channel, bot flag and country: {@link TrafficEnrichment}.</li>
  * </ul>
  * Invalid events are returned with their index, field and reason; the valid ones go on.
  */
@@ -41,17 +44,31 @@ public final class EventIntake {
 
     private final EventCodec codec;
     private final UserAgents userAgents;
+    private final TrafficEnrichment traffic;
 
+    /** Channels from the bundled referrer list; no countries. */
     public EventIntake(EventCodec codec, UserAgents userAgents) {
+        this(codec, userAgents, TrafficEnrichment.withoutCountries());
+    }
+
+    public EventIntake(EventCodec codec, UserAgents userAgents, TrafficEnrichment traffic) {
         this.codec = codec;
         this.userAgents = userAgents;
+        this.traffic = traffic;
+    }
+
+    /** {@link #accept(List, String, InetAddress, Instant, Instant)} without a client address (no country). */
+    public Result accept(List<RequestBody.Part> parts, String userAgent, Instant sentAt, Instant receivedAt) {
+        return accept(parts, userAgent, null, sentAt, receivedAt);
     }
 
     /**
+     * @param address    the client's address (for its country only: never kept), or null
      * @param sentAt     when the page sent the request, by its own clock; null if not given
      * @param receivedAt when the collector received it
      */
-    public Result accept(List<RequestBody.Part> parts, String userAgent, Instant sentAt, Instant receivedAt) {
+    public Result accept(
+            List<RequestBody.Part> parts, String userAgent, InetAddress address, Instant sentAt, Instant receivedAt) {
         UserAgents.Client client = userAgents.parse(userAgent);
         List<ClickEvent> accepted = new ArrayList<>(parts.size());
         List<Rejection> rejected = new ArrayList<>();
@@ -66,6 +83,7 @@ public final class EventIntake {
                 continue;
             }
             complete(event, client, sentAt, receivedAt);
+            traffic.apply(event, client.bot(), address);
             try {
                 accepted.add(codec.decode(JSON.writeValueAsBytes(event)));
             } catch (InvalidEventException e) {
