@@ -39,6 +39,8 @@ trap 'exit 130' INT TERM
 
 git clone --quiet --no-local . "$clone/repo"
 git -C "$clone/repo" checkout --quiet "$commit"
+# What .ci/run puts in the work tree for the tests (the other installs are the machine's).
+(cd "$clone/repo" && scripts/fetch-geoip.sh > /dev/null)
 
 for (( i = 0; i < loops; i++ )); do
     ( while :; do :; done ) &
