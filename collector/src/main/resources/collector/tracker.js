@@ -20,6 +20,18 @@
  * warning. A batch refused for what it is (another 4xx) is dropped at once, also with one
  * warning. Events not acknowledged when the page is left are kept in localStorage (at most
  * 1,000) and sent by the next page of the site. No dependencies; no cookies.
+ *
+ * Where the events come from (docs/collector.md, "What is stored"): every event carries the page
+ * (host and path, never the query string or the fragment), its title (data-page-title="false"
+ * leaves titles out), the referrer (host and path), and an id shared by the events of one page
+ * view. The session's campaign is read from the landing page of the session and kept for the
+ * session: utm_source, utm_medium, utm_campaign, utm_term, utm_content, and whether an ad click id
+ * (gclid, fbclid, msclkid, ...) was there, whose value is never read further; a click id without a
+ * utm_source names its network as the source (gclid: google). Other query parameters are never
+ * read. clickstream.identify("customer-42") ties this browser's anonymous id to a customer of the
+ * shop: every later event carries customer_id, until identify(null). Any call takes custom
+ * properties: {properties: {coupon: "WINTER", size: 42}} (flat; limits in docs/collector.md). An
+ * automated browser (navigator.webdriver) marks its events as a bot's.
  */
 (function (window, document) {
   "use strict";
@@ -34,6 +46,16 @@
   var USER_KEY = "clickstream.user";
   var SESSION_KEY = "clickstream.session";
   var QUEUE_KEY = "clickstream.queue";
+  var CUSTOMER_KEY = "clickstream.customer";
+  var MAX_ADDRESS = 1024;
+  var MAX_TEXT = 256;
+  var CAMPAIGN = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"];
+  /** Ad click ids, and the network each names when the link has no utm_source. */
+  var CLICK_IDS = {
+    gclid: "google", gbraid: "google", wbraid: "google", dclid: "google", msclkid: "bing",
+    fbclid: "facebook", ttclid: "tiktok", li_fat_id: "linkedin", twclid: "twitter", yclid: "yandex",
+    rdt_cid: "reddit", ScCid: "snapchat", epik: "pinterest"
+  };
 
   var script = document.currentScript;
   function setting(name, fallback) {
@@ -44,6 +66,26 @@
       (script && script.src ? new URL(script.src, window.location.href).origin : window.location.origin);
   var RETRY_BASE_MS = setting("data-retry-base-ms", 1000);
   var MAX_ATTEMPTS = setting("data-max-attempts", 8);
+  var TITLES = !script || script.getAttribute("data-page-title") !== "false";
+
+  /** Host and path of an address; null if it has none. The query string and fragment are never kept. */
+  function hostAndPath(address) {
+    if (!address) {
+      return null;
+    }
+    try {
+      var url = new URL(address, window.location.href);
+      if (!url.host) {
+        return null;
+      }
+      return (url.host + url.pathname).slice(0, MAX_ADDRESS);
+    } catch (e) {
+      return null;
+    }
+  }
+  var PAGE_VIEW_ID = uuid();
+  var PAGE = hostAndPath(window.location.href);
+  var REFERRER = hostAndPath(document.referrer);
 
   var memory = {};
   function load(key) {
@@ -74,16 +116,46 @@
     return id;
   }
 
-  /** The session of an event at `now`: the current one, or a new one after 30 minutes idle. */
-  function sessionId(now) {
-    var session = null;
-    try { session = JSON.parse(load(SESSION_KEY)); } catch (e) { session = null; }
-    if (!session || !session.id || now - session.last > SESSION_IDLE_MS) {
-      session = { id: "s-" + uuid() };
+  /** The campaign of a session starting on this page: its utm_* parameters and whether an ad click id is there. */
+  function landingCampaign() {
+    var campaign = {};
+    var params;
+    try { params = new URL(window.location.href).searchParams; } catch (e) { return campaign; }
+    CAMPAIGN.forEach(function (name) {
+      var value = params.get(name);
+      if (value) {
+        campaign[name] = value.slice(0, MAX_TEXT);
+      }
+    });
+    Object.keys(CLICK_IDS).forEach(function (name) {
+      if (params.has(name)) {
+        campaign.paid_click = true;
+        if (!campaign.utm_source) {
+          campaign.utm_source = CLICK_IDS[name];
+        }
+      }
+    });
+    return campaign;
+  }
+
+  /** The session of an event at `now`: the current one, or a new one after 30 minutes idle, with its campaign. */
+  function session(now) {
+    var current = null;
+    try { current = JSON.parse(load(SESSION_KEY)); } catch (e) { current = null; }
+    if (!current || !current.id || now - current.last > SESSION_IDLE_MS) {
+      current = { id: "s-" + uuid(), campaign: landingCampaign() };
     }
-    session.last = now;
-    save(SESSION_KEY, JSON.stringify(session));
-    return session.id;
+    current.last = now;
+    save(SESSION_KEY, JSON.stringify(current));
+    return current;
+  }
+
+  function sessionId(now) {
+    return session(now).id;
+  }
+
+  function customerId() {
+    return load(CUSTOMER_KEY) || undefined;
   }
 
   /** Queued events, oldest first, each with how often it was sent: {e: event, n: attempts}. */
@@ -118,16 +190,31 @@
     props = props || {};
     var now = Date.now();
     var price = Number(props.price || 0);
+    var current = session(now);
+    var campaign = current.campaign || {};
     queue.push({ n: 0, e: {
       event_id: uuid(),
       event_type: type,
       user_id: userId(),
-      session_id: sessionId(now),
+      session_id: current.id,
       product_id: String(props.product_id || "page:" + window.location.pathname),
       category: props.category ? String(props.category) : undefined,
       order_id: type === "purchase" && props.order_id ? String(props.order_id) : undefined,
       price: Math.round(price * 100) / 100,
-      timestamp: new Date(now).toISOString()
+      timestamp: new Date(now).toISOString(),
+      page: PAGE || undefined,
+      page_title: TITLES && document.title ? document.title.slice(0, MAX_TEXT) : undefined,
+      referrer: REFERRER || undefined,
+      page_view_id: PAGE_VIEW_ID,
+      utm_source: campaign.utm_source,
+      utm_medium: campaign.utm_medium,
+      utm_campaign: campaign.utm_campaign,
+      utm_term: campaign.utm_term,
+      utm_content: campaign.utm_content,
+      paid_click: campaign.paid_click || undefined,
+      is_bot: navigator.webdriver ? true : undefined,
+      customer_id: customerId(),
+      properties: props.properties || undefined
     }});
     if (queue.length > MAX_QUEUE) {
       queue.splice(0, queue.length - MAX_QUEUE); // the collector has been unreachable for long
@@ -226,6 +313,16 @@
     removeFromCart: function (props) { track("remove_from_cart", props); },
     purchase: function (props) { track("purchase", props); },
     flush: function () { flush(false); },
+    /** Ties this browser's anonymous id to a customer of the shop (after a login); null forgets it (a logout). */
+    identify: function (id) {
+      if (id === null || id === undefined || id === "") {
+        try { window.localStorage.removeItem(CUSTOMER_KEY); } catch (e) { delete memory[CUSTOMER_KEY]; }
+      } else {
+        save(CUSTOMER_KEY, String(id));
+      }
+    },
+    customerId: customerId,
+    pageViewId: function () { return PAGE_VIEW_ID; },
     /** Events waiting to be sent or acknowledged (0: everything sent, or given up on). */
     queued: function () { return queue.length + sending; },
     userId: userId,

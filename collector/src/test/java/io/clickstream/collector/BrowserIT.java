@@ -47,9 +47,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @ExtendWith(RealServices.class)
 class BrowserIT {
-    private static final String CHROMIUM = System.getenv().getOrDefault("CHROMIUM_BINARY", "/usr/bin/chromium");
-    private static final String CHROMEDRIVER =
-            System.getenv().getOrDefault("CHROMEDRIVER_BINARY", "/usr/bin/chromedriver");
+    static final String CHROMIUM = System.getenv().getOrDefault("CHROMIUM_BINARY", "/usr/bin/chromium");
+    static final String CHROMEDRIVER = System.getenv().getOrDefault("CHROMEDRIVER_BINARY", "/usr/bin/chromedriver");
     private static final long RETRY_BASE_MS = 50;
 
     @Test
@@ -307,7 +306,7 @@ class BrowserIT {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
@@ -323,10 +322,11 @@ class BrowserIT {
                 .sum();
     }
 
-    private static WebDriver chromium() {
+    static WebDriver chromium(String... arguments) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu");
+        options.addArguments(arguments);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER))
                 .usingAnyFreePort()
