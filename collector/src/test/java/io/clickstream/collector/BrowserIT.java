@@ -275,7 +275,6 @@ class BrowserIT {
      * {@code window.sends}.
      */
     private static HttpServer page(String collectorUrl, long retryBaseMs) throws IOException {
-        HttpServer page = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         byte[] html = ("<!doctype html><title>elsewhere</title><script>"
                         + "window.sends = []; var realFetch = window.fetch;"
                         + "window.fetch = function () { var s = {at: Date.now(), status: null}; window.sends.push(s);"
@@ -284,6 +283,12 @@ class BrowserIT {
                         + "</script><script src=\"" + collectorUrl + "/tracker.js\" data-retry-base-ms=\""
                         + retryBaseMs + "\"></script>")
                 .getBytes(StandardCharsets.UTF_8);
+        return serve(html);
+    }
+
+    /** A site on a free port of 127.0.0.1 that answers every path with {@code html}. */
+    static HttpServer serve(byte[] html) throws IOException {
+        HttpServer page = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         page.createContext("/", exchange -> {
             exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
             exchange.sendResponseHeaders(200, html.length);

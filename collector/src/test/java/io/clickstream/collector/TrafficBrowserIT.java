@@ -19,7 +19,6 @@ import io.clickstream.testsupport.RealServices;
 import io.clickstream.testsupport.RepositoryLayout;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -226,21 +225,11 @@ class TrafficBrowserIT {
 
     /** Another site, linking to the shop: a newsletter's link and an ad's. */
     private static HttpServer referringSite(String newsletterLink, String adLink) throws IOException {
-        HttpServer site = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        byte[] html = ("<!doctype html><title>a newsletter</title>"
+        return BrowserIT.serve(("<!doctype html><title>a newsletter</title>"
                         + "<a id=\"newsletter-link\" href=\"" + newsletterLink.replace("&", "&amp;")
                         + "\">winter sale</a>"
                         + "<a id=\"ad-link\" href=\"" + adLink.replace("&", "&amp;") + "\">an ad</a>")
-                .getBytes(StandardCharsets.UTF_8);
-        site.createContext("/", exchange -> {
-            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-            exchange.sendResponseHeaders(200, html.length);
-            try (exchange) {
-                exchange.getResponseBody().write(html);
-            }
-        });
-        site.start();
-        return site;
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     private static List<Map<String, String>> awaitRows(

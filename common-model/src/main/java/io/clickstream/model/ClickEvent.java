@@ -87,28 +87,6 @@ public record ClickEvent(
                 EventProperties.NONE);
     }
 
-    /** The same event with what the collector knows of it: its segment and its traffic. */
-    public ClickEvent withContext(String device, String browser, String os, Traffic traffic) {
-        return new ClickEvent(
-                eventId,
-                eventType,
-                userId,
-                productId,
-                price,
-                timestamp,
-                sessionId,
-                category,
-                device,
-                browser,
-                os,
-                orderId,
-                brand,
-                categoryId,
-                traffic,
-                customerId,
-                properties);
-    }
-
     /** The same event with traffic, a customer and properties. */
     public ClickEvent with(Traffic traffic, String customerId, EventProperties properties) {
         return new ClickEvent(

@@ -61,22 +61,4 @@ public record Traffic(
     public boolean isEmpty() {
         return equals(NONE);
     }
-
-    /** The same traffic with the collector's findings. */
-    public Traffic derived(String channel, boolean bot, String country) {
-        return new Traffic(
-                page,
-                pageTitle,
-                referrer,
-                pageViewId,
-                utmSource,
-                utmMedium,
-                utmCampaign,
-                utmTerm,
-                utmContent,
-                paidClick,
-                channel,
-                bot,
-                country);
-    }
 }
