@@ -2,6 +2,7 @@ package io.clickstream.collector.traffic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clickstream.model.PageUrls;
 import java.net.InetAddress;
 
 /**

@@ -10,6 +10,7 @@ import io.clickstream.collector.ingest.RequestBody;
 import io.clickstream.collector.ingest.UserAgents;
 import io.clickstream.model.ClickEvent;
 import io.clickstream.model.EventCodec;
+import io.clickstream.model.PageUrls;
 import io.clickstream.model.Traffic;
 import io.clickstream.testsupport.RepositoryLayout;
 import java.nio.charset.StandardCharsets;

@@ -39,8 +39,27 @@ public final class ReplayMapping {
     public static final List<String> BUILT_IN = List.of("kaggle", "retailrocket", "retailrocket-events");
 
     static final List<String> REQUIRED = List.of("timestamp", "event_type", "user_id", "product_id");
-    static final List<String> OPTIONAL =
-            List.of("price", "session_id", "category", "category_id", "brand", "order_id", "device", "browser", "os");
+    static final List<String> OPTIONAL = List.of(
+            "price",
+            "session_id",
+            "category",
+            "category_id",
+            "brand",
+            "order_id",
+            "device",
+            "browser",
+            "os",
+            "page",
+            "page_title",
+            "referrer",
+            "utm_source",
+            "utm_medium",
+            "utm_campaign",
+            "utm_term",
+            "utm_content",
+            "channel",
+            "country",
+            "customer_id");
 
     private final String name;
     private final Map<String, String> columns; // field -> header column

@@ -2,8 +2,11 @@ package io.clickstream.producer.replay;
 
 import io.clickstream.model.ClickEvent;
 import io.clickstream.model.EventCodec;
+import io.clickstream.model.EventProperties;
 import io.clickstream.model.EventType;
 import io.clickstream.model.InvalidEventException;
+import io.clickstream.model.PageUrls;
+import io.clickstream.model.Traffic;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -23,6 +26,10 @@ import java.util.UUID;
  *   price                → price (≥ 0, at most 2 decimals; 0 when the mapping has no price)
  *   user_session         → session_id
  * </pre>
+ * A mapping file may also map where events came from: {@code page} and {@code referrer} (a URL or
+ * a host and path, kept as host and path: a query string is dropped), {@code page_title},
+ * {@code utm_source} .. {@code utm_content}, {@code channel}, {@code country} and
+ * {@code customer_id}; a layout without them stores none ("(none)" on the dashboards).
  * The event id is a name-based (MD5, version 3) UUID of "line number:record text", the line
  * being the one the record starts on: replaying the same file again yields the same ids, so a
  * replay is recognisable downstream, and two identical rows on different lines stay distinct.
@@ -56,6 +63,21 @@ public final class ReplayRowMapper {
     private final int device;
     private final int browser;
     private final int os;
+    private final int[] traffic;
+    private final int customer;
+
+    /** The traffic fields a mapping may read, in {@link Traffic}'s order (paid_click and is_bot aside). */
+    private static final List<String> TRAFFIC = List.of(
+            "page",
+            "page_title",
+            "referrer",
+            "utm_source",
+            "utm_medium",
+            "utm_campaign",
+            "utm_term",
+            "utm_content",
+            "channel",
+            "country");
 
     /** The Kaggle layout. */
     public ReplayRowMapper(EventCodec codec) {
@@ -88,6 +110,10 @@ public final class ReplayRowMapper {
         this.device = index(header, mapping, "device");
         this.browser = index(header, mapping, "browser");
         this.os = index(header, mapping, "os");
+        this.traffic = TRAFFIC.stream()
+                .mapToInt(field -> index(header, mapping, field))
+                .toArray();
+        this.customer = index(header, mapping, "customer_id");
     }
 
     private static int index(List<String> header, ReplayMapping mapping, String field) {
@@ -144,12 +170,36 @@ public final class ReplayRowMapper {
                 eventType == EventType.PURCHASE ? orderId : null, // a layout may repeat it on other rows
                 optional(f, brand),
                 optional(f, categoryId));
+        if (customer >= 0 || java.util.Arrays.stream(traffic).anyMatch(i -> i >= 0)) {
+            event = event.with(traffic(f), optional(f, customer), EventProperties.NONE);
+        }
         try {
             codec.validate(event);
         } catch (InvalidEventException e) {
             throw new RowRejectedException(e.getMessage());
         }
         return event;
+    }
+
+    private Traffic traffic(List<String> f) {
+        String[] v = new String[TRAFFIC.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = optional(f, traffic[i]);
+        }
+        return new Traffic(
+                PageUrls.hostAndPath(v[0]),
+                v[1],
+                PageUrls.hostAndPath(v[2]),
+                null,
+                v[3],
+                v[4],
+                v[5],
+                v[6],
+                v[7],
+                false,
+                v[8],
+                false,
+                v[9]);
     }
 
     /** True if {@code line} is the Kaggle layout's header. */

@@ -187,4 +187,48 @@ class ReplayRowMapperTest {
                 custom.map(3, "seen,2019-10-01T10:00:00Z,a,b,1.5").timestamp(),
                 "an offset wins");
     }
+
+    @Test
+    void aMappingFileMapsWhereEventsCameFromKeepingHostAndPathOnly() throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("timestamp", "ts");
+        p.setProperty("event_type", "kind");
+        p.setProperty("user_id", "who");
+        p.setProperty("product_id", "what");
+        p.setProperty("event.seen", "page_view");
+        p.setProperty("timestamp.format", "iso");
+        p.setProperty("page", "url");
+        p.setProperty("referrer", "ref");
+        p.setProperty("utm_source", "src");
+        p.setProperty("utm_medium", "med");
+        p.setProperty("channel", "chan");
+        p.setProperty("country", "cc");
+        p.setProperty("customer_id", "cust");
+        ReplayRowMapper mapper = new ReplayRowMapper(
+                new EventCodec(),
+                ReplayMapping.parse("f", p),
+                List.of("ts", "kind", "who", "what", "url", "ref", "src", "med", "chan", "cc", "cust"));
+        ClickEvent e = mapper.map(
+                2,
+                "2019-10-01T10:00:00Z,seen,a,b,https://shop.example.com/p/1?email=a@b.c,"
+                        + "https://www.google.com/search?q=x,newsletter,email,email,DE,c-7");
+        assertEquals("shop.example.com/p/1", e.traffic().page(), "the query string is not kept");
+        assertEquals("www.google.com/search", e.traffic().referrer());
+        assertEquals("newsletter", e.traffic().utmSource());
+        assertEquals("email", e.traffic().channel());
+        assertEquals("DE", e.traffic().country());
+        assertEquals("c-7", e.customerId());
+        RowRejectedException bad = assertThrows(
+                RowRejectedException.class, () -> mapper.map(3, "2019-10-01T10:00:00Z,seen,a,b,,,,,tv,DE,"));
+        assertTrue(bad.getMessage().startsWith("channel: unknown channel 'tv'"), bad.getMessage());
+        assertEquals(
+                io.clickstream.model.Traffic.NONE,
+                new ReplayRowMapper(new EventCodec())
+                        .map(
+                                2,
+                                "2019-10-01 00:00:04 UTC,view,44600062,2103807459595387724,,"
+                                        + "shiseido,35.79,541312140,72d76fde-8bb3-4e00-8c23-a032dfed738c")
+                        .traffic(),
+                "a layout without them stores none");
+    }
 }

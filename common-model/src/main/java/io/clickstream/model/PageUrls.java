@@ -1,4 +1,4 @@
-package io.clickstream.collector.traffic;
+package io.clickstream.model;
 
 import java.util.Locale;
 
@@ -12,7 +12,7 @@ import java.util.Locale;
  * a host and path ({@code shop.example.com/a}).
  */
 public final class PageUrls {
-    public static final int MAX_LENGTH = 1024;
+    public static final int MAX_LENGTH = TrafficFields.MAX_URL_LENGTH;
 
     private PageUrls() {}
 

@@ -1,4 +1,4 @@
-package io.clickstream.collector.traffic;
+package io.clickstream.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
