@@ -8,8 +8,9 @@
 -- segment, argMinMerge(entry_product), uniqMerge(orders) (distinct orders, see 003),
 -- windowFunnelMerge(1800000)(funnel). Filter on day first
 -- (it leads the ORDER BY), then on the merged start:
---   WHERE day BETWEEN toDate(from, 'UTC') - 1 AND toDate(to, 'UTC') GROUP BY session_id HAVING started_at ...
--- (day is the UTC day: name the timezone, or a server in another one reads other days)
+--   WHERE day BETWEEN toDate(from, 'UTC') - 1 AND toDate(to, 'UTC') + 1 GROUP BY session_id HAVING started_at ...
+-- (day is the UTC day: name the timezone, or a server in another one reads other days; the day
+-- after the range holds the later events of sessions that started in it and went on past midnight)
 -- funnel is an ordered-funnel state over page_view → add_to_cart → purchase within 30 minutes
 -- (the session timeout) on millisecond timestamps: windowFunnelMerge gives 0..3, the furthest
 -- step reached in order.
@@ -23,6 +24,7 @@ CREATE TABLE IF NOT EXISTS clickstream.sessions
     events        SimpleAggregateFunction(sum, UInt64),
     page_views    SimpleAggregateFunction(sum, UInt64),
     carts         SimpleAggregateFunction(sum, UInt64),
+    removals      SimpleAggregateFunction(sum, UInt64),
     purchases     SimpleAggregateFunction(sum, UInt64),
     revenue       SimpleAggregateFunction(sum, Decimal(38, 2)),
     cart_value    SimpleAggregateFunction(sum, Decimal(38, 2)),
@@ -44,6 +46,8 @@ SETTINGS non_replicated_deduplication_window = 10000;
 -- the column must exist before the view below is checked against the table.
 ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS removed_value SimpleAggregateFunction(sum, Decimal(38, 2)) AFTER cart_value;
 ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS orders AggregateFunction(uniq, String) AFTER removed_value;
+-- Nor removals: abandonment counts items (carts > removals), not money; rows stored before hold 0.
+ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS removals SimpleAggregateFunction(sum, UInt64) AFTER carts;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.sessions_mv TO clickstream.sessions AS
 SELECT
@@ -55,6 +59,7 @@ SELECT
     count() AS events,
     countIf(event_type = 'page_view') AS page_views,
     countIf(event_type = 'add_to_cart') AS carts,
+    countIf(event_type = 'remove_from_cart') AS removals,
     countIf(event_type = 'purchase') AS purchases,
     sumIf(toDecimal128(price, 2), event_type = 'purchase') AS revenue,
     sumIf(toDecimal128(price, 2), event_type = 'add_to_cart') AS cart_value,
@@ -130,6 +135,7 @@ SELECT
     count() AS events,
     countIf(event_type = 'page_view') AS page_views,
     countIf(event_type = 'add_to_cart') AS carts,
+    countIf(event_type = 'remove_from_cart') AS removals,
     countIf(event_type = 'purchase') AS purchases,
     sumIf(toDecimal128(price, 2), event_type = 'purchase') AS revenue,
     sumIf(toDecimal128(price, 2), event_type = 'add_to_cart') AS cart_value,

@@ -27,6 +27,7 @@ final class SessionModel {
             long events,
             long pageViews,
             long carts,
+            long removals,
             long purchases,
             BigDecimal revenue,
             BigDecimal cartValue,
@@ -56,6 +57,7 @@ final class SessionModel {
                             list.size(),
                             count(list, "page_view"),
                             count(list, "add_to_cart"),
+                            count(list, "remove_from_cart"),
                             count(list, "purchase"),
                             sum(list, "purchase"),
                             sum(list, "add_to_cart"),
@@ -106,7 +108,7 @@ final class SessionModel {
                 .count();
         BigDecimal abandonedValue = sessions.stream()
                 .filter(SessionModel::abandoned)
-                .map(s -> s.cartValue().subtract(s.removedValue()))
+                .map(s -> s.cartValue().subtract(s.removedValue()).max(BigDecimal.ZERO))
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
         BigDecimal revenue = sessions.stream().map(Session::revenue).reduce(BigDecimal.ZERO, BigDecimal::add);
         long purchases = sessions.stream().mapToLong(Session::purchases).sum();
@@ -118,9 +120,12 @@ final class SessionModel {
                 purchases == 0 ? null : revenue.doubleValue() / purchases);
     }
 
-    /** Added to the cart, bought nothing, and did not take everything out again (by value). */
+    /**
+     * Added to the cart, bought nothing, and did not take every item out again (items, not money:
+     * an item added at 50 and removed at 45 is not an abandoned cart worth 5).
+     */
     static boolean abandoned(Session s) {
-        return s.carts() > 0 && s.purchases() == 0 && s.cartValue().compareTo(s.removedValue()) > 0;
+        return s.carts() > 0 && s.purchases() == 0 && s.carts() > s.removals();
     }
 
     /** Per segment: sessions that reached a page view, an add to cart, a purchase (in order). */

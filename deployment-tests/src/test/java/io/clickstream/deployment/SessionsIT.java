@@ -67,8 +67,12 @@ class SessionsIT {
 
     private static FixtureEvent event(
             String session, String type, String product, String price, String time, String segment) {
+        return eventAt(session, type, product, price, Instant.parse("2019-10-25T" + time + "Z"), segment);
+    }
+
+    private static FixtureEvent eventAt(
+            String session, String type, String product, String price, Instant at, String segment) {
         String[] s = segment.split("/");
-        Instant at = Instant.parse("2019-10-25T" + time + "Z");
         return new FixtureEvent(
                 type,
                 "user_" + session,
@@ -237,6 +241,46 @@ class SessionsIT {
                     "empty range: " + empty);
         }
         assertEquals("\\N", empty.get("bounce_rate_pct"), "no sessions, no bounce rate: " + empty);
+    }
+
+    /**
+     * Sessions that start before the range's last UTC midnight and go on after it keep their later
+     * events (the sessions rollup holds them in the next day's rows), and a cart is abandoned by
+     * its items, not its money. Hand count, range 23:30 to 23:59:59 on the 25th: m1 (view, cart of
+     * 50.00, the purchase at 00:01 on the 26th): bought; m2 (view, cart of 20.00): abandoned; m3
+     * (a view at 23:59:59, a cart of 50.00 at 00:00:30 and that item taken out at a price of 45.00
+     * at 00:00:50): not abandoned, its one item is out of the cart. So 3 sessions, 1 of 3 carts
+     * abandoned holding 20.00, one order of 50.00. Read without the day after, m1 lost its
+     * purchase and m3 its cart: 100% abandoned, nothing bought; compared by money, m3 was an
+     * abandoned cart worth 5.00.
+     */
+    @Test
+    void sessionsGoingOnPastTheRangesLastMidnightKeepTheirLaterEventsAndCartsCountItems(ClickHouseService ch) {
+        Instant day = Instant.parse("2019-10-25T00:00:00Z");
+        Instant next = day.plus(Duration.ofDays(1));
+        List<FixtureEvent> events = List.of(
+                eventAt("m1", "page_view", "p1", "50.00", day.plus(Duration.parse("PT23H45M")), CHROME),
+                eventAt("m1", "add_to_cart", "p1", "50.00", day.plus(Duration.parse("PT23H50M")), CHROME),
+                eventAt("m1", "purchase", "p1", "50.00", next.plus(Duration.ofMinutes(1)), CHROME),
+                eventAt("m2", "page_view", "p2", "20.00", day.plus(Duration.parse("PT23H55M")), CHROME),
+                eventAt("m2", "add_to_cart", "p2", "20.00", day.plus(Duration.parse("PT23H58M")), CHROME),
+                eventAt("m3", "page_view", "p3", "50.00", day.plus(Duration.parse("PT23H59M59S")), CHROME),
+                eventAt("m3", "add_to_cart", "p3", "50.00", next.plus(Duration.ofSeconds(30)), CHROME),
+                eventAt("m3", "remove_from_cart", "p3", "45.00", next.plus(Duration.ofSeconds(50)), CHROME));
+        String db = Schema.apply(ch, "sessions_midnight_" + Long.toHexString(System.nanoTime()));
+        insertOneByOne(ch, db, events, 26);
+        Instant from = day.plus(Duration.parse("PT23H30M"));
+        Instant to = day.plus(Duration.parse("PT23H59M59S"));
+
+        Map<String, String> summary = panel(ch, db, SUMMARY, from, to).get(0);
+        assertEquals("3", summary.get("sessions"));
+        assertEquals("0", summary.get("bounce_rate_pct"));
+        assertEquals("33.3", summary.get("cart_abandonment_pct"), "m2 of m1, m2 and m3: " + summary);
+        assertEquals(0, new BigDecimal("20.00").compareTo(new BigDecimal(summary.get("abandoned_cart_value"))));
+        assertEquals("50", summary.get("average_order_value"));
+        assertSummary(SessionModel.summary(SessionModel.startedIn(SessionModel.sessions(events), from, to)), summary);
+        // m1 reached the purchase after midnight; m2 and m3 a cart
+        assertFunnel(Map.of(CHROME, new long[] {3, 3, 1}), funnelRows(panel(ch, db, FUNNEL, from, to)));
     }
 
     /**
