@@ -1,6 +1,7 @@
 package io.clickstream.producer.simulation;
 
 import io.clickstream.model.ClickEvent;
+import io.clickstream.model.EventProperties;
 import io.clickstream.model.EventType;
 import java.time.Instant;
 import java.util.Arrays;
@@ -18,7 +19,10 @@ import java.util.UUID;
  * and after any step the session ends with {@value #SESSION_END_PROBABILITY} (the next step
  * starts a new session). So carts/views ≈ cartRate and purchases/carts ≈ purchaseRate.
  *
- * <p>All randomness comes from one seeded {@link Random}, and incidents switch on schedule
+ * <p>Each event also says where its session came from ({@link TrafficSimulator}: source, landing
+ * page, referrer, campaign, channel, country, a registered customer's id from the login on).
+ *
+ * <p>All randomness comes from seeded {@link Random}s, and incidents switch on schedule
  * time, not wall-clock time: a given seed and configuration yield the same sequence of events
  * (ids included); only the timestamps differ. Not thread-safe.
  */
@@ -38,6 +42,7 @@ public final class UserSessionSimulator {
     private final Step[] nextStep;
     private final int[] product;
     private final String[] session;
+    private final TrafficSimulator traffic;
 
     public UserSessionSimulator(SimulationOptions options) {
         this.options = options;
@@ -51,6 +56,7 @@ public final class UserSessionSimulator {
         this.product = new int[users.length];
         this.session = new String[users.length];
         Arrays.fill(nextStep, Step.VIEW);
+        this.traffic = new TrafficSimulator(options.seed(), users.length);
     }
 
     /**
@@ -62,7 +68,8 @@ public final class UserSessionSimulator {
     public ClickEvent next(long offsetNanos, Instant timestamp) {
         int u = random.nextInt(users.length);
         UserProfile user = users[u];
-        if (session[u] == null) {
+        boolean newSession = session[u] == null;
+        if (newSession) {
             session[u] = "sess_" + Long.toHexString(random.nextLong() & 0xFFFF_FFFF_FFFFL);
         }
         UUID eventId = randomUuid();
@@ -99,6 +106,10 @@ public final class UserSessionSimulator {
                 type == EventType.PURCHASE ? "ord_" + eventId : null, // a checkout of one item
                 null,
                 null);
+        event = event.with(
+                traffic.next(u, newSession, type, catalog.id(p), catalog.category(p)),
+                traffic.customerId(u, user.userId(), type),
+                EventProperties.NONE);
         if (nextStep[u] == Step.VIEW && random.nextDouble() < SESSION_END_PROBABILITY) {
             session[u] = null;
         }
