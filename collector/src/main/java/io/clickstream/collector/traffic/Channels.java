@@ -1,5 +1,6 @@
 package io.clickstream.collector.traffic;
 
+import io.clickstream.model.PageUrls;
 import java.util.Locale;
 import java.util.Set;
 
@@ -81,7 +82,7 @@ public final class Channels {
         if (medium.equals("organic") || (medium.isEmpty() && "search".equals(referrerMedium))) {
             return "organic_search";
         }
-        if (medium.isEmpty() && referrer != null && page != null && sameSite(host(page), host(referrer))) {
+        if (medium.isEmpty() && referrer != null && page != null && sameSite(page, referrer)) {
             return "internal";
         }
         if (!medium.isEmpty() || referrer != null) {
@@ -90,13 +91,12 @@ public final class Channels {
         return utmSource != null ? "referral" : "direct";
     }
 
-    private static String host(String hostAndPath) {
-        int slash = hostAndPath.indexOf('/');
-        String host = slash < 0 ? hostAndPath : hostAndPath.substring(0, slash);
-        return host.startsWith("www.") ? host.substring(4) : host;
+    /** The same site: the same host, {@code www.} aside. */
+    private static boolean sameSite(String page, String referrer) {
+        return withoutWww(PageUrls.host(page)).equalsIgnoreCase(withoutWww(PageUrls.host(referrer)));
     }
 
-    private static boolean sameSite(String pageHost, String referrerHost) {
-        return pageHost.equalsIgnoreCase(referrerHost);
+    private static String withoutWww(String host) {
+        return host.startsWith("www.") ? host.substring(4) : host;
     }
 }
