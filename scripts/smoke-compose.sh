@@ -180,7 +180,7 @@ if ! $cluster; then
 fi
 
 admin_password="$("${compose[@]}" exec -T grafana cat /run/clickstream-secrets/grafana_admin)"
-GRAFANA="$grafana" GRAFANA_AUTH="admin:$admin_password" python3 - grafana/dashboards/clickstream-live.json \
+GRAFANA="$grafana" GRAFANA_AUTH="admin:$admin_password" python3 - grafana/dashboards/clickstream-live.json grafana/dashboards/clickstream-sources.json \
     grafana/dashboards/clickstream-trends.json <<'PYTHON'
 import base64, json, os, sys, time, urllib.request
 

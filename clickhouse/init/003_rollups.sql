@@ -16,6 +16,9 @@
 -- Always read with sum()/uniqMerge() and GROUP BY: a minute may sit in several parts until
 -- a background merge combines them.
 --
+-- Bots' events (is_bot, 002) are left out: these rollups, and the panels and alerts reading them,
+-- count people; the raw table and the sessions rollup (006) keep them.
+--
 -- Each target table has a deduplication window like events (002): when ClickHouse drops a
 -- re-sent insert block as a duplicate, the view's block for it is dropped too, so a re-sent
 -- batch is counted once in the rollups as well.
@@ -51,6 +54,7 @@ SELECT
     uniqStateIf(session_id, session_id != '') AS sessions,
     uniqStateIf(if(order_id = '', toString(event_id), order_id), event_type = 'purchase') AS orders
 FROM clickstream.events
+WHERE NOT is_bot
 GROUP BY minute, event_type;
 
 -- Views, carts and revenue per minute and product (with its category).
@@ -78,6 +82,7 @@ SELECT
     count() AS events,
     sum(toDecimal128(price, 2)) AS revenue
 FROM clickstream.events
+WHERE NOT is_bot
 GROUP BY minute, event_type, product_id, category;
 
 -- Events per minute and shopper segment (device, browser, os): a checkout bug that hits
@@ -108,6 +113,7 @@ SELECT
     count() AS events,
     sum(toDecimal128(price, 2)) AS revenue
 FROM clickstream.events
+WHERE NOT is_bot
 GROUP BY minute, event_type, device, browser, os;
 
 -- Existing tables get the retention ROLLUP_RETENTION_DAYS says (an earlier version's default was
@@ -129,4 +135,31 @@ SELECT
     uniqStateIf(session_id, session_id != '') AS sessions,
     uniqStateIf(if(order_id = '', toString(event_id), order_id), event_type = 'purchase') AS orders
 FROM clickstream.events
+WHERE NOT is_bot
 GROUP BY minute, event_type;
+
+-- Views of an earlier version counted bots' events too (is_bot, 002): these rollups count
+-- people's events only, on every install.
+ALTER TABLE clickstream.product_minute_mv MODIFY QUERY
+SELECT
+    toStartOfMinute(timestamp) AS minute,
+    product_id,
+    category,
+    event_type,
+    count() AS events,
+    sum(toDecimal128(price, 2)) AS revenue
+FROM clickstream.events
+WHERE NOT is_bot
+GROUP BY minute, event_type, product_id, category;
+ALTER TABLE clickstream.segment_minute_mv MODIFY QUERY
+SELECT
+    toStartOfMinute(timestamp) AS minute,
+    device,
+    browser,
+    os,
+    event_type,
+    count() AS events,
+    sum(toDecimal128(price, 2)) AS revenue
+FROM clickstream.events
+WHERE NOT is_bot
+GROUP BY minute, event_type, device, browser, os;

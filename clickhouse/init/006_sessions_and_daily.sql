@@ -14,6 +14,11 @@
 -- funnel is an ordered-funnel state over page_view → add_to_cart → purchase within 30 minutes
 -- (the session timeout) on millisecond timestamps: windowFunnelMerge gives 0..3, the furthest
 -- step reached in order.
+-- Where a session came from is its first event's: argMinMerge(channel), (source: the campaign's
+-- utm_source, else the referrer's host), (campaign), (landing_page), (country); '' where that
+-- event had none (panels show "(none)"). customer_id: the known customer's id if any event of the
+-- session had one (max). is_bot: if any event was flagged a bot's (max); the other rollups leave
+-- bots' events out altogether (003), this one keeps them so that their share can be shown.
 CREATE TABLE IF NOT EXISTS clickstream.sessions
 (
     day           Date,
@@ -34,7 +39,14 @@ CREATE TABLE IF NOT EXISTS clickstream.sessions
     device        SimpleAggregateFunction(any, LowCardinality(String)),
     browser       SimpleAggregateFunction(any, LowCardinality(String)),
     os            SimpleAggregateFunction(any, LowCardinality(String)),
-    funnel        AggregateFunction(windowFunnel(1800000), UInt64, UInt8, UInt8, UInt8)
+    funnel        AggregateFunction(windowFunnel(1800000), UInt64, UInt8, UInt8, UInt8),
+    channel       AggregateFunction(argMin, String, DateTime64(3, 'UTC')),
+    source        AggregateFunction(argMin, String, DateTime64(3, 'UTC')),
+    campaign      AggregateFunction(argMin, String, DateTime64(3, 'UTC')),
+    landing_page  AggregateFunction(argMin, String, DateTime64(3, 'UTC')),
+    country       AggregateFunction(argMin, String, DateTime64(3, 'UTC')),
+    customer_id   SimpleAggregateFunction(max, String),
+    is_bot        SimpleAggregateFunction(max, Bool)
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
@@ -48,6 +60,16 @@ ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS removed_value SimpleAg
 ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS orders AggregateFunction(uniq, String) AFTER removed_value;
 -- Nor removals: abandonment counts items (carts > removals), not money; rows stored before hold 0.
 ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS removals SimpleAggregateFunction(sum, UInt64) AFTER carts;
+-- Nor where the session came from (its first event's channel, source, campaign, landing page and
+-- country), its customer or whether it is a bot's; rows stored before hold empty states: those
+-- sessions are shown as "(none)" and as people.
+ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS channel AggregateFunction(argMin, String, DateTime64(3, 'UTC')) AFTER funnel;
+ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS source AggregateFunction(argMin, String, DateTime64(3, 'UTC')) AFTER channel;
+ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS campaign AggregateFunction(argMin, String, DateTime64(3, 'UTC')) AFTER source;
+ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS landing_page AggregateFunction(argMin, String, DateTime64(3, 'UTC')) AFTER campaign;
+ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS country AggregateFunction(argMin, String, DateTime64(3, 'UTC')) AFTER landing_page;
+ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS customer_id SimpleAggregateFunction(max, String) AFTER country;
+ALTER TABLE clickstream.sessions ADD COLUMN IF NOT EXISTS is_bot SimpleAggregateFunction(max, Bool) AFTER customer_id;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.sessions_mv TO clickstream.sessions AS
 SELECT
@@ -73,7 +95,14 @@ SELECT
         toUInt64(toUnixTimestamp64Milli(timestamp)),
         event_type = 'page_view',
         event_type = 'add_to_cart',
-        event_type = 'purchase') AS funnel
+        event_type = 'purchase') AS funnel,
+    argMinState(CAST(channel AS String), timestamp) AS channel,
+    argMinState(if(utm_source != '', CAST(utm_source AS String), splitByChar('/', referrer)[1]), timestamp) AS source,
+    argMinState(CAST(utm_campaign AS String), timestamp) AS campaign,
+    argMinState(page, timestamp) AS landing_page,
+    argMinState(CAST(country AS String), timestamp) AS country,
+    max(customer_id) AS customer_id,
+    max(is_bot) AS is_bot
 FROM clickstream.events
 WHERE session_id != ''
 GROUP BY day, session_id;
@@ -113,6 +142,7 @@ SELECT
     uniqStateIf(session_id, session_id != '') AS sessions,
     uniqStateIf(if(order_id = '', toString(event_id), order_id), event_type = 'purchase') AS orders
 FROM clickstream.events
+WHERE NOT is_bot
 GROUP BY day, category, event_type;
 
 -- Tables created by an earlier version with a smaller window: the same window as events.
@@ -149,7 +179,14 @@ SELECT
         toUInt64(toUnixTimestamp64Milli(timestamp)),
         event_type = 'page_view',
         event_type = 'add_to_cart',
-        event_type = 'purchase') AS funnel
+        event_type = 'purchase') AS funnel,
+    argMinState(CAST(channel AS String), timestamp) AS channel,
+    argMinState(if(utm_source != '', CAST(utm_source AS String), splitByChar('/', referrer)[1]), timestamp) AS source,
+    argMinState(CAST(utm_campaign AS String), timestamp) AS campaign,
+    argMinState(page, timestamp) AS landing_page,
+    argMinState(CAST(country AS String), timestamp) AS country,
+    max(customer_id) AS customer_id,
+    max(is_bot) AS is_bot
 FROM clickstream.events
 WHERE session_id != ''
 GROUP BY day, session_id;
@@ -166,4 +203,5 @@ SELECT
     uniqStateIf(session_id, session_id != '') AS sessions,
     uniqStateIf(if(order_id = '', toString(event_id), order_id), event_type = 'purchase') AS orders
 FROM clickstream.events
+WHERE NOT is_bot
 GROUP BY day, category, event_type;

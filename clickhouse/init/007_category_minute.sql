@@ -31,6 +31,20 @@ SELECT
     sum(toDecimal128(price, 2)) AS revenue,
     uniqState(user_id) AS users
 FROM clickstream.events
+WHERE NOT is_bot
 GROUP BY minute, category, event_type;
 
 ALTER TABLE clickstream.category_minute MODIFY TTL minute + INTERVAL {{ROLLUP_RETENTION_DAYS}} DAY SETTINGS materialize_ttl_after_modify = 0;
+
+-- Views of an earlier version counted bots' events too (003).
+ALTER TABLE clickstream.category_minute_mv MODIFY QUERY
+SELECT
+    toStartOfMinute(timestamp) AS minute,
+    category,
+    event_type,
+    count() AS events,
+    sum(toDecimal128(price, 2)) AS revenue,
+    uniqState(user_id) AS users
+FROM clickstream.events
+WHERE NOT is_bot
+GROUP BY minute, category, event_type;

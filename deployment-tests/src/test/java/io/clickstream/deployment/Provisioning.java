@@ -19,6 +19,7 @@ final class Provisioning {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final Path DASHBOARD = RepositoryLayout.resolve("grafana/dashboards/clickstream-live.json");
     static final Path TRENDS = RepositoryLayout.resolve("grafana/dashboards/clickstream-trends.json");
+    static final Path SOURCES = RepositoryLayout.resolve("grafana/dashboards/clickstream-sources.json");
     static final Path DATASOURCE = RepositoryLayout.resolve("grafana/provisioning/datasources/clickhouse.yaml");
     static final Path DASHBOARD_PROVIDER = RepositoryLayout.resolve("grafana/provisioning/dashboards/clickstream.yaml");
     static final Path ALERTS = RepositoryLayout.resolve("grafana/provisioning/alerting/clickstream-alerts.yaml");
@@ -31,6 +32,10 @@ final class Provisioning {
 
     static JsonNode trends() {
         return read(JSON, TRENDS);
+    }
+
+    static JsonNode sources() {
+        return read(JSON, SOURCES);
     }
 
     static JsonNode yaml(Path file) {
@@ -53,6 +58,11 @@ final class Provisioning {
     /** The trends dashboard's panels: title → SQL. */
     static Map<String, String> trendsPanelQueries() {
         return panelQueries(trends());
+    }
+
+    /** The sources and campaigns dashboard's panels: title → SQL. */
+    static Map<String, String> sourcesPanelQueries() {
+        return panelQueries(sources());
     }
 
     /** The query of a dashboard variable: {@code live} true for the live dashboard, false for trends. */

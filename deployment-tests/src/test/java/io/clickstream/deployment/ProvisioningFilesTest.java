@@ -53,6 +53,23 @@ class ProvisioningFilesTest {
                         title + " reads a rollup, never the raw events"));
     }
 
+    @Test
+    void sourcesDashboardReadsTheSessionsRollupAndLeavesBotsOutByDefault() {
+        JsonNode sources = Provisioning.sources();
+        assertEquals("clickstream-sources", sources.get("uid").asText());
+        assertEquals("Clickstream \u2014 sources and campaigns", sources.get("title").asText());
+        assertEquals(8, panelsUseTheDataSourceAndFitTheGrid(sources));
+        Provisioning.sourcesPanelQueries()
+                .forEach((title, sql) -> assertTrue(
+                        sql.contains("FROM clickstream.sessions\n") && !sql.contains("clickstream.events"),
+                        title + " reads the sessions rollup, never the raw events"));
+        JsonNode visitors = sources.get("templating").get("list").get(0);
+        assertEquals("visitors", visitors.get("name").asText());
+        assertEquals("custom", visitors.get("type").asText());
+        assertEquals("person,bot", visitors.get("query").asText());
+        assertEquals("[\"person\"]", visitors.get("current").get("value").toString(), "people only by default");
+    }
+
     /** @return the number of panels */
     private int panelsUseTheDataSourceAndFitTheGrid(JsonNode dashboard) {
         Set<Integer> ids = new HashSet<>();

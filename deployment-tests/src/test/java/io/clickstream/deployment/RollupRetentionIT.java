@@ -104,6 +104,10 @@ class RollupRetentionIT {
                 columnsOf(ch, db, "events"),
                 "an upgraded events table has a fresh one's columns, in its order (traffic, customer, properties)");
         assertEquals(
+                columnsOf(ch, fresh, "sessions"),
+                columnsOf(ch, db, "sessions"),
+                "an upgraded sessions table has a fresh one's columns (where sessions came from)");
+        assertEquals(
                 "|false||false||{}",
                 ch.query("SELECT concat(page, '|', toString(paid_click), '|', channel, '|', toString(is_bot), '|',"
                                 + " customer_id, '|', toString(properties)) FROM " + db + ".events"
@@ -154,12 +158,21 @@ class RollupRetentionIT {
      * Turns a fresh install into what the earlier version made: views counting events without a
      * session and without orders or removals, rollups without those columns and kept 400 days
      * after the event, events without order_id, brand and category_id, without the traffic,
-     * customer and properties columns, and without the stored_per_minute projection. Views first: ClickHouse refuses to drop a column a view reads.
+     * customer and properties columns, sessions without where they came from, views counting bots,
+     * and without the stored_per_minute projection. Views first: ClickHouse refuses to drop a column a view reads.
      */
     private static void earlierVersion(ClickHouseService ch, String db) {
-        for (String view : List.of("events_per_minute_mv", "category_day_mv", "sessions_mv")) {
+        for (String view : List.of(
+                "events_per_minute_mv",
+                "category_day_mv",
+                "sessions_mv",
+                "product_minute_mv",
+                "segment_minute_mv",
+                "category_minute_mv")) {
             ch.execute("ALTER TABLE " + db + "." + view + " MODIFY QUERY "
                     + viewQuery(ch, db, view)
+                            .replace("WHERE NOT is_bot ", "")
+                            .replaceAll("(?s),\\s*argMinState\\(CAST\\(channel.*? AS is_bot", "")
                             .replace("uniqStateIf(session_id, session_id != '')", "uniqState(session_id)")
                             .replaceAll("(?s),\\s*uniqStateIf\\(if\\(order_id.*?\\) AS orders", "")
                             .replaceAll(
@@ -168,13 +181,17 @@ class RollupRetentionIT {
                                     ""));
             String query = viewQuery(ch, db, view);
             assertTrue(
-                    !query.contains("orders") && !query.contains("removed_value"),
+                    !query.contains("orders") && !query.contains("removed_value") && !query.contains("is_bot"),
                     "the earlier " + view + ": " + query);
         }
         for (String table : List.of("events_per_minute", "category_day", "sessions")) {
             ch.execute("ALTER TABLE " + db + "." + table + " DROP COLUMN orders");
         }
         ch.execute("ALTER TABLE " + db + ".sessions DROP COLUMN removed_value");
+        for (String column :
+                List.of("channel", "source", "campaign", "landing_page", "country", "customer_id", "is_bot")) {
+            ch.execute("ALTER TABLE " + db + ".sessions DROP COLUMN " + column);
+        }
         for (Map.Entry<String, String> rollup : ROLLUPS.entrySet()) {
             ch.execute("ALTER TABLE " + db + "." + rollup.getKey() + " MODIFY TTL " + rollup.getValue()
                     + " + INTERVAL 400 DAY");
