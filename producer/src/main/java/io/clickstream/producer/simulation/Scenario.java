@@ -11,7 +11,16 @@ public enum Scenario {
     /** The event rate falls by the configured factor. */
     TRAFFIC_DROP("traffic-drop"),
     /** Purchases fail for one device/browser/os segment only. */
-    SEGMENT_BUG("segment-bug");
+    SEGMENT_BUG("segment-bug"),
+    /**
+     * A paid campaign ({@code flash-promo} on Facebook ads) floods the shop: the event rate rises
+     * {@value #SURGE_FACTOR} times, four in five new sessions come from the campaign, and its
+     * shoppers almost never buy.
+     */
+    CAMPAIGN_SURGE("campaign-surge");
+
+    /** How many times the usual rate the shop sees during a campaign surge. */
+    public static final int SURGE_FACTOR = 5;
 
     private final String label;
 

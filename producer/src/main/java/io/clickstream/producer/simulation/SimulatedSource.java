@@ -5,7 +5,7 @@ import io.clickstream.producer.EventSource;
 import io.clickstream.producer.pacing.RateSchedule;
 import java.time.Instant;
 
-/** Simulated shoppers at a target rate, dropping to {@code rate × dropFactor} during a traffic-drop incident. */
+/** Simulated shoppers at a target rate, lower during a traffic drop, higher during a campaign surge ({@link SimulationOptions#rateAt}). */
 public final class SimulatedSource implements EventSource {
     private final UserSessionSimulator simulator;
     private final RateSchedule schedule;
@@ -15,8 +15,7 @@ public final class SimulatedSource implements EventSource {
     public SimulatedSource(SimulationOptions options, double rate) {
         this.simulator = new UserSessionSimulator(options);
         this.unthrottled = rate <= 0;
-        this.schedule = new RateSchedule(
-                offset -> options.scenarioActive(Scenario.TRAFFIC_DROP, offset) ? rate * options.dropFactor() : rate);
+        this.schedule = new RateSchedule(offset -> options.rateAt(rate, offset));
     }
 
     @Override

@@ -34,6 +34,18 @@ public record SimulationOptions(
                 users, products, cartRate, purchaseRate, seed, newScenario, start, end, dropFactor, segment);
     }
 
+    /**
+     * The event rate at {@code offsetNanos} into the run, for a configured {@code rate}: times
+     * {@code dropFactor} during a traffic drop, {@link Scenario#SURGE_FACTOR} times during a
+     * campaign surge.
+     */
+    public double rateAt(double rate, long offsetNanos) {
+        if (scenarioActive(Scenario.TRAFFIC_DROP, offsetNanos)) {
+            return rate * dropFactor;
+        }
+        return scenarioActive(Scenario.CAMPAIGN_SURGE, offsetNanos) ? rate * Scenario.SURGE_FACTOR : rate;
+    }
+
     /** Whether the incident is active at {@code offsetNanos} into the run. */
     public boolean scenarioActive(Scenario which, long offsetNanos) {
         return scenario == which

@@ -12,7 +12,9 @@ import java.util.UUID;
  * newsletter, blogs, a partner), lands on the product it views first, and moves through product
  * pages of {@value #SHOP}; every page view has its own id, the events after it share it; a third
  * of the shoppers are registered customers, known from their first add to cart on (a login at
- * checkout); each shopper has a country. The channel is what the collector derives from the same
+ * checkout); each shopper has a country; shoppers from some sources buy more than others
+ * ({@link Source#purchaseFactor}); {@value #CRAWLER_SHARE} of the visitors are crawlers (bots that
+ * only view pages). The channel is what the collector derives from the same
  * fields (docs/metrics.md, "Channels"): the campaign's on every page of its session, else
  * {@code internal} after the landing page.
  *
@@ -22,7 +24,11 @@ import java.util.UUID;
 final class TrafficSimulator {
     static final String SHOP = "shop.example.com";
 
-    /** A way into the shop, with its share of sessions. */
+    /**
+     * A way into the shop, with its share of sessions and how likely its shoppers are to buy: the
+     * simulation's purchase rate times {@code purchaseFactor} (the factors average about 1 over
+     * the shares, so the shop's overall conversion stays the configured one).
+     */
     record Source(
             String name,
             int weight,
@@ -31,7 +37,8 @@ final class TrafficSimulator {
             String utmMedium,
             String utmCampaign,
             boolean paidClick,
-            String landingChannel) {
+            String landingChannel,
+            double purchaseFactor) {
 
         /** A campaign's channel holds for every page of its session; without one, later pages are internal. */
         String channel(boolean landing) {
@@ -40,13 +47,13 @@ final class TrafficSimulator {
     }
 
     static final List<Source> SOURCES = List.of(
-            new Source("direct", 25, null, null, null, null, false, "direct"),
-            new Source("google", 24, "www.google.com/", null, null, null, false, "organic_search"),
-            new Source("bing", 4, "www.bing.com/search", null, null, null, false, "organic_search"),
-            new Source("duckduckgo", 2, "duckduckgo.com/", null, null, null, false, "organic_search"),
-            new Source("google ads", 8, "www.google.com/", "google", "cpc", "shoes-generic", true, "paid_search"),
-            new Source("facebook", 5, "l.facebook.com/l.php", null, null, null, false, "organic_social"),
-            new Source("instagram", 3, "l.instagram.com/", null, null, null, false, "organic_social"),
+            new Source("direct", 25, null, null, null, null, false, "direct", 1.1),
+            new Source("google", 24, "www.google.com/", null, null, null, false, "organic_search", 1.0),
+            new Source("bing", 4, "www.bing.com/search", null, null, null, false, "organic_search", 1.0),
+            new Source("duckduckgo", 2, "duckduckgo.com/", null, null, null, false, "organic_search", 1.0),
+            new Source("google ads", 8, "www.google.com/", "google", "cpc", "shoes-generic", true, "paid_search", 1.2),
+            new Source("facebook", 5, "l.facebook.com/l.php", null, null, null, false, "organic_social", 0.5),
+            new Source("instagram", 3, "l.instagram.com/", null, null, null, false, "organic_social", 0.4),
             new Source(
                     "facebook ads",
                     6,
@@ -55,11 +62,40 @@ final class TrafficSimulator {
                     "paid_social",
                     "winter-sale",
                     true,
-                    "paid_social"),
-            new Source("newsletter", 10, null, "newsletter", "email", "weekly-deals", false, "email"),
-            new Source("blogs", 8, "blog.example.org/best-gifts", null, null, null, false, "referral"),
+                    "paid_social",
+                    0.7),
+            new Source("newsletter", 10, null, "newsletter", "email", "weekly-deals", false, "email", 1.4),
+            new Source("blogs", 8, "blog.example.org/best-gifts", null, null, null, false, "referral", 0.8),
             new Source(
-                    "partner", 5, "deals.example.net/shop", "partner", "affiliate", "partner-q4", false, "referral"));
+                    "partner",
+                    5,
+                    "deals.example.net/shop",
+                    "partner",
+                    "affiliate",
+                    "partner-q4",
+                    false,
+                    "referral",
+                    1.0));
+
+    /** The campaign of a {@link Scenario#CAMPAIGN_SURGE}: much traffic, almost no purchases. */
+    static final Source SURGE = new Source(
+            "surge campaign",
+            0,
+            "l.facebook.com/l.php",
+            "facebook",
+            "paid_social",
+            "flash-promo",
+            true,
+            "paid_social",
+            0.02);
+
+    /** During a surge, the share of new sessions the campaign brings (its 4 of the 5 times the usual traffic). */
+    static final double SURGE_SHARE = 1.0 - 1.0 / Scenario.SURGE_FACTOR;
+
+    /** Crawlers among the simulated visitors (each a user that only ever views pages, flagged a bot). */
+    static final double CRAWLER_SHARE = 0.02;
+
+    private static final List<String> CRAWLERS = List.of("Googlebot", "Bingbot");
 
     private static final int[] SOURCE_WEIGHTS =
             SOURCES.stream().mapToInt(Source::weight).toArray();
@@ -77,6 +113,7 @@ final class TrafficSimulator {
     private final String[] referrer;
     private final boolean[] landing;
     private final String[] pageViewId;
+    private final String[] crawler;
 
     TrafficSimulator(long seed, int users) {
         this.random = new Random(seed ^ 0x7AFF1C5EEDL);
@@ -89,9 +126,16 @@ final class TrafficSimulator {
         this.referrer = new String[users];
         this.landing = new boolean[users];
         this.pageViewId = new String[users];
+        this.crawler = new String[users];
         for (int u = 0; u < users; u++) {
             country[u] = COUNTRIES.get(pick(COUNTRY_WEIGHTS));
             registered[u] = random.nextDouble() < REGISTERED_SHARE;
+        }
+        for (int u = 0; u < users; u++) {
+            if (random.nextDouble() < CRAWLER_SHARE) {
+                crawler[u] = CRAWLERS.get(random.nextInt(CRAWLERS.size()));
+                registered[u] = false;
+            }
         }
     }
 
@@ -101,10 +145,14 @@ final class TrafficSimulator {
      * before); a cart or a purchase happens on the page open.
      *
      * @param newSession whether the event starts a session
+     * @param surge whether a campaign surge is on (a new session then comes from {@link #SURGE}
+     *     with {@link #SURGE_SHARE})
      */
-    Traffic next(int u, boolean newSession, EventType type, String productId, String category) {
+    Traffic next(int u, boolean newSession, boolean surge, EventType type, String productId, String category) {
         if (newSession || source[u] == null) {
-            source[u] = SOURCES.get(pick(SOURCE_WEIGHTS));
+            source[u] = crawler[u] != null
+                    ? SOURCES.get(0) // crawlers come without a referrer
+                    : surge && random.nextDouble() < SURGE_SHARE ? SURGE : SOURCES.get(pick(SOURCE_WEIGHTS));
             page[u] = null;
         }
         Source from = source[u];
@@ -127,8 +175,18 @@ final class TrafficSimulator {
                 null,
                 from.paidClick(),
                 from.channel(landing[u]),
-                false,
-                country[u]);
+                crawler[u] != null,
+                crawler[u] != null ? "US" : country[u]);
+    }
+
+    /** The crawler user {@code u} is (its name, as a User-Agent parser gives it), or null for a shopper. */
+    String crawler(int u) {
+        return crawler[u];
+    }
+
+    /** How likely user {@code u}'s current session is to buy, relative to the simulation's purchase rate. */
+    double purchaseFactor(int u) {
+        return source[u] == null ? 1.0 : source[u].purchaseFactor();
     }
 
     /** The customer id of user {@code u} for an event of {@code type}: registered users log in at their first add to cart. */

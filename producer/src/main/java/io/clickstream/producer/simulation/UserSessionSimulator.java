@@ -17,10 +17,12 @@ import java.util.UUID;
  *       └────────────────────────┴───────────────────────────┘
  * </pre>
  * and after any step the session ends with {@value #SESSION_END_PROBABILITY} (the next step
- * starts a new session). So carts/views ≈ cartRate and purchases/carts ≈ purchaseRate.
+ * starts a new session). So carts/views ≈ cartRate and purchases/carts ≈ purchaseRate (times the
+ * session's source's factor, which averages about 1; crawlers only view).
  *
  * <p>Each event also says where its session came from ({@link TrafficSimulator}: source, landing
- * page, referrer, campaign, channel, country, a registered customer's id from the login on).
+ * page, referrer, campaign, channel, country, a registered customer's id from the login on, whether
+ * it is a crawler's).
  *
  * <p>All randomness comes from seeded {@link Random}s, and incidents switch on schedule
  * time, not wall-clock time: a given seed and configuration yield the same sequence of events
@@ -77,7 +79,9 @@ public final class UserSessionSimulator {
         switch (nextStep[u]) {
             case CART -> {
                 type = EventType.ADD_TO_CART;
-                nextStep[u] = random.nextDouble() < options.purchaseRate() ? Step.PURCHASE : Step.VIEW;
+                nextStep[u] = random.nextDouble() < options.purchaseRate() * traffic.purchaseFactor(u)
+                        ? Step.PURCHASE
+                        : Step.VIEW;
             }
             case PURCHASE -> {
                 if (checkoutFails(user, offsetNanos)) {
@@ -91,6 +95,7 @@ public final class UserSessionSimulator {
             default -> type = view(u);
         }
         int p = product[u];
+        String crawler = traffic.crawler(u);
         ClickEvent event = new ClickEvent(
                 eventId,
                 type,
@@ -100,14 +105,20 @@ public final class UserSessionSimulator {
                 timestamp,
                 session[u],
                 catalog.category(p),
-                user.device(),
-                user.browser(),
-                user.os(),
+                crawler != null ? "robot" : user.device(),
+                crawler != null ? crawler : user.browser(),
+                crawler != null ? "unknown" : user.os(),
                 type == EventType.PURCHASE ? "ord_" + eventId : null, // a checkout of one item
                 null,
                 null);
         event = event.with(
-                traffic.next(u, newSession, type, catalog.id(p), catalog.category(p)),
+                traffic.next(
+                        u,
+                        newSession,
+                        options.scenarioActive(Scenario.CAMPAIGN_SURGE, offsetNanos),
+                        type,
+                        catalog.id(p),
+                        catalog.category(p)),
                 traffic.customerId(u, user.userId(), type),
                 EventProperties.NONE);
         if (nextStep[u] == Step.VIEW && random.nextDouble() < SESSION_END_PROBABILITY) {
@@ -118,7 +129,8 @@ public final class UserSessionSimulator {
 
     private EventType view(int u) {
         product[u] = catalog.drawProduct(random);
-        nextStep[u] = random.nextDouble() < options.cartRate() ? Step.CART : Step.VIEW;
+        // the same draw for a crawler, which never adds to a cart
+        nextStep[u] = random.nextDouble() < options.cartRate() && traffic.crawler(u) == null ? Step.CART : Step.VIEW;
         return EventType.PAGE_VIEW;
     }
 
