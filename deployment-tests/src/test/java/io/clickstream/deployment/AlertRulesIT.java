@@ -74,9 +74,10 @@ class AlertRulesIT {
     }
 
     @Test
-    void theFourRulesAreProvisioned() {
+    void theFiveRulesAreProvisioned() {
         assertEquals(
                 List.of(
+                        "clickstream-campaign-conversion",
                         "clickstream-checkout-broken",
                         "clickstream-segment-conversion",
                         "clickstream-stale-data",
@@ -215,5 +216,74 @@ class AlertRulesIT {
 
         String quiet = segments(ch, new int[] {40, 60, 60, 60}, new int[] {0, 18, 18, 18});
         assertEquals(List.of(), collapsed(ch, quiet), "40 carts in 15 minutes are too few to judge");
+    }
+
+    /**
+     * {@code count} sessions of {@code campaign} ('' for none) starting one every {@code stepMillis}
+     * from {@code start}, each a page view; the first {@code buyers} buy 30 seconds after it.
+     */
+    private static void campaignSessions(
+            ClickHouseService ch, String db, String campaign, int count, Instant start, long stepMillis, int buyers) {
+        String time =
+                "addMilliseconds(fromUnixTimestamp64Milli(" + start.toEpochMilli() + "), number * " + stepMillis + ")";
+        String session = "concat('" + campaign + "-', toString(number), '-', toString(" + start.toEpochMilli() + "))";
+        String columns = " (event_id, event_type, user_id, product_id, price, timestamp, session_id, category, device,"
+                + " browser, os, utm_campaign, kafka_topic, kafka_partition, kafka_offset) ";
+        ch.execute("INSERT INTO " + db + ".events" + columns + "SELECT generateUUIDv4(), 'page_view', " + session
+                + ", 'prod_1', 9.99, " + time + ", " + session + ", 'c', 'mobile', 'Chrome', 'Android', '" + campaign
+                + "', 'alert-test', 0, number FROM numbers(" + count + ")");
+        ch.execute("INSERT INTO " + db + ".events" + columns + "SELECT generateUUIDv4(), 'purchase', " + session
+                + ", 'prod_1', 9.99, addSeconds(" + time + ", 30), " + session
+                + ", 'c', 'mobile', 'Chrome', 'Android', '"
+                + campaign + "', 'alert-test', 0, number FROM numbers(" + buyers + ")");
+    }
+
+    /** The campaigns whose instance meets the threshold at {@code TO}, and every campaign's value. */
+    private static Map<String, Double> campaigns(ClickHouseService ch, String db) {
+        return AlertEvaluation.values(ch, db, RULES.get("clickstream-campaign-conversion"), TO);
+    }
+
+    /**
+     * A baseline hour (10:45–11:45) of 200 sessions without a campaign (60 buy) and 40 of "steady"
+     * (8 buy); then 15 minutes of 100 sessions without a campaign, 30 of them buying.
+     */
+    private static String campaignBaseline(ClickHouseService ch) {
+        String db = freshDatabase(ch);
+        campaignSessions(ch, db, "", 200, TO.minusSeconds(4490), 18_000, 60);
+        campaignSessions(ch, db, "steady", 40, TO.minusSeconds(4480), 90_000, 8);
+        campaignSessions(ch, db, "", 100, TO.minusSeconds(890), 8_000, 30);
+        return db;
+    }
+
+    @Test
+    void campaignConversionFiresForACampaignWhoseTrafficRisesWhileItsSessionsDoNotBuy(ClickHouseService ch) {
+        Provisioning.AlertRule rule = RULES.get("clickstream-campaign-conversion");
+        String surge = campaignBaseline(ch);
+        // "promo": 60 sessions in the last 15 minutes (none in the hour before), 1 buys:
+        // (1/60) / (30/100) = 0.056; "steady" holds its 10 sessions per 15 minutes, 2 buying
+        campaignSessions(ch, surge, "promo", 60, TO.minusSeconds(880), 14_000, 1);
+        campaignSessions(ch, surge, "steady", 10, TO.minusSeconds(870), 80_000, 2);
+        Map<String, Double> values = campaigns(ch, surge);
+        assertEquals(Map.of("campaign=promo", 1.0 / 60 / (32.0 / 110), "campaign=steady", 1.0), values);
+        assertEquals(
+                List.of("campaign=promo"),
+                values.entrySet().stream()
+                        .filter(e -> rule.fires(e.getValue()))
+                        .map(Map.Entry::getKey)
+                        .toList());
+
+        // The same 60 sessions, 20 buying: (20/60) / (32/110) = 1.15, no alarm.
+        String converting = campaignBaseline(ch);
+        campaignSessions(ch, converting, "promo", 60, TO.minusSeconds(880), 14_000, 20);
+        assertTrue(!rule.fires(campaigns(ch, converting).get("campaign=promo")));
+
+        // 40 sessions are too few to judge; a campaign that always brought as many is not rising.
+        String few = campaignBaseline(ch);
+        campaignSessions(ch, few, "promo", 40, TO.minusSeconds(880), 20_000, 0);
+        assertEquals(1.0, campaigns(ch, few).get("campaign=promo"));
+        String always = campaignBaseline(ch);
+        campaignSessions(ch, always, "promo", 240, TO.minusSeconds(4470), 15_000, 0);
+        campaignSessions(ch, always, "promo", 60, TO.minusSeconds(880), 14_000, 0);
+        assertEquals(1.0, campaigns(ch, always).get("campaign=promo"), "60 in 15 minutes after 240 in the hour");
     }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * query (macros expanded) over the default 15-minute range and over the whole 3 hours, and
  * every alert rule's. Trends mode: loads N events spread over the 90 days before now (the
  * materialized views fill the rollups the trends dashboard reads) and times every trends panel
- * over 7, 30 and 90 days. Prints Markdown tables of median wall-clock milliseconds of 5 runs,
+ * over 7, 30 and 90 days, and every sources and campaigns panel over 24 hours, 7 and 30 days. Prints Markdown tables of median wall-clock milliseconds of 5 runs,
  * client to result.
  *
  * <p>Arguments: ClickHouse HTTP URL, number of events (default 1,000,000), {@code live} (default)
@@ -36,7 +36,8 @@ public final class DashboardQueryTimes {
         long started = System.nanoTime();
         ch.execute("INSERT INTO " + db
                 + ".events (event_id, event_type, user_id, product_id, price, timestamp, session_id,"
-                + " category, device, browser, os, kafka_topic, kafka_partition, kafka_offset, ingested_at)"
+                + " category, device, browser, os, kafka_topic, kafka_partition, kafka_offset, ingested_at,"
+                + " channel, utm_source, utm_campaign, page, referrer, country, is_bot, customer_id)"
                 + " SELECT generateUUIDv4(),"
                 + " multiIf(rand(1) % 100 < 90, 'page_view', rand(1) % 100 < 97, 'add_to_cart', rand(1) % 100 < 98,"
                 + " 'remove_from_cart', 'purchase'),"
@@ -51,7 +52,17 @@ public final class DashboardQueryTimes {
                 + " ['electronics.smartphone', 'apparel.shoes', 'kids.toys', 'computers.notebook'][rand(6) % 4 + 1],"
                 + " ['mobile', 'desktop', 'tablet'][rand(7) % 3 + 1], ['Chrome', 'Safari', 'Firefox', 'Edge'][rand(8) % 4 + 1],"
                 + " ['Android', 'iOS', 'Windows', 'macOS'][rand(9) % 4 + 1], 'bench', number % 3, number,"
-                + " addMilliseconds(ts, 300 + rand(10) % 4000)"
+                + " addMilliseconds(ts, 300 + rand(10) % 4000),"
+                // where sessions come from: seven channels, 20 campaigns, 1,000 landing pages,
+                // ten countries, 2% bots, a third of the events a known customer's
+                + " ['direct', 'organic_search', 'paid_search', 'organic_social', 'paid_social', 'email',"
+                + " 'referral'][rand(13) % 7 + 1] AS ch,"
+                + " if(ch IN ('paid_search', 'paid_social', 'email'), ['google', 'facebook', 'newsletter'][rand(14) % 3 + 1], ''),"
+                + " if(ch IN ('paid_search', 'paid_social', 'email'), concat('campaign_', toString(rand(15) % 20)), ''),"
+                + " concat('shop.example.com/products/prod_', toString(rand(3) % 1000 + 1)),"
+                + " if(ch = 'direct', '', 'www.google.com/'),"
+                + " ['DE', 'US', 'GB', 'FR', 'NL', 'AT', 'CH', 'ES', 'IT', 'PL'][rand(16) % 10 + 1],"
+                + " rand(17) % 100 < 2, if(rand(18) % 3 = 0, concat('cust_', toString(rand(2) % 500)), '')"
                 + " FROM numbers(" + events + ")");
         // One dead letter per 1,000 events, over the same hours, with payloads of about 200 bytes.
         ch.execute("INSERT INTO " + db + ".dead_letters (received_at, reason_class, reason, source_topic,"
@@ -77,6 +88,18 @@ public final class DashboardQueryTimes {
                         median(ch, db, panel.getValue(), now.minusSeconds(7 * 86_400), now, 600),
                         median(ch, db, panel.getValue(), now.minusSeconds(30 * 86_400), now, 3600),
                         median(ch, db, panel.getValue(), now.minusSeconds(90 * 86_400), now, 3 * 3600));
+            }
+            System.out.println();
+            System.out.println("| sources panel | 24 hours (ms) | 7 days (ms) | 30 days (ms) |");
+            System.out.println("|---|---:|---:|---:|");
+            for (Map.Entry<String, String> panel :
+                    Provisioning.sourcesPanelQueries().entrySet()) {
+                System.out.printf(
+                        "| %s | %.1f | %.1f | %.1f |%n",
+                        panel.getKey(),
+                        median(ch, db, panel.getValue(), now.minusSeconds(86_400), now, 60),
+                        median(ch, db, panel.getValue(), now.minusSeconds(7 * 86_400), now, 600),
+                        median(ch, db, panel.getValue(), now.minusSeconds(30 * 86_400), now, 3600));
             }
             System.out.println();
             System.out.println("| rollup | rows |");
@@ -106,7 +129,10 @@ public final class DashboardQueryTimes {
     }
 
     private static double median(ClickHouseService ch, String db, String sql, Instant from, Instant to, long interval) {
-        String expanded = GrafanaMacros.expand(sql, from, to, interval).replace("clickstream.", db + ".");
+        // the dashboards' default selections: every selector at All, the sources dashboard's
+        // Visitors at people (a variable a query does not use is ignored)
+        String expanded = GrafanaMacros.expand(sql, from, to, interval, Map.of("visitors", List.of("person")))
+                .replace("clickstream.", db + ".");
         ch.queryRows(expanded); // warm-up
         List<Double> millis = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {

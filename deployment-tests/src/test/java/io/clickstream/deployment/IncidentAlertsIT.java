@@ -41,8 +41,11 @@ class IncidentAlertsIT {
     private static final Duration FIRST_EVALUATION = Duration.ofMinutes(76);
 
     private static final Pattern ACKNOWLEDGED = Pattern.compile("acknowledged ([\\d,]+)");
-    private static final List<String> RULES =
-            List.of("clickstream-traffic-drop", "clickstream-checkout-broken", "clickstream-segment-conversion");
+    private static final List<String> RULES = List.of(
+            "clickstream-traffic-drop",
+            "clickstream-checkout-broken",
+            "clickstream-segment-conversion",
+            "clickstream-campaign-conversion");
 
     private static void log(String message) {
         System.out.println("[IncidentAlertsIT] " + message);
@@ -56,6 +59,13 @@ class IncidentAlertsIT {
     }
 
     private static History stage(KafkaService kafka, ClickHouseService ch, Path dir, String scenario, String... extra)
+            throws Exception {
+        return stage(kafka, ch, dir, scenario, INCIDENT_END, extra);
+    }
+
+    /** The same, with the incident ending at {@code end}. */
+    private static History stage(
+            KafkaService kafka, ClickHouseService ch, Path dir, String scenario, Duration end, String... extra)
             throws Exception {
         String topic = kafka.createTopic("incident-" + scenario, 3);
         String database = topic.replace('-', '_');
@@ -75,7 +85,7 @@ class IncidentAlertsIT {
                 "--scenario-start",
                 INCIDENT_START.toMinutes() + "m",
                 "--scenario-end",
-                INCIDENT_END.toMinutes() + "m"));
+                end.toMinutes() + "m"));
         args.addAll(List.of(extra));
         long sent;
         try (JavaProcess producer = JavaProcess.jar(
@@ -188,6 +198,27 @@ class IncidentAlertsIT {
         assertTrue(segments.containsKey("segment=browser=Safari"), "the alert names Safari: " + segments.keySet());
         assertEquals(Map.of(), firing.get("clickstream-checkout-broken"), "the other shoppers still buy");
         assertEquals(Map.of(), firing.get("clickstream-traffic-drop"));
+    }
+
+    @Test
+    void campaignSurgeNamesTheCampaignAndNothingElseFires(KafkaService kafka, ClickHouseService ch, @TempDir Path dir)
+            throws Exception {
+        // 10 minutes of five times the traffic (minutes 90-100): the hour before the last 5
+        // minutes then holds at most (50 + 5 x 10) / 60 = 1.67 times the usual rate, so the
+        // traffic drop rule's ratio stays at 0.6 or more once it ends (a 15-minute surge would
+        // bring it to 0.5, its threshold)
+        History history = stage(kafka, ch, dir, "campaign-surge", Duration.ofMinutes(100));
+        Map<String, Map<String, List<Instant>>> firing = evaluate(ch, history);
+        // flash-promo's sessions are 50+ in the last 15 minutes within a minute of the start and
+        // hardly buy; from minute 100 its traffic stops, and its rise leaves the window by 115
+        assertFiredOnlyDuring(
+                history, firing.get("clickstream-campaign-conversion"), Set.of("campaign=flash-promo"), 120);
+        assertEquals(Map.of(), firing.get("clickstream-traffic-drop"), "traffic rose");
+        assertEquals(Map.of(), firing.get("clickstream-checkout-broken"), "the other shoppers still buy");
+        assertEquals(
+                Map.of(),
+                firing.get("clickstream-segment-conversion"),
+                "every segment's carts convert less alike: not a segment's problem");
     }
 
     @Test

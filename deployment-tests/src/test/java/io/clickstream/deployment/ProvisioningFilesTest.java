@@ -57,7 +57,8 @@ class ProvisioningFilesTest {
     void sourcesDashboardReadsTheSessionsRollupAndLeavesBotsOutByDefault() {
         JsonNode sources = Provisioning.sources();
         assertEquals("clickstream-sources", sources.get("uid").asText());
-        assertEquals("Clickstream \u2014 sources and campaigns", sources.get("title").asText());
+        assertEquals(
+                "Clickstream \u2014 sources and campaigns", sources.get("title").asText());
         assertEquals(8, panelsUseTheDataSourceAndFitTheGrid(sources));
         Provisioning.sourcesPanelQueries()
                 .forEach((title, sql) -> assertTrue(
@@ -139,7 +140,7 @@ class ProvisioningFilesTest {
                         rule.get("title") + " condition refers to a step");
             }
         }
-        assertEquals(4, rules);
+        assertEquals(5, rules);
     }
 
     @Test

@@ -27,7 +27,10 @@ public final class ProducerSettings {
     public static final Setting PURCHASE_RATE = Setting.of(
             "--purchase-rate", "PRODUCER_PURCHASE_RATE", "0.3", "share of adds to cart followed by a purchase");
     public static final Setting SCENARIO = Setting.of(
-            "--scenario", "PRODUCER_SCENARIO", "none", "incident: none | checkout-outage | traffic-drop | segment-bug");
+            "--scenario",
+            "PRODUCER_SCENARIO",
+            "none",
+            "incident: none | checkout-outage | traffic-drop | segment-bug | campaign-surge");
     public static final Setting SCENARIO_START = Setting.of(
             "--scenario-start",
             "PRODUCER_SCENARIO_START",
