@@ -17,6 +17,7 @@ CREATE USER IF NOT EXISTS clickstream_ingest
 GRANT INSERT, SELECT ON clickstream.events TO clickstream_ingest;
 GRANT INSERT, SELECT ON clickstream.dead_letters TO clickstream_ingest;
 GRANT INSERT, SELECT ON clickstream.dead_letter_replays TO clickstream_ingest;
+GRANT SELECT ON clickstream.erasures TO clickstream_ingest;
 GRANT SELECT(database, table, name, type) ON system.columns TO clickstream_ingest;
 GRANT SELECT(database, name, engine) ON system.tables TO clickstream_ingest;
 GRANT SYSTEM SYNC REPLICA ON clickstream.events TO clickstream_ingest;

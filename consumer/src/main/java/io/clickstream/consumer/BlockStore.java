@@ -4,6 +4,7 @@ import io.clickstream.consumer.clickhouse.EventWriter;
 import io.clickstream.consumer.clickhouse.WriteException;
 import io.clickstream.consumer.dedup.StoredRecordFilter;
 import io.clickstream.consumer.dlq.DeadLetterPublisher;
+import io.clickstream.consumer.erasure.ErasureList;
 import io.clickstream.consumer.metrics.IngestMetrics;
 import io.clickstream.consumer.processing.Block;
 import io.clickstream.consumer.processing.EventRow;
@@ -25,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * changes: {@link #store} sends it as it is, however often, and ClickHouse keeps one copy.
  * Never looked up between attempts: a lookup cannot tell whether an earlier attempt is still
  * running on the server, a token can.
+ *
+ * <p>Rows of erased customers recorded before their erasure ({@link ErasureList}, loaded again on
+ * every assignment) are taken out at the same moment, before the first attempt; a block that
+ * re-forms an earlier owner's intent is sent as that owner formed it, with or without them,
+ * whichever carries its token (docs/consumer.md, "Erasures": why a row stored that way is deleted
+ * all the same).
  */
 final class BlockStore {
     private static final Logger LOG = LoggerFactory.getLogger(BlockStore.class);
@@ -33,6 +40,7 @@ final class BlockStore {
     private final StoredRecordFilter storedRecords;
     private final IsolatingInserter inserter;
     private final IngestMetrics metrics;
+    private ErasureList erasures = ErasureList.NONE;
 
     BlockStore(EventWriter writer, DeadLetterPublisher deadLetters, EventCodec codec, IngestMetrics metrics) {
         this.writer = writer;
@@ -43,6 +51,11 @@ final class BlockStore {
 
     /** On assignment: how many records of the partition from {@code position} on are stored already. */
     long assigned(TopicPartition partition, UUID topicId, long position) throws WriteException {
+        ErasureList loaded = ErasureList.of(writer.erasures());
+        if (loaded.size() != erasures.size()) {
+            LOG.info("{} erased ids: their records from before their erasure are not stored", loaded.size());
+        }
+        erasures = loaded;
         return storedRecords.assigned(partition, topicId, position);
     }
 
@@ -59,17 +72,45 @@ final class BlockStore {
     }
 
     private Block withoutStored(Block block) throws WriteException {
-        List<EventRow> rows = new ArrayList<>(block.rows());
+        List<EventRow> rows = withoutErased(block.rows());
+        int erased = block.rows().size() - rows.size();
         int skipped = storedRecords.removeStored(rows);
-        if (skipped == 0) {
+        if (skipped == 0 && erased == 0) {
             return block;
         }
         metrics.duplicatesSkipped.add(skipped);
-        LOG.info("{}: {} rows are already stored; inserting the other {}", block, skipped, rows.size());
+        metrics.erasedSkipped.add(erased);
+        LOG.info(
+                "{}: {} rows are already stored, {} of erased customers; inserting the other {}",
+                block,
+                skipped,
+                erased,
+                rows.size());
         return block.withRows(rows);
     }
 
+    private List<EventRow> withoutErased(List<EventRow> rows) {
+        if (erasures.isEmpty()) {
+            return new ArrayList<>(rows);
+        }
+        List<EventRow> kept = new ArrayList<>(rows.size());
+        for (EventRow row : rows) {
+            if (!erasures.erased(row)) {
+                kept.add(row);
+            }
+        }
+        return kept;
+    }
+
     private Block reformed(Block block) throws WriteException {
+        List<EventRow> withoutErased = withoutErased(block.rows());
+        if (withoutErased.size() < block.rows().size()
+                && !withoutErased.isEmpty()
+                && block.withRows(withoutErased).token().equals(block.reformedToken())) {
+            LOG.info("{}: an earlier owner's block, without erased customers' rows, sent again with its token", block);
+            metrics.erasedSkipped.add(block.rows().size() - withoutErased.size());
+            return block.withRows(withoutErased);
+        }
         if (block.token().equals(block.reformedToken())) {
             // The earlier attempt's rows and token: whichever of the two inserts lands second is
             // dropped; sent even if found stored, so views that refused it then receive it now.
@@ -84,7 +125,7 @@ final class BlockStore {
                 first.offset(),
                 block.rows().get(block.rows().size() - 1).offset());
         List<EventRow> missing = new ArrayList<>();
-        for (EventRow row : block.rows()) {
+        for (EventRow row : withoutErased) {
             if (!stored.contains(row.offset())) {
                 missing.add(row);
             }

@@ -13,6 +13,7 @@ import io.clickstream.consumer.config.ConsumerOptions;
 import io.clickstream.consumer.config.ConsumerSettings;
 import io.clickstream.consumer.dlq.KafkaDeadLetterPublisher;
 import io.clickstream.consumer.dlq.TopicAndTableDeadLetters;
+import io.clickstream.consumer.erasure.EraseCommand;
 import io.clickstream.consumer.export.ExportCommand;
 import io.clickstream.consumer.kafka.AdminTopicIds;
 import io.clickstream.consumer.kafka.ConsumerClients;
@@ -73,13 +74,18 @@ public final class ConsumerMain {
                     + "Only apply the schema (create what is missing, upgrade earlier tables), then exit:\n"
                     + "  java -jar clickstream-consumer.jar " + APPLY_SCHEMA + " [the options below]\n"
                     + "Events and the daily rollup of a range of days as Parquet:\n"
-                    + "  java -jar clickstream-consumer.jar " + ExportCommand.NAME + " --help",
+                    + "  java -jar clickstream-consumer.jar " + ExportCommand.NAME + " --help\n"
+                    + "Erase one customer's events (and keep them from being stored again):\n"
+                    + "  java -jar clickstream-consumer.jar " + EraseCommand.NAME + " --help",
             ConsumerSettings.ALL,
             ConsumerOptions::from);
 
     static int run(String[] args, Map<String, String> environment) {
         if (args.length > 0 && args[0].equals(ReplayCommand.NAME)) {
             return ReplayCommand.run(Arrays.copyOfRange(args, 1, args.length), environment);
+        }
+        if (args.length > 0 && args[0].equals(EraseCommand.NAME)) {
+            return EraseCommand.run(Arrays.copyOfRange(args, 1, args.length), environment);
         }
         if (args.length > 0 && args[0].equals(ExportCommand.NAME)) {
             return ExportCommand.run(Arrays.copyOfRange(args, 1, args.length), environment);

@@ -27,8 +27,16 @@ final class InMemoryEventWriter implements EventWriter {
     private boolean storeBeforeFailing;
     private Predicate<EventRow> rejected = row -> false;
 
+    /** What {@link #erasures()} answers. */
+    List<io.clickstream.consumer.erasure.ErasureList.Entry> erasures = List.of();
+
     InMemoryEventWriter(List<String> calls) {
         this.calls = calls;
+    }
+
+    @Override
+    public List<io.clickstream.consumer.erasure.ErasureList.Entry> erasures() {
+        return erasures;
     }
 
     /** The next {@code times} writes fail with {@code kind}; if {@code storeFirst}, they store the rows first (a timeout after the write). */

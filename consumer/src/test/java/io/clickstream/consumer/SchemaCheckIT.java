@@ -48,10 +48,11 @@ class SchemaCheckIT {
             SchemaInstaller.check(pool, database);
         }
         assertEquals(
-                9,
+                10,
                 ch.queryLong("SELECT count() FROM system.tables WHERE database = '" + database
                         + "' AND engine LIKE '%MergeTree'"),
-                "events, the three per-minute rollups, dead_letters, dead_letter_replays, sessions, category_day and category_minute");
+                "events, the three per-minute rollups, dead_letters, dead_letter_replays, sessions, category_day,"
+                        + " category_minute and erasures");
     }
 
     /** {@code apply-schema}: the one-shot a deployment runs with an administrator before a check-only consumer. */
@@ -63,7 +64,7 @@ class SchemaCheckIT {
         assertEquals(0, ConsumerMain.run(args, env));
         assertEquals(0, ConsumerMain.run(args, env), "again: nothing to do");
         assertEquals(
-                9,
+                10,
                 ch.queryLong("SELECT count() FROM system.tables WHERE database = '" + database
                         + "' AND engine LIKE '%MergeTree'"));
     }

@@ -3,6 +3,7 @@ package io.clickstream.consumer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.clickstream.consumer.config.ConsumerSettings;
+import io.clickstream.consumer.erasure.EraseSettings;
 import io.clickstream.consumer.replay.ReplaySettings;
 import io.clickstream.testsupport.ConfigurationTables;
 import java.util.List;
@@ -22,5 +23,13 @@ class SettingsAreDocumentedTest {
                 List.of(),
                 ConfigurationTables.undocumented(ReplaySettings.ALL),
                 "docs/configuration.md (replay-dead-letters) lacks these");
+    }
+
+    @Test
+    void everyEraseSettingIsInTheConfigurationReference() throws Exception {
+        assertEquals(
+                List.of(),
+                ConfigurationTables.undocumented(EraseSettings.ALL),
+                "docs/configuration.md (erase-customer) lacks these");
     }
 }

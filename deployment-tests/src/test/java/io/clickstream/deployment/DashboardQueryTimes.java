@@ -13,7 +13,8 @@ import java.util.Map;
  * Benchmark (run by scripts/dashboard-query-times.sh, not by the test suite). Live mode: loads N
  * synthetic events spread over the 3 hours before now, then times every live dashboard panel's
  * query (macros expanded) over the default 15-minute range and over the whole 3 hours, and
- * every alert rule's. Trends mode: loads N events spread over the 90 days before now (the
+ * every alert rule's, and the sources and campaigns panels over the same two ranges (the whole
+ * 3 hours: every session of the table). Trends mode: loads N events spread over the 90 days before now (the
  * materialized views fill the rollups the trends dashboard reads) and times every trends panel
  * over 7, 30 and 90 days, and every sources and campaigns panel over 24 hours, 7 and 30 days. Prints Markdown tables of median wall-clock milliseconds of 5 runs,
  * client to result.
@@ -119,6 +120,14 @@ public final class DashboardQueryTimes {
                     panel.getKey(),
                     median(ch, db, panel.getValue(), now.minusSeconds(900), now, 1),
                     median(ch, db, panel.getValue(), now.minusSeconds(3 * 3600), now, 10));
+        }
+        for (Map.Entry<String, String> panel :
+                Provisioning.sourcesPanelQueries().entrySet()) {
+            System.out.printf(
+                    "| sources: %s | %.1f | %.1f |%n",
+                    panel.getKey(),
+                    median(ch, db, panel.getValue(), now.minusSeconds(900), now, 10),
+                    median(ch, db, panel.getValue(), now.minusSeconds(3 * 3600), now, 60));
         }
         for (Provisioning.AlertRule rule : Provisioning.alertRules()) {
             System.out.printf(

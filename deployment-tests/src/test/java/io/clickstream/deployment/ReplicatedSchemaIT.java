@@ -129,6 +129,7 @@ class ReplicatedSchemaIT {
                         "category_minute",
                         "dead_letter_replays",
                         "dead_letters",
+                        "erasures",
                         "events",
                         "events_per_minute",
                         "product_minute",

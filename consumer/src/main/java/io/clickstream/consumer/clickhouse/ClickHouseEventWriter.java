@@ -1,5 +1,6 @@
 package io.clickstream.consumer.clickhouse;
 
+import io.clickstream.consumer.erasure.ErasureList;
 import io.clickstream.consumer.processing.EventRow;
 import io.clickstream.consumer.processing.PartitionSpan;
 import io.clickstream.model.Names;
@@ -7,11 +8,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Inserts batches into {@code events} (one INSERT per batch, RowBinaryWithNamesAndTypes) and
@@ -27,6 +34,12 @@ public final class ClickHouseEventWriter implements EventWriter {
 
     static final String STORED_RANGE =
             "SELECT count(), max(kafka_offset) FROM " + Names.EVENTS_TABLE + SAME_RECORDS + " AND kafka_offset >= ?";
+    /** Each erased id's hash, topic ID and horizon as {@code partition:offset,...}. */
+    static final String ERASURES = "SELECT id_hash, toString(topic_id), arrayStringConcat(arrayMap((p, o) ->"
+            + " concat(toString(p), ':', toString(o)), mapKeys(horizon), mapValues(horizon)), ',') FROM erasures";
+
+    private static final int UNKNOWN_TABLE = 60;
+    private static final Logger LOG = LoggerFactory.getLogger(ClickHouseEventWriter.class);
     static final String STORED_OFFSETS = "SELECT DISTINCT kafka_offset FROM " + Names.EVENTS_TABLE + SAME_RECORDS
             + " AND kafka_offset BETWEEN ? AND ?";
 
@@ -119,6 +132,34 @@ public final class ClickHouseEventWriter implements EventWriter {
             return offsets;
         } catch (SQLException | RuntimeException e) {
             throw ErrorClassifier.classify("lookup of stored offsets of " + topic + "-" + partition, e);
+        }
+    }
+
+    @Override
+    public List<ErasureList.Entry> erasures() throws WriteException {
+        try (Connection connection = dataSource.getConnection();
+                Statement select = connection.createStatement();
+                ResultSet rows = select.executeQuery(ERASURES)) {
+            List<ErasureList.Entry> entries = new ArrayList<>();
+            while (rows.next()) {
+                Map<Integer, Long> horizon = new HashMap<>();
+                for (String part : rows.getString(3).split(",")) {
+                    if (!part.isEmpty()) {
+                        int colon = part.indexOf(':');
+                        horizon.put(
+                                Integer.parseInt(part.substring(0, colon)), Long.parseLong(part.substring(colon + 1)));
+                    }
+                }
+                entries.add(new ErasureList.Entry(rows.getString(1), UUID.fromString(rows.getString(2)), horizon));
+            }
+            return entries;
+        } catch (SQLException | RuntimeException e) {
+            WriteException failure = ErrorClassifier.classify("lookup of erasures", e);
+            if (failure.code() == UNKNOWN_TABLE) {
+                LOG.warn("no erasures table: nothing is erased (apply the schema: docs/consumer.md, \"Upgrading\")");
+                return List.of();
+            }
+            throw failure;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.clickstream.consumer.clickhouse;
 
+import io.clickstream.consumer.erasure.ErasureList;
 import io.clickstream.consumer.processing.EventRow;
 import java.util.List;
 import java.util.Set;
@@ -24,6 +25,11 @@ public interface EventWriter {
     /** The offsets in {@code [fromOffset, toOffset]} of the partition that are stored: at most {@code toOffset - fromOffset + 1}. */
     Set<Long> storedOffsets(String topic, UUID topicId, int partition, long fromOffset, long toOffset)
             throws WriteException;
+
+    /** The erased ids (table {@code erasures}); none where the table does not exist (a schema not applied since). */
+    default List<ErasureList.Entry> erasures() throws WriteException {
+        return List.of();
+    }
 
     /** Stored records of one partition from some offset on: {@code count} of them, the highest {@code maxOffset} (-1 if none). */
     record StoredRange(long count, long maxOffset) {

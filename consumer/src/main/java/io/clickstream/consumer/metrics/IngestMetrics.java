@@ -12,6 +12,7 @@ public final class IngestMetrics {
     public final LongAdder batches = new LongAdder();
     public final LongAdder deadLettered = new LongAdder();
     public final LongAdder duplicatesSkipped = new LongAdder();
+    public final LongAdder erasedSkipped = new LongAdder();
     public final LongAdder insertFailures = new LongAdder();
     public final LongAdder commits = new LongAdder();
     public final AtomicLong lastInsertMillis = new AtomicLong();
@@ -38,6 +39,11 @@ public final class IngestMetrics {
                 "clickstream_consumer_duplicates_skipped_total",
                 "records skipped because ClickHouse already stored them",
                 duplicatesSkipped.sum());
+        counter(
+                out,
+                "clickstream_consumer_erased_records_skipped_total",
+                "records of erased customers from before their erasure, not stored again",
+                erasedSkipped.sum());
         counter(out, "clickstream_consumer_insert_failures_total", "failed insert attempts", insertFailures.sum());
         counter(out, "clickstream_consumer_commits_total", "offset commits", commits.sum());
         gauge(
