@@ -61,8 +61,7 @@ class SessionsIT {
             String timeZone) {
         String sql = Provisioning.panelQueries().get(title);
         assertTrue(sql != null, "no panel " + title);
-        return ch.queryRows(GrafanaMacros.expand(sql, from, to, 60, selected).replace("clickstream.", db + ".")
-                + "\nSETTINGS session_timezone = '" + timeZone + "'");
+        return PanelQuery.rows(ch, db, sql, from, to, selected, timeZone);
     }
 
     private static FixtureEvent event(

@@ -404,8 +404,7 @@ class SourcesIT {
             String timeZone) {
         String sql = Provisioning.sourcesPanelQueries().get(title);
         assertTrue(sql != null, "no panel " + title);
-        return ch.queryRows(GrafanaMacros.expand(sql, from, to, 60, selected).replace("clickstream.", db + ".")
-                + "\nSETTINGS session_timezone = '" + timeZone + "'");
+        return PanelQuery.rows(ch, db, sql, from, to, selected, timeZone);
     }
 
     /** The named columns of each row, joined by '|', one string per row. */

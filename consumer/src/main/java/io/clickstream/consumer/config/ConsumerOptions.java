@@ -114,6 +114,18 @@ public record ConsumerOptions(
         }
     }
 
+    /** A command's {@code --clickhouse-timeout}: at least a second. */
+    public static Duration commandTimeout(Settings s) throws ConfigException {
+        Duration timeout = s.duration(ConsumerSettings.CLICKHOUSE_TIMEOUT);
+        if (timeout.toMillis() < 1_000) {
+            throw Settings.invalid(
+                    ConsumerSettings.CLICKHOUSE_TIMEOUT,
+                    s.string(ConsumerSettings.CLICKHOUSE_TIMEOUT),
+                    "must be at least 1s");
+        }
+        return timeout;
+    }
+
     /** The database named by the URL's path: {@code jdbc:clickhouse://host:8123/clickstream?...} → clickstream. */
     public static String databaseOf(String url) throws ConfigException {
         if (!url.startsWith("jdbc:clickhouse:") && !url.startsWith("jdbc:ch:")) {

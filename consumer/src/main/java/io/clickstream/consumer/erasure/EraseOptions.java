@@ -25,13 +25,7 @@ public record EraseOptions(
         }
         String url = s.required(ConsumerSettings.JDBC_URL);
         ConsumerOptions.databaseOf(url); // the same URL rules as the consumer's
-        Duration timeout = s.duration(ConsumerSettings.CLICKHOUSE_TIMEOUT);
-        if (timeout.toMillis() < 1_000) {
-            throw Settings.invalid(
-                    ConsumerSettings.CLICKHOUSE_TIMEOUT,
-                    s.string(ConsumerSettings.CLICKHOUSE_TIMEOUT),
-                    "must be at least 1s");
-        }
+        Duration timeout = ConsumerOptions.commandTimeout(s);
         Duration wait = s.duration(EraseSettings.WAIT);
         if (wait.isNegative()) {
             throw Settings.invalid(EraseSettings.WAIT, s.string(EraseSettings.WAIT), "must not be negative");

@@ -30,13 +30,7 @@ public record ReplayOptions(
     public static ReplayOptions from(Settings s, Clock clock) throws ConfigException {
         String url = s.required(ConsumerSettings.JDBC_URL);
         ConsumerOptions.databaseOf(url); // the same URL rules as the consumer's
-        Duration timeout = s.duration(ConsumerSettings.CLICKHOUSE_TIMEOUT);
-        if (timeout.toMillis() < 1_000) {
-            throw Settings.invalid(
-                    ConsumerSettings.CLICKHOUSE_TIMEOUT,
-                    s.string(ConsumerSettings.CLICKHOUSE_TIMEOUT),
-                    "must be at least 1s");
-        }
+        Duration timeout = ConsumerOptions.commandTimeout(s);
         return new ReplayOptions(
                 s.required(ConsumerSettings.BOOTSTRAP),
                 s.required(TOPIC),
