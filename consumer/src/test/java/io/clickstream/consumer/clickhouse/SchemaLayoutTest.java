@@ -100,7 +100,8 @@ class SchemaLayoutTest {
                             "ENGINE = $1MergeTree(");
             assertEquals(single.get(i), back);
         }
-        // events, 3 per-minute rollups, dead letters and their replays, sessions, category_day, category_minute
-        assertEquals(9, tables);
+        // events, 3 per-minute rollups, dead letters and their replays, sessions, category_day, category_minute,
+        // erasures
+        assertEquals(10, tables);
     }
 }
