@@ -556,8 +556,8 @@ class SourcesIT {
     }
 
     /**
-     * Bots are left out of every other rollup (the live and trends panels count people), and a
-     * session stored before the sessions rollup knew where sessions came from shows as "(none)".
+     * Bots are left out of every other rollup (the live and trends panels count people), and the
+     * live dashboard's session panels leave bots' sessions out.
      */
     @Test
     void botsAreLeftOutOfTheOtherRollups(ClickHouseService ch) {
@@ -570,5 +570,15 @@ class SourcesIT {
             assertEquals(16, ch.queryLong("SELECT sum(events) FROM " + db + "." + table), table);
         }
         assertEquals(18, ch.queryLong("SELECT sum(events) FROM " + db + ".sessions"), "the sessions rollup keeps them");
+        for (String title : List.of(
+                "Sessions: bounce, cart abandonment, order value",
+                "Funnel by segment (sessions)",
+                "Top entry products (sessions)")) {
+            long sessions =
+                    PanelQuery.rows(ch, db, Provisioning.panelQueries().get(title), FROM, TO, Map.of(), "UTC").stream()
+                            .mapToLong(r -> Long.parseLong(r.getOrDefault("sessions", r.get("viewed"))))
+                            .sum();
+            assertEquals(6, sessions, title + ": the live session panels leave the crawler's session out too");
+        }
     }
 }
